@@ -1,0 +1,36 @@
+# The two quick-start commands: `make serve` and `make test`. Both bootstrap .venv/ on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 3000
+
+.PHONY: serve test lint unit bench openapi sdl clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,graphql,capture]"
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/contacthub serve --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/python -m pytest -n 2
+
+lint: $(STAMP)
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/ruff check functions graphql infra tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/coldstart.py
+	@for b in bench/search.py bench/graphql.py; do test ! -f $$b || $(BIN)/python $$b; done
+
+# Regenerate the checked-in API references (CI fails when they drift from the code).
+openapi: $(STAMP)
+	$(BIN)/contacthub openapi --write
+
+clean:
+	rm -rf $(VENV) .aws-sam

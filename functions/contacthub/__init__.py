@@ -1,0 +1,1 @@
+"""contacthub core: domain, services and DynamoDB adapters shared by every Lambda function."""

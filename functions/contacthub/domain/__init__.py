@@ -1,0 +1,1 @@
+"""Pure domain model: no AWS, pynamodb, strawberry or powertools imports here."""

@@ -1,0 +1,52 @@
+"""Workspaces, their users and the API keys that identify a user in a workspace."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+KEY_PREFIX = "chk_"
+# Custom keys (`serve --api-key`) must be at least this long and URL-safe.
+MIN_KEY_LENGTH = 24
+DISPLAY_PREFIX_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class Workspace:
+    id: str
+    name: str
+    created_at: datetime | None = None
+    contact_count: int = 0
+
+
+@dataclass(frozen=True)
+class User:
+    workspace_id: str
+    id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: resolved from an API key on every request."""
+
+    workspace_id: str
+    user_id: str
+    key_prefix: str
+
+
+def generate_api_key() -> str:
+    """A long random secret with a recognisable prefix (``chk_`` + 43 URL-safe characters)."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_key(key: str) -> str:
+    # Keys are 256-bit random secrets, so a fast unsalted hash is safe and lets us look a key up directly.
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def display_prefix(key: str) -> str:
+    """The non-secret head of a key, shown in listings and used to revoke it."""
+    return key[:DISPLAY_PREFIX_LENGTH]

@@ -1,0 +1,1 @@
+"""Use cases. Services take their repositories as parameters and know nothing of AWS or HTTP."""

@@ -1,0 +1,89 @@
+"""Pipeline states (= lead statuses): list, look up and manage a workspace's ordered states."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.pipeline import PipelineState, StateType
+from ..ports import PipelineRepository
+from .contacts import is_uuid
+
+MAX_STATES = 50
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class PipelineService:
+    def __init__(self, states: PipelineRepository):
+        self.states = states
+
+    def list(self, workspace_id: str) -> list[PipelineState]:
+        return self.states.list(workspace_id)
+
+    def get(self, workspace_id: str, state_id: str) -> PipelineState:
+        state = self.states.get(workspace_id, state_id) if is_uuid(state_id) else None
+        if state is None:
+            raise NotFound("PipelineState", state_id)
+        return state
+
+    def get_by_number(self, workspace_id: str, number: int) -> PipelineState:
+        state = self.states.get_by_number(workspace_id, number)
+        if state is None:
+            raise NotFound("PipelineState", number)
+        return state
+
+    def create(self, workspace_id: str, name: str, color: str = "#6B7280",
+               type: StateType = StateType.LEAD, position: int | None = None) -> PipelineState:
+        existing = self.states.list(workspace_id)
+        if len(existing) >= MAX_STATES:
+            raise ValidationFailed.one("name", f"A workspace has at most {MAX_STATES} pipeline states.")
+        state = PipelineState(workspace_id, str(uuid.uuid4()), self.states.allocate_number(workspace_id),
+                              _name(name), _color(color), len(existing), StateType(type))
+        state = self.states.save(state)
+        return self.move(workspace_id, state.id, position) if position is not None else state
+
+    def update(self, workspace_id: str, state_id: str, name: str | None = None, color: str | None = None,
+               type: StateType | None = None) -> PipelineState:
+        state = self.get(workspace_id, state_id)
+        return self.states.save(state.with_changes(
+            name=_name(name) if name is not None else state.name,
+            color=_color(color) if color is not None else state.color,
+            type=StateType(type) if type is not None else state.type,
+        ))
+
+    def move(self, workspace_id: str, state_id: str, position: int) -> PipelineState:
+        """Put a state at a 0-based position and renumber the others densely."""
+        ordered = self.states.list(workspace_id)
+        moving = next((s for s in ordered if s.id == state_id), None)
+        if moving is None:
+            raise NotFound("PipelineState", state_id)
+        ordered.remove(moving)
+        ordered.insert(max(0, min(position, len(ordered))), moving)
+        result = moving
+        for i, state in enumerate(ordered):
+            if state.position != i:
+                saved = self.states.save(state.with_changes(position=i))
+                result = saved if saved.id == state_id else result
+        return self.get(workspace_id, state_id) if result is moving else result
+
+    def delete(self, workspace_id: str, state_id: str) -> None:
+        state = self.get(workspace_id, state_id)
+        if state.contact_count > 0:
+            raise Conflict("Move this state's contacts to another state before deleting it")
+        self.states.delete(state)
+        for i, other in enumerate(self.states.list(workspace_id)):
+            if other.position != i:
+                self.states.save(other.with_changes(position=i))
+
+
+def _name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed.one("name", "A state name has 1 to 100 characters.")
+    return name
+
+
+def _color(color: str) -> str:
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise ValidationFailed.one("color", "A color is written #RRGGBB.")
+    return color.upper()

@@ -1,0 +1,92 @@
+"""Workspaces, users and API keys: provisioning (CLI, local server) and per-request authentication."""
+from __future__ import annotations
+
+import hmac
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..domain.contact import normalize_email
+from ..domain.errors import Unauthorized, ValidationFailed
+from ..domain.pipeline import DEFAULT_PIPELINE, PipelineState
+from ..domain.workspace import (
+    MIN_KEY_LENGTH,
+    Principal,
+    User,
+    Workspace,
+    display_prefix,
+    generate_api_key,
+    hash_api_key,
+)
+from ..ports import ApiKeyRepository, WorkspaceRepository
+
+_KEY_SHAPE = re.compile(r"^[A-Za-z0-9_\-.~]{%d,256}$" % MIN_KEY_LENGTH)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: str  # shown once, never stored
+    principal: Principal
+    workspace: Workspace
+    user: User
+
+
+class WorkspaceService:
+    def __init__(self, workspaces: WorkspaceRepository, keys: ApiKeyRepository):
+        self.workspaces = workspaces
+        self.keys = keys
+
+    # ---------------------------------------------------------------- per request
+    def authenticate(self, key: str | None) -> Principal:
+        if not key or not _KEY_SHAPE.match(key):
+            raise Unauthorized()
+        key_hash = hash_api_key(key)
+        found = self.keys.principal_for(key_hash)
+        if found is None or not hmac.compare_digest(found[0], key_hash):
+            raise Unauthorized()
+        return found[1]
+
+    def me(self, principal: Principal) -> tuple[User | None, Workspace | None]:
+        return (self.workspaces.get_user(principal.workspace_id, principal.user_id),
+                self.workspaces.get(principal.workspace_id))
+
+    # ---------------------------------------------------------------- provisioning
+    def ensure_workspace(self, name: str) -> Workspace:
+        name = (name or "").strip()
+        if not name or len(name) > 100:
+            raise ValidationFailed.one("workspace", "A workspace name has 1 to 100 characters.")
+        existing = self.workspaces.find_by_name(name)
+        if existing:
+            return existing
+        workspace_id = str(uuid.uuid4())
+        states = [PipelineState(workspace_id, str(uuid.uuid4()), i + 1, label, color, i, kind)
+                  for i, (label, color, kind) in enumerate(DEFAULT_PIPELINE)]
+        return self.workspaces.create(Workspace(workspace_id, name, datetime.now(timezone.utc)), states)
+
+    def ensure_user(self, workspace: Workspace, name: str, email: str) -> User:
+        email = normalize_email(email, "email")
+        existing = self.workspaces.find_user_by_email(workspace.id, email)
+        if existing:
+            return existing
+        return self.workspaces.add_user(User(workspace.id, str(uuid.uuid4()), (name or email).strip(), email))
+
+    def create_key(self, workspace_name: str, user_name: str, email: str, key: str | None = None) -> IssuedKey:
+        """Create the workspace and user when missing, then a new key for that user."""
+        workspace = self.ensure_workspace(workspace_name)
+        user = self.ensure_user(workspace, user_name, email)
+        key = key or generate_api_key()
+        if not _KEY_SHAPE.match(key):
+            raise ValidationFailed.one("apiKey", f"An API key has at least {MIN_KEY_LENGTH} URL-safe characters.")
+        principal = Principal(workspace.id, user.id, display_prefix(key))
+        self.keys.add(hash_api_key(key), principal)
+        return IssuedKey(key, principal, workspace, user)
+
+    def known_key(self, key: str) -> Principal | None:
+        try:
+            return self.authenticate(key)
+        except Unauthorized:
+            return None
+
+    def revoke(self, key_prefix: str) -> int:
+        return self.keys.revoke(key_prefix)

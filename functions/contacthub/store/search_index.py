@@ -1,0 +1,92 @@
+"""Which index entries a contact owns, and which entry prefixes answer a query. Pure functions.
+
+An entry's sort key is ``IDX#<kind>#<value>#<contact uuid>``; a Query with ``begins_with`` on
+``IDX#<kind>#<prefix>`` reads only matching entries, so search cost grows with the matches, never with
+the workspace.
+"""
+from __future__ import annotations
+
+from ..domain.contact import Contact, tag_key
+from ..domain.text import digits, fold, words
+from .tables import escape
+
+MAX_NAME_WORDS = 4
+MAX_COMPANY_WORDS = 3
+MIN_PHONE_DIGITS = 3
+
+# Kinds answered by prefix (free text) and by exact value (facets).
+PREFIX_KINDS = ("name", "email", "phone", "company")
+FACET_KINDS = ("status", "stage", "pipeline", "location", "channel", "tag")
+
+
+def entry_key(kind: str, value: str, contact_id: str) -> str:
+    return f"IDX#{kind}#{escape(value)}#{contact_id}"
+
+
+def prefix_key(kind: str, prefix: str) -> str:
+    return f"IDX#{kind}#{escape(prefix)}"
+
+
+def exact_key(kind: str, value: str) -> str:
+    return f"IDX#{kind}#{escape(value)}#"
+
+
+def phone_index_value(raw: str, e164: str | None) -> str:
+    """National significant number when known (what people type after the trunk 0), else bare digits."""
+    if e164:
+        import phonenumbers
+
+        try:
+            return str(phonenumbers.parse(e164).national_number)
+        except phonenumbers.NumberParseException:
+            pass
+    return digits(raw).lstrip("0")
+
+
+def phone_query_prefixes(text: str) -> list[str]:
+    """Digit prefixes to try for a phone query, whatever its formatting: ``+33 6 12``, ``0612``, ``0033612``."""
+    import phonenumbers
+
+    number = digits(text)
+    international = text.strip().startswith("+") or number.startswith("00")
+    number = number.lstrip("0")
+    if len(number) < MIN_PHONE_DIGITS:
+        return []
+    candidates = [] if international else [number]
+    # Country calling codes are prefix-free: at most one of the first 1-3 digits is a code.
+    for size in (1, 2, 3):
+        if int(number[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE and len(number) > size:
+            candidates.append(number[size:].lstrip("0"))
+            break
+    if international and not candidates:
+        candidates.append(number)
+    return [c for c in dict.fromkeys(candidates) if c]
+
+
+def facet_values(contact: Contact) -> dict[str, str | None]:
+    return {
+        "status": contact.status.value if contact.status else None,
+        "stage": contact.stage.value if contact.stage else None,
+        "pipeline": contact.pipeline_state_id,
+        "location": contact.location.id if contact.location else None,
+        "channel": contact.channel,
+    }
+
+
+def index_entries(contact: Contact) -> set[str]:
+    """Every index sort key the contact should have, given its current fields."""
+    cid = contact.id
+    keys: set[str] = set()
+    name_words = words(" ".join(filter(None, (contact.first_name, contact.last_name, contact.name))))
+    keys.update(entry_key("name", w, cid) for w in name_words[:MAX_NAME_WORDS])
+    keys.update(entry_key("email", fold(e), cid) for e in contact.emails)
+    for phone in contact.phones:
+        value = phone_index_value(phone.raw, phone.e164)
+        if value:
+            keys.add(entry_key("phone", value, cid))
+    keys.update(entry_key("company", w, cid) for w in words(contact.company)[:MAX_COMPANY_WORDS])
+    for kind, value in facet_values(contact).items():
+        if value:
+            keys.add(entry_key(kind, value, cid))
+    keys.update(entry_key("tag", tag_key(t), cid) for t in contact.tags)
+    return keys

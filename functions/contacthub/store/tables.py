@@ -1,0 +1,186 @@
+"""Storage shapes. Table names come from the environment that template.yaml sets on every function.
+
+CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
+  sk WORKSPACE                  WorkspaceItem     name, counters
+  sk USER#<user id>             UserItem
+  sk CONTACT#<uuid>             ContactItem       the contact (optimistic locking via `version`)
+  sk NUM#<000000000042>         ContactNumberItem integer id -> uuid (skarbe ids)
+  sk IDX#<kind>#<value>#<uuid>  IndexEntryItem    search and filter entries, written in the contact's transaction
+  sk TAG#<tag key>              TagItem           tag catalogue with exact contact counts
+  sk LOC#<location id>          LocationItem      location catalogue with exact contact counts
+  sk STATE#<uuid>               PipelineStateItem pipeline states / lead statuses with contact counts
+DirectoryTable (looked up before the workspace is known):
+  pk KEY#<sha256 of api key>    ApiKeyItem
+  pk WSNAME#<folded name>       WorkspaceNameItem
+"""
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+
+def _region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def workspace_pk(workspace_id: str) -> str:
+    return f"WS#{workspace_id}"
+
+
+def escape(value: str) -> str:
+    """Make a value safe inside a '#'-separated sort key (so 'a#b' can never pose as 'a' + 'b')."""
+    return value.replace("%", "%25").replace("#", "%23")
+
+
+class _CrmModel(Model):
+    class Meta:
+        table_name = os.environ.get("CRM_TABLE", "contacthub-crm")
+        region = _region()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class ContactsByCreatedIndex(GlobalSecondaryIndex):
+    """Newest-first listing of a workspace's contacts (sparse: only ContactItem has `ws`)."""
+
+    class Meta:
+        index_name = "ContactsByCreatedIndex"
+        projection = KeysOnlyProjection()
+
+    ws = UnicodeAttribute(hash_key=True)
+    createdKey = UnicodeAttribute(range_key=True)
+
+
+class ContactsByActivityIndex(GlobalSecondaryIndex):
+    """Most recently active contacts of a workspace."""
+
+    class Meta:
+        index_name = "ContactsByActivityIndex"
+        projection = KeysOnlyProjection()
+
+    ws = UnicodeAttribute(hash_key=True)
+    activityKey = UnicodeAttribute(range_key=True)
+
+
+class WorkspaceItem(_CrmModel):
+    workspaceId = UnicodeAttribute()
+    name = UnicodeAttribute()
+    createdAt = UTCDateTimeAttribute()
+    contacts = NumberAttribute(default=0)
+    nextContactNumber = NumberAttribute(default=0)
+    nextStateNumber = NumberAttribute(default=0)
+
+
+class UserItem(_CrmModel):
+    userId = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+
+
+class ContactItem(_CrmModel):
+    ws = UnicodeAttribute()
+    createdKey = UnicodeAttribute()
+    activityKey = UnicodeAttribute()
+    contactId = UnicodeAttribute()
+    number = NumberAttribute()
+    name = UnicodeAttribute()
+    firstName = UnicodeAttribute(null=True)
+    lastName = UnicodeAttribute(null=True)
+    emails = ListAttribute(of=UnicodeAttribute, null=True)
+    phones = JSONAttribute(null=True)  # [{"raw": ..., "e164": ...}]
+    company = UnicodeAttribute(null=True)
+    position = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)
+    website = UnicodeAttribute(null=True)
+    linkedinUrl = UnicodeAttribute(null=True)
+    facebookUrl = UnicodeAttribute(null=True)
+    instagramUrl = UnicodeAttribute(null=True)
+    twitterUrl = UnicodeAttribute(null=True)
+    photo = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    meetingContext = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    stage = UnicodeAttribute(null=True)
+    pipelineStateId = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, null=True)
+    customFields = JSONAttribute(null=True)
+    location = JSONAttribute(null=True)  # {"id": ..., "title": ...}
+    channel = UnicodeAttribute(null=True)
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    lastActivityAt = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+
+    by_created = ContactsByCreatedIndex()
+    by_activity = ContactsByActivityIndex()
+
+
+class ContactNumberItem(_CrmModel):
+    contactId = UnicodeAttribute()
+
+
+class IndexEntryItem(_CrmModel):
+    contactId = UnicodeAttribute()
+    order = UnicodeAttribute()  # the contact's createdKey: sorts matches without reading contacts
+
+
+class TagItem(_CrmModel):
+    label = UnicodeAttribute()
+    contacts = NumberAttribute(default=0)
+
+
+class LocationItem(_CrmModel):
+    locationId = UnicodeAttribute()
+    title = UnicodeAttribute(null=True)
+    contacts = NumberAttribute(default=0)
+
+
+class PipelineStateItem(_CrmModel):
+    stateId = UnicodeAttribute()
+    number = NumberAttribute()
+    name = UnicodeAttribute()
+    color = UnicodeAttribute()
+    position = NumberAttribute()
+    type = UnicodeAttribute()
+    contacts = NumberAttribute(default=0)
+
+
+class _DirectoryModel(Model):
+    class Meta:
+        table_name = os.environ.get("DIRECTORY_TABLE", "contacthub-directory")
+        region = _region()
+
+    pk = UnicodeAttribute(hash_key=True)
+
+
+class KeysByPrefixIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "KeysByPrefixIndex"
+        projection = KeysOnlyProjection()
+
+    keyPrefix = UnicodeAttribute(hash_key=True)
+
+
+class ApiKeyItem(_DirectoryModel):
+    keyPrefix = UnicodeAttribute()
+    workspaceId = UnicodeAttribute()
+    userId = UnicodeAttribute()
+    createdAt = UTCDateTimeAttribute()
+    revokedAt = UTCDateTimeAttribute(null=True)
+
+    by_prefix = KeysByPrefixIndex()
+
+
+class WorkspaceNameItem(_DirectoryModel):
+    workspaceId = UnicodeAttribute()

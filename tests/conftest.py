@@ -1,0 +1,45 @@
+"""Shared fixtures: moto DynamoDB with tables built from template.yaml, workspaces with API keys."""
+from __future__ import annotations
+
+import os
+
+# Before any project import: fake credentials, region and table names, like a Lambda environment.
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+    "CRM_TABLE": "test-crm", "DIRECTORY_TABLE": "test-directory",
+    "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_DEV": "false",
+})
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from contacthub_local.bootstrap import create_tables  # noqa: E402
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        create_tables()
+        yield
+
+
+@pytest.fixture
+def services(aws):
+    from contacthub.wiring import services as build
+
+    build.cache_clear()
+    yield build()
+    build.cache_clear()
+
+
+@pytest.fixture
+def workspace(services):
+    """A workspace with one user and an API key: (issued key, services)."""
+    return services.workspaces.create_key("Acme Corporation", "John Admin", "john@acme.example")
+
+
+@pytest.fixture
+def other_workspace(services):
+    return services.workspaces.create_key("Globex", "Hank Scorpio", "hank@globex.example")
