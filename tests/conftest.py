@@ -43,3 +43,17 @@ def workspace(services):
 @pytest.fixture
 def other_workspace(services):
     return services.workspaces.create_key("Globex", "Hank Scorpio", "hank@globex.example")
+
+
+@pytest.fixture
+def api(workspace):
+    from client import ApiClient
+
+    return ApiClient(workspace.key)
+
+
+@pytest.fixture
+def other_api(other_workspace):
+    from client import ApiClient
+
+    return ApiClient(other_workspace.key)

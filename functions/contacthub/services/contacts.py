@@ -178,7 +178,9 @@ def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str,
         first = values.get("first_name", current.first_name if current else None)
         last = values.get("last_name", current.last_name if current else None)
         values["name"] = join_name(first, last)
-    if given_name or given_parts or current is None:
+    if given_name and not values["name"]:
+        raise ValidationFailed.one("name", "This value should not be blank.", "blank")
+    if given_parts or current is None:
         if not values.get("name"):
             emails = values.get("emails", current.emails if current else ())
             if emails:

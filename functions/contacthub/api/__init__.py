@@ -1,0 +1,1 @@
+"""REST dialects. Each one: schemas (wire models), mapping (pure), routes, errors (one map), handler."""

@@ -1,0 +1,227 @@
+"""Plumbing every REST dialect shares: request guards, authentication, error rendering, parsing helpers.
+
+A dialect supplies a `Dialect` (how its errors look, which status each domain error gets, how canonical
+field names read on its wire); everything else is here, once.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from ..domain.errors import (
+    Conflict,
+    DomainError,
+    Gone,
+    NotFound,
+    ServiceUnavailable,
+    Unauthorized,
+    ValidationFailed,
+    Violation,
+)
+from ..domain.workspace import Principal
+
+logger = Logger(service="contacthub")
+
+MAX_BODY_BYTES = 256 * 1024
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class BadRequest(DomainError):
+    """Malformed request (syntax, content type): 400 in every dialect."""
+
+    def __init__(self, message: str, status: int = 400):
+        self.status = status
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A dialect-neutral description of an error response."""
+
+    status: int
+    message: str
+    violations: list[Violation] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    content_type: str
+    render: Callable[[Problem], dict]  # Problem -> JSON body
+    validation_status: int = 422
+    field_names: dict[str, str] = field(default_factory=dict)  # canonical -> wire
+    json_content_types: tuple[str, ...] = ("application/json",)
+    api_key_headers: tuple[str, ...] = ("x-api-key",)
+
+    def wire_path(self, path: str) -> str:
+        head, sep, rest = path.partition(".")
+        bracket = head.find("[")
+        name, suffix = (head[:bracket], head[bracket:]) if bracket >= 0 else (head, "")
+        return self.field_names.get(name, name) + suffix + sep + rest
+
+    def problem_for(self, error: Exception) -> Problem:
+        """The one map from domain errors to HTTP statuses."""
+        if isinstance(error, ValidationFailed):
+            violations = [Violation(self.wire_path(v.path), v.message, v.code) for v in error.violations]
+            return Problem(self.validation_status, _describe(violations), violations)
+        if isinstance(error, BadRequest):
+            return Problem(error.status, str(error))
+        if isinstance(error, NotFound):
+            return Problem(404, "Not Found")
+        if isinstance(error, Unauthorized):
+            return Problem(401, str(error), headers={"WWW-Authenticate": "Bearer"})
+        if isinstance(error, Conflict):
+            return Problem(409, str(error))
+        if isinstance(error, Gone):
+            return Problem(410, str(error))
+        if isinstance(error, ServiceUnavailable):
+            return Problem(503, str(error), headers={"Retry-After": str(error.retry_after)})
+        return Problem(500, "Internal Server Error")
+
+    def response(self, problem: Problem) -> Response:
+        return Response(problem.status, self.content_type, json.dumps(self.render(problem)),
+                        headers=problem.headers or None)
+
+    def proxy_response(self, problem: Problem) -> dict:
+        """The same error as a raw API Gateway proxy result (for failures before routing)."""
+        return {"statusCode": problem.status, "headers": {"Content-Type": self.content_type, **problem.headers},
+                "body": json.dumps(self.render(problem)), "isBase64Encoded": False}
+
+
+def _describe(violations: list[Violation]) -> str:
+    return "\n".join(f"{v.path}: {v.message}" if v.path else v.message for v in violations)
+
+
+def violations_from_pydantic(error: RequestValidationError) -> list[Violation] | None:
+    """Pydantic errors as violations, or None when the body is not JSON at all."""
+    violations = []
+    for err in error.errors():
+        loc = list(err.get("loc", ()))
+        if err.get("type") == "json_invalid" or loc == ["body"]:
+            return None
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        path = ""
+        for part in loc:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        message = {
+            "missing": "This value should not be blank.",
+            "extra_forbidden": "This field is read-only or unknown.",
+        }.get(err.get("type"), err.get("msg", "Invalid value."))
+        violations.append(Violation(path, message, err.get("type", "invalid")))
+    return violations
+
+
+def install(app: APIGatewayRestResolver, dialect: Dialect) -> None:
+    """Register the dialect's error responses on its resolver: routes never catch expected errors."""
+
+    @app.exception_handler(DomainError)
+    def domain_error(error: DomainError):
+        return dialect.response(dialect.problem_for(error))
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError):
+        violations = violations_from_pydantic(error)
+        if violations is None:
+            return dialect.response(Problem(400, "Syntax error: the request body is not valid JSON"))
+        violations = [Violation(dialect.wire_path(v.path), v.message, v.code) for v in violations]
+        return dialect.response(Problem(dialect.validation_status, _describe(violations), violations))
+
+    @app.not_found
+    def not_found(_error):
+        return dialect.response(Problem(404, "No route found for this method and path"))
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception):
+        logger.exception("Unhandled error", extra={"dialect": dialect.name})
+        return dialect.response(Problem(500, "Internal Server Error"))
+
+
+def guard(event: dict, dialect: Dialect) -> Principal:
+    """Checks made before routing: body size, content type, then the API key. Raises DomainError."""
+    body = event.get("body") or ""
+    size = len(base64.b64decode(body)) if event.get("isBase64Encoded") and body else len(body.encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        raise BadRequest(f"Request body too large (limit {MAX_BODY_BYTES} bytes)", status=413)
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items() if v is not None}
+    principal = authenticate(headers, dialect)
+    if event.get("httpMethod", "").upper() in BODY_METHODS and body:
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type and content_type not in dialect.json_content_types:
+            allowed = ", ".join(f'"{t}"' for t in dialect.json_content_types)
+            raise BadRequest(f'The content-type "{content_type}" is not supported. Supported MIME types are '
+                             f"{allowed}.", status=415)
+    return principal
+
+
+def authenticate(headers: dict[str, str], dialect: Dialect) -> Principal:
+    from ..wiring import services
+
+    key = None
+    authorization = headers.get("authorization", "")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Malformed Authorization header; expected 'Bearer <API key>'")
+        key = token.strip()
+    else:
+        key = next((headers[h] for h in dialect.api_key_headers if headers.get(h)), None)
+    if not key:
+        raise Unauthorized("Missing API key")
+    return services().workspaces.authenticate(key)
+
+
+def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
+    """The Lambda entry point of a dialect: guard, then route."""
+
+    @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
+    def lambda_handler(event: dict, context: Any) -> dict:
+        try:
+            principal = guard(event, dialect)
+        except DomainError as error:
+            return dialect.proxy_response(dialect.problem_for(error))
+        except Exception:
+            logger.exception("Unhandled error before routing")
+            return dialect.proxy_response(Problem(500, "Internal Server Error"))
+        logger.append_keys(workspace_id=principal.workspace_id, key_prefix=principal.key_prefix)
+        app.append_context(principal=principal)
+        return app.resolve(event, context)
+
+    return lambda_handler
+
+
+def principal(router) -> Principal:
+    return router.context["principal"]
+
+
+def json_body(router) -> Any:
+    """The request body as JSON (for routes whose body is not one pydantic model); 400 when it isn't."""
+    raw = router.current_event.body
+    if raw is None or raw == "":
+        raise BadRequest("Syntax error: the request body is empty")
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError):
+        raise BadRequest("Syntax error: the request body is not valid JSON")
+
+
+def parse(model, data: Any):
+    """Validate already-decoded JSON against a wire model; errors become violations like any other."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(violations_from_pydantic(RequestValidationError(error.errors())) or [])
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())

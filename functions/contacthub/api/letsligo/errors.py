@@ -1,0 +1,43 @@
+"""How letsligo (API Platform) reports errors: Hydra error documents and constraint-violation lists."""
+from __future__ import annotations
+
+from ..common import Dialect, Problem
+
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict", 410: "Gone",
+           413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity",
+           500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+def render(problem: Problem) -> dict:
+    body = {
+        "@context": "/api/contexts/Error",
+        "@type": "hydra:Error",
+        "title": "An error occurred",
+        "detail": problem.message,
+        "status": problem.status,
+        "type": f"/errors/{problem.status}",
+        "hydra:title": "An error occurred",
+        "hydra:description": problem.message if problem.status < 500 else _TITLES.get(problem.status, "Error"),
+    }
+    if problem.status >= 500:
+        body["detail"] = body["hydra:description"]
+    if problem.violations:
+        body["@context"] = "/api/contexts/ConstraintViolationList"
+        body["@type"] = "ConstraintViolationList"
+        body["violations"] = [{"propertyPath": v.path, "message": v.message, "code": v.code}
+                              for v in problem.violations]
+    return body
+
+
+LETSLIGO = Dialect(
+    name="letsligo",
+    content_type="application/ld+json; charset=utf-8",
+    render=render,
+    validation_status=422,
+    field_names={
+        "notes": "additionalInfo", "meeting_context": "meetingContext", "linkedin_url": "linkedinUrl",
+        "pipeline_state_id": "stateId", "first_name": "firstName", "last_name": "lastName",
+    },
+    json_content_types=("application/json", "application/ld+json", "application/merge-patch+json"),
+    api_key_headers=("x-api-key",),
+)

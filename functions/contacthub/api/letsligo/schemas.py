@@ -1,0 +1,38 @@
+"""letsligo wire models (requests). Unknown and read-only properties are refused, never silently written."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ContactFields(_Wire):
+    """Every writable contact property; PATCH sends any subset (null clears a field)."""
+
+    name: StrictStr | None = None
+    emails: list[StrictStr] | None = None
+    company: StrictStr | None = None
+    position: StrictStr | None = None
+    phones: list[StrictStr] | None = None
+    address: StrictStr | None = None
+    website: StrictStr | None = None
+    linkedinUrl: StrictStr | None = None
+    additionalInfo: StrictStr | None = None
+    meetingContext: StrictStr | None = None
+
+
+class ContactCreate(ContactFields):
+    name: StrictStr
+
+
+class ContactExtend(_Wire):
+    text: StrictStr
+    field: Literal["additionalInfo", "meetingContext"] = "additionalInfo"
+
+
+class PipelineStateChange(_Wire):
+    stateId: StrictStr | None = None
