@@ -16,11 +16,12 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from contacthub_local.bootstrap import create_tables  # noqa: E402
+from contacthub_local.serialized import serialized_aws_calls  # noqa: E402
 
 
 @pytest.fixture
 def aws():
-    with mock_aws():
+    with mock_aws(), serialized_aws_calls():
         create_tables()
         yield
 

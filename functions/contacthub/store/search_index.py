@@ -49,12 +49,13 @@ def phone_query_prefixes(text: str) -> list[str]:
 
     number = digits(text)
     international = text.strip().startswith("+") or number.startswith("00")
+    national = number.startswith("0") and not international  # trunk prefix: no country code follows
     number = number.lstrip("0")
     if len(number) < MIN_PHONE_DIGITS:
         return []
     candidates = [] if international else [number]
     # Country calling codes are prefix-free: at most one of the first 1-3 digits is a code.
-    for size in (1, 2, 3):
+    for size in (() if national else (1, 2, 3)):
         if int(number[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE and len(number) > size:
             candidates.append(number[size:].lstrip("0"))
             break

@@ -1,0 +1,72 @@
+"""OpenAPI documents of the REST dialects, generated from the code (powertools routes + pydantic models).
+
+The checked-in copies under docs/api/ are the API reference; tests/unit/test_api_reference.py fails when
+they drift from the code. Regenerate with `contacthub openapi --write`.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+from .template import PROJECT_ROOT, routes
+
+DOCS_DIR = PROJECT_ROOT / "docs" / "api"
+TITLES = {
+    "letsligo": "contacthub - letsligo-compatible API (contacts, pipeline states, tasks)",
+    "skarbe": "contacthub - skarbe-compatible \"connect\" API",
+    "whautomate": "contacthub - whautomate-compatible \"v1\" API",
+}
+
+
+def rest_dialects() -> dict[str, str]:
+    """Dialect name -> handler module, for every REST function in template.yaml."""
+    found = {}
+    for route in routes():
+        module = route.handler.rpartition(".")[0]
+        parts = module.split(".")
+        if parts[:2] == ["contacthub", "api"] and len(parts) >= 3:
+            found[parts[2]] = module
+    return dict(sorted(found.items()))
+
+
+def document(dialect: str, module: str) -> dict:
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+
+    app = importlib.import_module(module).app
+    schema = app.get_openapi_json_schema(
+        title=TITLES.get(dialect, f"contacthub - {dialect}"),
+        version=_version(),
+        description="Generated from the code; see README.md for authentication and conventions.",
+        security_schemes={
+            "bearer": HTTPBearer(description="Authorization: Bearer <API key>"),
+            "apiKey": APIKey(name="X-Api-Key", **{"in": APIKeyIn.header}),
+        },
+        security=[{"bearer": []}, {"apiKey": []}],
+    )
+    return json.loads(schema)
+
+
+def _version() -> str:
+    import tomllib
+
+    with open(PROJECT_ROOT / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]["version"]
+
+
+def path_for(dialect: str) -> Path:
+    return DOCS_DIR / f"{dialect}.openapi.json"
+
+
+def render(doc: dict) -> str:
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_all() -> list[Path]:
+    DOCS_DIR.mkdir(parents=True, exist_ok=True)
+    written = []
+    for dialect, module in rest_dialects().items():
+        path = path_for(dialect)
+        path.write_text(render(document(dialect, module)), encoding="utf-8")
+        written.append(path)
+    return written
