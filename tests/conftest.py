@@ -9,6 +9,8 @@ os.environ.update({
     "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
     "CRM_TABLE": "test-crm", "DIRECTORY_TABLE": "test-directory",
     "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_DEV": "false",
+    # Email flow: the send guard's table, the deterministic composer, a sender verified in moto by the tests.
+    "IDEMPOTENCY_TABLE": "test-idempotency", "EMAIL_COMPOSER": "offline", "SENDER_ADDRESS": "crm@contacthub.example",
 })
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 

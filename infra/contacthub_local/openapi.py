@@ -70,3 +70,26 @@ def write_all() -> list[Path]:
         path.write_text(render(document(dialect, module)), encoding="utf-8")
         written.append(path)
     return written
+
+
+def _configure(parser) -> None:
+    parser.add_argument("--write", action="store_true", help="rewrite docs/api/*.openapi.json from the code")
+
+
+def _register() -> None:
+    from .cli import subcommand
+
+    @subcommand("openapi", "Generate the OpenAPI document of every REST dialect (docs/api/).", _configure)
+    def openapi_command(args) -> int:
+        if args.write:
+            for path in write_all():
+                print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+            return 0
+        stale = [d for d, m in rest_dialects().items()
+                 if not path_for(d).exists() or path_for(d).read_text(encoding="utf-8") != render(document(d, m))]
+        for dialect in stale:
+            print(f"{path_for(dialect).relative_to(PROJECT_ROOT)} is out of date", file=__import__("sys").stderr)
+        return 1 if stale else 0
+
+
+_register()

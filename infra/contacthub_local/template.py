@@ -4,6 +4,7 @@ Used by the local server (routing), the tests (moto tables, route parity) and th
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
 
 # Environment variable that carries each table's name into the functions (see Globals in template.yaml).
-TABLE_ENV = {"CrmTable": "CRM_TABLE", "DirectoryTable": "DIRECTORY_TABLE"}
+TABLE_ENV = {"CrmTable": "CRM_TABLE", "DirectoryTable": "DIRECTORY_TABLE", "IdempotencyTable": "IDEMPOTENCY_TABLE"}
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -41,7 +42,7 @@ _CfnLoader.add_multi_constructor("!", _cfn_tag)
 @lru_cache(maxsize=4)
 def load_template(path: Path = TEMPLATE_PATH) -> dict:
     with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(fh, Loader=_CfnLoader)  # a SafeLoader subclass: no arbitrary objects
 
 
 def resources(template: dict | None = None, kind: str | None = None) -> dict[str, dict]:
@@ -83,21 +84,34 @@ class Route:
     code_uris: tuple[str, ...]  # function code first, then its layers' content
 
     def matches(self, method: str, path: str) -> dict[str, str] | None:
-        if method.upper() != self.method:
+        if self.method != "ANY" and method.upper() != self.method:
             return None
+        return self.path_matches(path)
+
+    def path_matches(self, path: str) -> dict[str, str] | None:
+        """Path parameters when the request path falls on this route's resource, whatever the method."""
         match = _path_regex(self.path).match(path)
         return match.groupdict() if match else None
 
     @property
-    def specificity(self) -> tuple[int, int]:
-        """Literal segments win over parameters, as in API Gateway."""
+    def specificity(self) -> tuple[int, int, int]:
+        """Literal segments win over parameters, and parameters over greedy ``{proxy+}``, as in API Gateway."""
         segments = self.path.strip("/").split("/")
-        return (sum(1 for s in segments if not s.startswith("{")), len(segments))
+        return (sum(1 for s in segments if not s.startswith("{")), -sum(1 for s in segments if s.endswith("+}")),
+                len(segments))
+
+    @property
+    def precedence(self) -> tuple[int, ...]:
+        """Sort key among resources matching one path: segment by segment, literal < {param} < {greedy+}."""
+        return tuple(0 if not s.startswith("{") else 2 if s.endswith("+}") else 1
+                     for s in self.path.strip("/").split("/"))
 
 
 @lru_cache(maxsize=256)
 def _path_regex(path: str) -> re.Pattern:
-    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    pattern = re.escape(path)
+    pattern = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", pattern)  # {proxy+}: one or more segments
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", pattern)
     return re.compile(f"^{pattern}/?$")
 
 
@@ -121,13 +135,71 @@ def routes(template: dict | None = None) -> list[Route]:
 
 
 def find_route(method: str, path: str, all_routes: list[Route] | None = None):
-    """(route, path parameters) for a request, or (None, allowed methods) when only the method is wrong."""
+    """(route, path parameters) for a request, or (None, allowed methods) when only the method is wrong.
+
+    Like API Gateway, the resource is chosen from the path alone (literal segments beat parameters), and
+    only then the method: GET /api/contacts/search never falls back to /api/contacts/{id} when the
+    literal resource exists without GET. An unknown path gives (None, []).
+    """
     all_routes = all_routes if all_routes is not None else routes()
-    allowed = []
-    for route in all_routes:
-        params = route.matches(method, path)
-        if params is not None:
+    on_path = [(route, params) for route in all_routes if (params := route.path_matches(path)) is not None]
+    if not on_path:
+        return None, []
+    best = min(route.precedence for route, _ in on_path)
+    on_resource = [(route, params) for route, params in on_path if route.precedence == best]
+    # Two templates with the same precedence (e.g. /a/{x} and /a/{y}) are one API Gateway resource.
+    for route, params in on_resource:
+        if route.method == method.upper():
             return route, params
-        if route.matches(route.method, path) is not None:
-            allowed.append(route.method)
-    return None, allowed
+    for route, params in on_resource:
+        if route.method == "ANY":
+            return route, params
+    return None, sorted({route.method for route, _ in on_resource})
+
+
+def default_table_names() -> dict[str, str]:
+    """Environment variable -> local table name (``contacthub-crm``...), used when nothing else names them."""
+    return {env: "contacthub-" + re.sub(r"Table$", "", logical).lower() for logical, env in TABLE_ENV.items()}
+
+
+def function_properties(function: str, template: dict | None = None) -> dict:
+    """A function's properties with Globals.Function applied (its environment variables merged), as SAM does."""
+    template = template or load_template()
+    defaults = template.get("Globals", {}).get("Function", {})
+    own = resources(template, "AWS::Serverless::Function").get(function, {}).get("Properties", {})
+    merged = {**defaults, **own}
+    variables = {**defaults.get("Environment", {}).get("Variables", {}),
+                 **own.get("Environment", {}).get("Variables", {})}
+    if variables:
+        merged["Environment"] = {"Variables": variables}
+    return merged
+
+
+def lambda_environment(function: str, template: dict | None = None) -> dict[str, str]:
+    """The environment variables the function gets once deployed, resolved for local use.
+
+    ``!Ref`` to a table reads that table's variable (CRM_TABLE...) from the current environment, ``!Ref`` to
+    a parameter takes its default; values that only exist in AWS (``!GetAtt``, ``!Sub``...) are left out.
+    """
+    template = template or load_template()
+    parameters = template.get("Parameters", {})
+    resolved = {}
+    for name, value in function_properties(function, template).get("Environment", {}).get("Variables", {}).items():
+        if isinstance(value, dict) and "Ref" in value:
+            target = value["Ref"]
+            if target in TABLE_ENV:
+                value = os.environ.get(TABLE_ENV[target], default_table_names()[TABLE_ENV[target]])
+            elif target in parameters and "Default" in parameters[target]:
+                value = parameters[target]["Default"]
+            else:
+                continue
+        elif isinstance(value, (dict, list)):
+            continue
+        resolved[name] = str(value)
+    return resolved
+
+
+def stage_name(template: dict | None = None) -> str:
+    """The API stage the template deploys (StageName's default), used in events' requestContext."""
+    template = template or load_template()
+    return str(template.get("Parameters", {}).get("StageName", {}).get("Default", "prod"))

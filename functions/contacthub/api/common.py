@@ -30,6 +30,8 @@ from ..domain.workspace import Principal
 logger = Logger(service="contacthub")
 
 MAX_BODY_BYTES = 256 * 1024
+# Request properties that wrap a set of resource fields: violations inside them use wire names too.
+ENVELOPES = ("overrides",)
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
@@ -65,6 +67,8 @@ class Dialect:
         head, sep, rest = path.partition(".")
         bracket = head.find("[")
         name, suffix = (head[:bracket], head[bracket:]) if bracket >= 0 else (head, "")
+        if name in ENVELOPES and rest:
+            rest = self.wire_path(rest)  # "overrides.linkedin_url" -> "overrides.linkedinUrl"
         return self.field_names.get(name, name) + suffix + sep + rest
 
     def problem_for(self, error: Exception) -> Problem:
@@ -193,9 +197,27 @@ def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
             return dialect.proxy_response(Problem(500, "Internal Server Error"))
         logger.append_keys(workspace_id=principal.workspace_id, key_prefix=principal.key_prefix)
         app.append_context(principal=principal)
-        return app.resolve(event, context)
+        return app.resolve(_json_content_type(event), context)
 
     return lambda_handler
+
+
+def _json_content_type(event: dict) -> dict:
+    """powertools validates bodies of `application/json` only; the guard has already accepted the dialect's
+    other JSON types (ld+json, merge-patch+json), so present them as that rather than fail with a 500."""
+    def plain(name: str, value):
+        if name.lower() != "content-type" or not value:
+            return value
+        if isinstance(value, list):
+            return [plain(name, v) for v in value]
+        media = value.split(";")[0].strip().lower()
+        return "application/json" if media.startswith("application/") and media.endswith("json") else value
+
+    changed = dict(event)
+    for key in ("headers", "multiValueHeaders"):
+        if event.get(key):
+            changed[key] = {name: plain(name, value) for name, value in event[key].items()}
+    return changed
 
 
 def principal(router) -> Principal:

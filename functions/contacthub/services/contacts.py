@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from ..domain.contact import Contact, Status, join_name, normalize_tags, split_name, tag_key, validate_changes
 from ..domain.errors import Conflict, NotFound, ValidationFailed
@@ -28,10 +28,12 @@ def is_uuid(value: str) -> bool:
 
 class ContactService:
     def __init__(self, contacts: ContactRepository, states: PipelineRepository,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow,
+                 on_delete: Sequence[Callable[[str, str], Any]] = ()):
         self.contacts = contacts
         self.states = states
         self.clock = clock
+        self.on_delete = tuple(on_delete)  # (workspace id, contact id) -> None, run after a delete (e.g. its tasks)
 
     # ---------------------------------------------------------------- reads
     def get(self, workspace_id: str, contact_id: str) -> Contact:
@@ -92,6 +94,8 @@ class ContactService:
             contact = self.get(workspace_id, contact_id)
             try:
                 self.contacts.remove(contact)
+                for hook in self.on_delete:
+                    hook(workspace_id, contact.id)
                 return contact
             except Conflict:
                 if attempt == MAX_CONFLICT_RETRIES - 1:
@@ -170,8 +174,11 @@ class ContactService:
 def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str, Any]:
     """Keep display name and first/last name consistent, deriving whichever side was not given."""
     values = dict(values)
-    given_name = "name" in values
     given_parts = "first_name" in values or "last_name" in values
+    if current is not None and not given_parts and "name" in values and values["name"] == current.name:
+        # Clients echo what they read: the same display name must not re-split a first/last name set elsewhere.
+        del values["name"]
+    given_name = "name" in values
     if given_name and not given_parts and values["name"]:
         values["first_name"], values["last_name"] = split_name(values["name"])
     elif given_parts and not given_name:

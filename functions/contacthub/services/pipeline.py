@@ -37,8 +37,9 @@ class PipelineService:
         existing = self.states.list(workspace_id)
         if len(existing) >= MAX_STATES:
             raise ValidationFailed.one("name", f"A workspace has at most {MAX_STATES} pipeline states.")
+        name, color = _name(name), _color(color)  # before allocating a number: a rejected create writes nothing
         state = PipelineState(workspace_id, str(uuid.uuid4()), self.states.allocate_number(workspace_id),
-                              _name(name), _color(color), len(existing), StateType(type))
+                              name, color, len(existing), StateType(type))
         state = self.states.save(state)
         return self.move(workspace_id, state.id, position) if position is not None else state
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -103,6 +103,18 @@ class ContactRepository:
         page_ids = ordered[offset:offset + limit]
         contacts = self.get_many(workspace_id, page_ids)
         return ContactPage([contacts[i] for i in page_ids if i in contacts], total=len(ordered))
+
+    def matching_ids(self, workspace_id: str, query: ContactQuery, newest_first: bool = True) -> Iterator[str]:
+        """Ids of the contacts a query matches, in creation order, from keys only (no contact is read).
+
+        A filtered query reads its index entries (as `find`); an empty one walks the creation index lazily,
+        so a caller that stops early pays only for the keys it consumed.
+        """
+        if query.is_empty():
+            keys = ContactItem.by_created.query(workspace_id, scan_index_forward=not newest_first)
+            return (k.sk.removeprefix("CONTACT#") for k in keys)
+        matches = _Matcher(workspace_pk(workspace_id)).run(query)
+        return iter(sorted(matches, key=matches.__getitem__, reverse=newest_first))
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         keys = ContactItem.by_activity.query(workspace_id, scan_index_forward=False, limit=limit)

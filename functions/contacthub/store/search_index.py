@@ -78,7 +78,9 @@ def index_entries(contact: Contact) -> set[str]:
     """Every index sort key the contact should have, given its current fields."""
     cid = contact.id
     keys: set[str] = set()
-    name_words = words(" ".join(filter(None, (contact.first_name, contact.last_name, contact.name))))
+    # A contact created from an email alone shows that address as its name; it is indexed as an email only.
+    display = None if contact.name in contact.emails else contact.name
+    name_words = words(" ".join(filter(None, (contact.first_name, contact.last_name, display))))
     keys.update(entry_key("name", w, cid) for w in name_words[:MAX_NAME_WORDS])
     keys.update(entry_key("email", fold(e), cid) for e in contact.emails)
     for phone in contact.phones:

@@ -9,6 +9,14 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk TAG#<tag key>              TagItem           tag catalogue with exact contact counts
   sk LOC#<location id>          LocationItem      location catalogue with exact contact counts
   sk STATE#<uuid>               PipelineStateItem pipeline states / lead statuses with contact counts
+  sk TASK#<task uuid>           TaskItem          a contact's task (optimistic locking via `version`)
+  sk CTASK#<contact>#<0 open|1 done>#<due>#<task>  TaskEntryItem  a contact's tasks by state and due date
+  sk TSTATE#<0|1>#<due>#<task>                     TaskEntryItem  the workspace's tasks by state and due date
+  sk TTYPE#<type>#<0|1>#<due>#<task>               TaskEntryItem  ... by type, state and due date
+  sk TASKSTATS                  TaskStatsItem     exact open/done task counts (list totals without reading)
+  sk CAPTURE#<sha256 of token>  CaptureDraftItem  a prepared contact awaiting confirmation (TTL expiresAt)
+  sk EMAILSESSION#<contact>#<session>        EmailSessionItem  an email being drafted for a contact (TTL expiresAt)
+  sk EMAILSENT#<contact>#<sent at>#<message>  SentEmailItem     an email sent to a contact
 DirectoryTable (looked up before the workspace is known):
   pk KEY#<sha256 of api key>    ApiKeyItem
   pk WSNAME#<folded name>       WorkspaceNameItem
@@ -18,9 +26,11 @@ from __future__ import annotations
 import os
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
     ListAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
@@ -184,3 +194,76 @@ class ApiKeyItem(_DirectoryModel):
 
 class WorkspaceNameItem(_DirectoryModel):
     workspaceId = UnicodeAttribute()
+
+
+# --- tasks (store/tasks.py): the task, its sorted entries and counters change in one transaction ---
+
+class TaskItem(_CrmModel):
+    taskId = UnicodeAttribute()
+    contactId = UnicodeAttribute()
+    title = UnicodeAttribute()
+    type = UnicodeAttribute()
+    taskKind = UnicodeAttribute()
+    payload = JSONAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    dueDate = UTCDateTimeAttribute()
+    completed = BooleanAttribute()
+    completedAt = UTCDateTimeAttribute(null=True)
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class TaskEntryItem(_CrmModel):
+    """A task's place in one ordered listing; state, due date and ids are in the sort key."""
+
+    taskId = UnicodeAttribute()
+    contactId = UnicodeAttribute()
+    type = UnicodeAttribute()
+
+
+class TaskStatsItem(_CrmModel):
+    open = NumberAttribute(default=0)
+    done = NumberAttribute(default=0)
+
+
+class CaptureDraftItem(_CrmModel):
+    """A contact prepared from pasted text, keyed by its confirmation token's hash (the token is never stored).
+
+    `expiresAt` is the table's TTL attribute (epoch seconds): DynamoDB deletes stale drafts eventually, and
+    reads check it themselves because TTL deletion can lag by days.
+    """
+
+    fields = JSONAttribute()  # canonical create fields
+    createdAt = UTCDateTimeAttribute()
+    expiresAt = TTLAttribute()
+    usedAt = UTCDateTimeAttribute(null=True)
+    contactId = UnicodeAttribute(null=True)
+
+
+# --- email drafting and sending (store/emails.py) ---
+
+class EmailSessionItem(_CrmModel):
+    """Instructions and drafts of one email. The contact is in the key, so a session id alone reaches nothing.
+
+    `expiresAt` is the table's TTL attribute; reads check it too, since TTL deletion can lag by days.
+    """
+
+    sessionId = UnicodeAttribute()
+    contactId = UnicodeAttribute()
+    turns = JSONAttribute()  # [{"kind", "instruction"}]
+    versions = JSONAttribute()  # [{"number", "subject", "body", "to", "source", "createdAt", "notes"}]
+    sent = JSONAttribute(null=True)  # {"messageId", "to", "subject", "sentAt"} once sent: the session is closed
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    expiresAt = TTLAttribute()
+    revision = NumberAttribute()  # every write is conditioned on the revision it read
+
+
+class SentEmailItem(_CrmModel):
+    contactId = UnicodeAttribute()
+    messageId = UnicodeAttribute()
+    recipient = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    sentAt = UTCDateTimeAttribute()
+    sessionId = UnicodeAttribute(null=True)

@@ -37,6 +37,9 @@ LETSLIGO = Dialect(
     field_names={
         "notes": "additionalInfo", "meeting_context": "meetingContext", "linkedin_url": "linkedinUrl",
         "pipeline_state_id": "stateId", "first_name": "firstName", "last_name": "lastName",
+        # ContactTask
+        "contact_id": "contact", "due_date": "dueDate", "task_kind": "taskKind",
+        "completed_at": "completedAt",
     },
     json_content_types=("application/json", "application/ld+json", "application/merge-patch+json"),
     api_key_headers=("x-api-key",),

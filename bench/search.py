@@ -1,0 +1,224 @@
+"""Search cost against workspace size: DynamoDB items read per selective search at 1,000 and 20,000 contacts.
+
+    .venv/bin/python bench/search.py [--sizes 1000 20000]
+
+Runs on moto (no account needed). What is measured is what DynamoDB bills reads for (see
+contacthub_local.meter), not moto's wall time, which scans its own tables in Python. A selective search
+(three matching contacts) must read the same number of items whatever the workspace size.
+
+Filling a workspace with ContactService.create one contact at a time is quadratic on moto (each
+TransactWriteItems deep-copies every table), so `bulk_create` runs the real ContactService.create
+(validation, names, numbering) against a buffering repository, then writes exactly the items the
+repository's transaction would (`contact_to_item` + `contact_write_operations`) with BatchWriteItem,
+folding the counter updates of the whole batch into one update per counter item.
+tests/integration/test_search_scaling.py proves that the two ways produce identical items.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import random
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.expressions.operand import Value
+from pynamodb.expressions.update import AddAction
+
+# The three contacts every selective search must find, whatever else the workspace holds.
+NEEDLES = [
+    {"first_name": "Ada", "last_name": "Zyzzyva", "emails": ["needle.ada@zyzzyva.example"],
+     "phones": ["+33 6 99 88 77 01"], "company": "Zyzzyva Labs"},
+    {"first_name": "Bo", "last_name": "Zyzzyva", "emails": ["needle.bo@zyzzyva.example"],
+     "phones": ["+33 6 99 88 77 02"], "company": "Zyzzyva Labs"},
+    {"first_name": "Cy", "last_name": "Zyzzyva", "emails": ["needle.cy@zyzzyva.example"],
+     "phones": ["+33 6 99 88 77 03"], "company": "Zyzzyva Labs"},
+]
+# label -> ContactQuery keyword arguments; each matches exactly the three needles.
+SELECTIVE_SEARCHES = {
+    "name prefix 'zyzz'": {"name": "zyzz"},
+    "email prefix 'needle.'": {"email": "needle."},
+    "phone digits '06 99 88 77'": {"phone": "06 99 88 77"},
+}
+# Shown for contrast: a broad search reads one index entry per match (plus one page of contacts).
+BROAD_SEARCHES = {"name prefix 'anna' (broad)": {"name": "anna"}}
+FIRST = ["Anna", "Louis", "Marie", "Jean", "Sofia", "Lucas", "Emma", "Hugo", "Léa", "Noah", "Chloé", "Adam"]
+LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"]
+COMPANIES = ["Acme Corp", "Globex", "Initech", "Umbrella", "Stark Industries", "Wayne Enterprises", None]
+
+
+def synthetic_fields(count: int, seed: int = 7, offset: int = 0) -> list[dict[str, Any]]:
+    """Plausible contacts (names, email, a French mobile that never starts 06 99, company)."""
+    rng = random.Random(seed + offset)
+    contacts = []
+    for i in range(offset, offset + count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        fields: dict[str, Any] = {"first_name": first, "last_name": last,
+                                  "emails": [f"{last.lower()}.{i}@example.com"],
+                                  "phones": [(f"+33 6 {rng.randint(10, 98)} {rng.randint(10, 99)} {i % 100:02d} "
+                                             f"{rng.randint(10, 99)}")]}
+        company = rng.choice(COMPANIES)
+        if company:
+            fields["company"] = company
+        contacts.append(fields)
+    return contacts
+
+
+# ---------------------------------------------------------------------------------- bulk loading
+class _BufferedContacts:
+    """The repository ContactService.create needs, buffering contacts instead of writing each one."""
+
+    def __init__(self, numbers: Iterable[int]):
+        self._numbers = iter(numbers)
+        self.pending = []
+
+    def allocate_number(self, workspace_id: str) -> int:
+        return next(self._numbers)
+
+    def add(self, contact):
+        self.pending.append(contact)
+        return contact
+
+
+class _RecordedTransaction:
+    """Stands in for pynamodb's TransactWrite: records what a contact's transaction would write."""
+
+    def __init__(self):
+        self.puts: list = []
+        self.updates: list = []
+
+    def save(self, model, condition=None, return_values=None) -> None:
+        if model._version_attribute_name and getattr(model, model._version_attribute_name) is None:
+            model.update_local_version_attribute()  # a new item is written with version 1, as TransactWrite does
+        self.puts.append(model)
+
+    def update(self, model, actions, condition=None, return_values=None, add_version_condition=True) -> None:
+        self.updates.append((model, list(actions)))
+
+    def delete(self, model, condition=None, add_version_condition=True) -> None:
+        raise AssertionError("creating contacts never deletes")
+
+
+def _folded_updates(updates: list) -> list:
+    """One update per item: ADDs to the same attribute summed, SETs keep the last value (as in sequence)."""
+    folded: dict[tuple, tuple[Any, dict[str, Any]]] = {}
+    for model, actions in updates:
+        _, by_path = folded.setdefault((type(model), model.pk, model.sk), (model, {}))
+        for action in actions:
+            path = repr(action.values[0])
+            previous = by_path.get(path)
+            if isinstance(action, AddAction) and isinstance(previous, AddAction):
+                total = int(previous.values[1].value["N"]) + int(action.values[1].value["N"])
+                action = AddAction(action.values[0], Value(total))
+            by_path[path] = action
+    return [(model, list(by_path.values())) for model, by_path in folded.values()]
+
+
+def _reserve_numbers(workspace_id: str, count: int) -> range:
+    """What `count` calls of ContactRepository.allocate_number return, in one atomic UpdateItem."""
+    from contacthub.store.repositories import WORKSPACE_SK
+    from contacthub.store.tables import WorkspaceItem, workspace_pk
+
+    item = WorkspaceItem(workspace_pk(workspace_id), WORKSPACE_SK)
+    item.update(actions=[WorkspaceItem.nextContactNumber.add(count)], condition=WorkspaceItem.pk.exists())
+    last = int(item.nextContactNumber)
+    return range(last - count + 1, last + 1)
+
+
+def bulk_create(workspace_id: str, fields: Iterable[dict[str, Any]], start: datetime | None = None) -> list:
+    """Create contacts as ContactService.create would, written with BatchWriteItem (not transactional).
+
+    Contacts are created 1 ms apart from `start`, so newest-first listings follow the input order.
+    """
+    from contacthub.services.contacts import ContactService
+    from contacthub.store.mappers import contact_to_item
+    from contacthub.store.repositories import PipelineRepository, contact_write_operations
+    from contacthub.store.tables import ContactItem
+
+    fields = list(fields)
+    start = start or datetime.now(timezone.utc)
+    ticks = itertools.count()
+    buffer = _BufferedContacts(_reserve_numbers(workspace_id, len(fields)))
+    service = ContactService(buffer, PipelineRepository(),
+                             clock=lambda: start + timedelta(milliseconds=next(ticks)))
+    for values in fields:
+        service.create(workspace_id, values)
+
+    transaction = _RecordedTransaction()
+    for contact in buffer.pending:
+        transaction.save(contact_to_item(contact))
+        for operation in contact_write_operations(None, contact):
+            operation(transaction)
+    with ContactItem.batch_write() as batch:  # every item class shares the table, so one batch takes them all
+        for item in transaction.puts:
+            batch.save(item)
+    for model, actions in _folded_updates(transaction.updates):
+        model.update(actions=actions)
+    return [contact.with_changes(version=1) for contact in buffer.pending]
+
+
+# ---------------------------------------------------------------------------------- the bench
+def measure(services, workspace_id: str) -> dict[str, tuple[int, int]]:
+    """label -> (items read, contacts found) for each selective search."""
+    from contacthub.ports import ContactQuery
+    from contacthub_local.meter import DynamoMeter
+
+    results = {}
+    for label, query in {**SELECTIVE_SEARCHES, **BROAD_SEARCHES}.items():
+        with DynamoMeter() as meter:
+            page = services.contacts.search(workspace_id, ContactQuery(**query), 0, 30)
+        results[label] = (meter.items_read, page.total)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    args = parser.parse_args(argv)
+    sizes = sorted(args.sizes)
+
+    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
+                       "AWS_REGION": "us-east-1", "CRM_TABLE": "bench-crm", "DIRECTORY_TABLE": "bench-directory",
+                       "POWERTOOLS_LOG_LEVEL": "WARNING"})
+    os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    from moto import mock_aws
+
+    with mock_aws():
+        from contacthub.wiring import services as build
+        from contacthub_local.bootstrap import create_tables
+
+        create_tables()
+        services = build()
+        workspace = services.workspaces.create_key("Bench", "Bench User", "bench@example.com").workspace
+        bulk_create(workspace.id, NEEDLES)
+        filled, rows = len(NEEDLES), {}
+        for size in sizes:
+            began = time.perf_counter()
+            extra = size - filled
+            for chunk in range(0, extra, 5000):
+                bulk_create(workspace.id, synthetic_fields(min(5000, extra - chunk), offset=filled + chunk))
+            filled = size
+            print(f"filled {size:>6} contacts in {time.perf_counter() - began:5.1f}s", file=sys.stderr)
+            rows[size] = measure(services, workspace.id)
+
+    first, last = sizes[0], sizes[-1]
+    header = f"{'search':<30}" + "".join(f"{f'{n} contacts':>24}" for n in sizes) + f"{'ratio':>8}"
+    print(header)
+    print("-" * len(header))
+    stable = True
+    for label in {**SELECTIVE_SEARCHES, **BROAD_SEARCHES}:
+        cells = "".join(f"{f'{rows[n][label][0]} items ({rows[n][label][1]} hits)':>24}" for n in sizes)
+        ratio = rows[last][label][0] / max(rows[first][label][0], 1)
+        if label in SELECTIVE_SEARCHES:
+            stable &= ratio == 1.0
+        print(f"{label:<30}{cells}{ratio:>8.2f}")
+    print("selective searches read the same items at every size" if stable else "SEARCH COST GREW WITH SIZE")
+    return 0 if stable else 1
+
+
+if __name__ == "__main__":
+    sys.path[:0] = [os.path.join(os.path.dirname(__file__), "..", d) for d in ("functions", "infra")]
+    raise SystemExit(main())

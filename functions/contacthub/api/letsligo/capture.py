@@ -1,0 +1,31 @@
+"""letsligo contact capture: POST /api/contacts/prepare and /api/contacts/confirm (the creation wizard).
+
+prepare extracts a contact from pasted text and answers it with a one-time confirmationToken and the
+workspace's likely duplicates; nothing is created until confirm. See services/capture.py.
+"""
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from ...wiring import services
+from ..common import principal
+from .capture_schemas import ContactConfirm, ContactPrepare, overrides_from_wire, prepared_to_wire
+from .routes import _contact_response, _json
+
+capture = Router()
+
+
+@capture.post("/api/contacts/prepare")
+def prepare_contact(body: ContactPrepare):
+    """Extract a contact from a signature or vCard; answer it with a confirmation token. Creates nothing."""
+    prepared = services().capture.prepare(principal(capture).workspace_id, body.text,
+                                          overrides_from_wire(body.overrides))
+    return _json(prepared_to_wire(prepared))
+
+
+@capture.post("/api/contacts/confirm")
+def confirm_contact(body: ContactConfirm):
+    """Create the prepared contact (201). A token works once: used or expired 410, unknown 404."""
+    contact = services().capture.confirm(principal(capture).workspace_id, body.confirmationToken,
+                                         overrides_from_wire(body.overrides))
+    return _contact_response(contact, 201)

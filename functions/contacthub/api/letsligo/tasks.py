@@ -1,0 +1,77 @@
+"""letsligo ContactTask routes (/api/contact_tasks). Parse, map, call one TaskService method, map back."""
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from ...domain.task import TaskType
+from ...wiring import services
+from ..common import principal
+from . import task_mapping
+from .errors import LETSLIGO
+from .mapping import collection
+from .routes import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, _json
+from .task_schemas import ContactTaskCreate, ContactTaskFields
+
+contact_tasks = Router()
+
+_DATE = dict(max_length=64, description="ISO 8601 date or date-time")
+_TYPES = "One of " + ", ".join(t.value for t in TaskType)
+
+
+def _workspace() -> str:
+    return principal(contact_tasks).workspace_id
+
+
+@contact_tasks.get("/api/contact_tasks")
+def list_contact_tasks(
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    itemsPerPage: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    contact: Annotated[Optional[str], Query(max_length=200, description="Contact IRI or id")] = None,
+    completed: Annotated[Optional[str], Query(max_length=5, description="true, false, 1 or 0")] = None,
+    type: Annotated[Optional[str], Query(max_length=32, description=_TYPES)] = None,
+    due_before: Annotated[Optional[str], Query(alias="dueDate[before]", **_DATE)] = None,
+    due_strictly_before: Annotated[Optional[str], Query(alias="dueDate[strictly_before]", **_DATE)] = None,
+    due_after: Annotated[Optional[str], Query(alias="dueDate[after]", **_DATE)] = None,
+    due_strictly_after: Annotated[Optional[str], Query(alias="dueDate[strictly_after]", **_DATE)] = None,
+):
+    """Tasks by due date, soonest first."""
+    query = task_mapping.task_query(contact, completed, type, due_before, due_strictly_before, due_after,
+                                    due_strictly_after)
+    offset = (page - 1) * itemsPerPage
+    result = services().tasks.search(_workspace(), query, offset=offset, limit=itemsPerPage)
+    members = [task_mapping.task_to_wire(t, with_context=False) for t in result.items]
+    sent = contact_tasks.current_event.query_string_parameters or {}
+    params = {k: v for k, v in sent.items() if k != "page"}
+    return _json(collection(task_mapping.TASKS, task_mapping.CONTEXT, members, result.total, page,
+                            itemsPerPage, params))
+
+
+@contact_tasks.post("/api/contact_tasks")
+def create_contact_task(body: ContactTaskCreate):
+    fields = task_mapping.fields_from_wire(body.model_dump(exclude_unset=True))
+    task = services().tasks.create(_workspace(), fields)
+    wire = task_mapping.task_to_wire(task)
+    response = _json(wire, 201)
+    response.headers["Location"] = wire["@id"]
+    return response
+
+
+@contact_tasks.get("/api/contact_tasks/<id>")
+def get_contact_task(id: str):
+    return _json(task_mapping.task_to_wire(services().tasks.get(_workspace(), id)))
+
+
+@contact_tasks.patch("/api/contact_tasks/<id>")
+def update_contact_task(id: str, body: ContactTaskFields):
+    fields = task_mapping.fields_from_wire(body.model_dump(exclude_unset=True))
+    return _json(task_mapping.task_to_wire(services().tasks.update(_workspace(), id, fields)))
+
+
+@contact_tasks.delete("/api/contact_tasks/<id>")
+def delete_contact_task(id: str):
+    services().tasks.delete(_workspace(), id)
+    return Response(204, LETSLIGO.content_type, "")

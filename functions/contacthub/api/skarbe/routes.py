@@ -1,0 +1,73 @@
+"""skarbe routes: parse, map, call one service, map back."""
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from ...ports import ContactQuery
+from ...wiring import services
+from ..common import principal
+from . import mapping
+from .errors import SKARBE
+from .schemas import ContactCreate
+
+contacts = Router()
+lead_statuses = Router()
+account = Router()
+
+
+def _json(body, status: int = 200):
+    return Response(status, SKARBE.content_type, json.dumps(body, ensure_ascii=False))
+
+
+def _states_by_id(workspace_id: str) -> dict:
+    return {s.id: s for s in services().pipeline.list(workspace_id)}
+
+
+@contacts.get("/api/connect/contacts")
+def list_contacts(
+    query: Annotated[str | None, Query(max_length=mapping.MAX_QUERY_LENGTH)] = None,
+    limit: Annotated[int, Query(ge=1, le=mapping.MAX_RESULTS)] = mapping.MAX_RESULTS,
+):
+    """Contacts whose first name, last name or email starts with `query`; without it the most recently active."""
+    ws = principal(contacts).workspace_id
+    text = mapping.search_text(query)
+    found = (services().contacts.search(ws, ContactQuery(person=text), 0, limit).items if text
+             else services().contacts.recently_active(ws, limit))
+    states = _states_by_id(ws) if any(c.pipeline_state_id for c in found) else {}
+    return _json([mapping.contact_to_wire(c, states.get(c.pipeline_state_id)) for c in found])
+
+
+@contacts.post("/api/connect/contacts")
+def create_contact(body: ContactCreate):
+    # 200, not 201: the vendor documents 200 as the success status of every endpoint.
+    ws = principal(contacts).workspace_id
+    sent = body.model_dump(exclude_unset=True)
+    states = services().pipeline.list(ws) if sent.get("leadStatus") is not None else []
+    contact = services().contacts.create(ws, mapping.create_fields(sent, states))
+    state = next((s for s in states if s.id == contact.pipeline_state_id), None)
+    return _json(mapping.contact_to_wire(contact, state))
+
+
+@contacts.get("/api/connect/contacts/<id>")
+def get_contact(id: str):
+    ws = principal(contacts).workspace_id
+    contact = services().contacts.get_by_number(ws, mapping.contact_number(id))
+    state = _states_by_id(ws).get(contact.pipeline_state_id) if contact.pipeline_state_id else None
+    return _json(mapping.contact_to_wire(contact, state))
+
+
+@lead_statuses.get("/api/connect/contacts/lead-statuses")
+def list_lead_statuses():
+    states = services().pipeline.list(principal(lead_statuses).workspace_id)
+    return _json([mapping.lead_status_to_wire(s) for s in states])
+
+
+@account.get("/api/connect/me")
+def me():
+    user, workspace = services().workspaces.me(principal(account))
+    return _json(mapping.me_to_wire(user, workspace))

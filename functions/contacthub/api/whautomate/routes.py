@@ -1,0 +1,97 @@
+"""whautomate routes: parse, map, call one service, map back."""
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from ...domain.contact import MAX_CHANNEL, MAX_SHORT_TEXT
+from ...domain.errors import ValidationFailed
+from ...wiring import services
+from ..common import principal
+from . import mapping
+from .errors import WHAUTOMATE
+from .schemas import ContactBody, ContactOut, DeleteOut, ErrorOut, TagsBody, TagsOut
+
+contacts = Router()
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_REACHABLE = 10_000  # page * limit: deeper pages would read ever more index keys per request
+
+
+def _doc(model, description: str = "Success") -> dict:
+    """OpenAPI responses of a route: its 200 model and the shared error shape."""
+    error = {"content": {"application/json": {"model": ErrorOut}}}
+    return {200: {"description": description, "content": {"application/json": {"model": model}}},
+            400: {"description": "Invalid input", **error}, 401: {"description": "Missing or bad API key", **error},
+            404: {"description": "No such contact in this workspace", **error}}
+
+
+def _json(body, headers: dict[str, str] | None = None):
+    return Response(200, WHAUTOMATE.content_type, json.dumps(body, ensure_ascii=False), headers=headers)
+
+
+def _workspace() -> str:
+    return principal(contacts).workspace_id
+
+
+def _sent(body) -> dict:
+    return body.model_dump(mode="json", exclude_unset=True)
+
+
+@contacts.get("/v1/contacts", summary="Search contacts", responses=_doc(list[ContactOut]))
+def search_contacts(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    page: Annotated[int, Query(ge=1)] = 1,
+    tags: Annotated[str | None, Query(max_length=1000, description="Comma-separated; all must match")] = None,
+    locationId: Annotated[str | None, Query(max_length=MAX_SHORT_TEXT)] = None,
+    channel: Annotated[str | None, Query(max_length=MAX_CHANNEL)] = None,
+    searchText: Annotated[str | None, Query(max_length=100, description="Name, phone or email")] = None,
+):
+    if page * limit > MAX_REACHABLE:
+        raise ValidationFailed.one("page", f"Only the first {MAX_REACHABLE} results can be paged through "
+                                           "(page * limit); narrow the search instead.", "too_deep")
+    query = mapping.query_from_wire(searchText, tags, locationId, channel)
+    result = services().contacts.search(_workspace(), query, offset=(page - 1) * limit, limit=limit)
+    return _json([mapping.contact_to_wire(c) for c in result.items], {"X-Total-Count": str(result.total)})
+
+
+@contacts.post("/v1/contacts", summary="Add contact", responses=_doc(ContactOut))
+def add_contact(body: ContactBody):
+    contact = services().contacts.create(_workspace(), mapping.fields_for_create(_sent(body)))
+    return _json(mapping.contact_to_wire(contact))
+
+
+@contacts.get("/v1/contacts/<contactId>", summary="Get contact by id", responses=_doc(ContactOut))
+def get_contact(contactId: str):
+    return _json(mapping.contact_to_wire(services().contacts.get(_workspace(), contactId)))
+
+
+@contacts.put("/v1/contacts/<contactId>", summary="Update contact", responses=_doc(ContactOut))
+def update_contact(contactId: str, body: ContactBody):
+    ws = _workspace()
+    current = services().contacts.get(ws, contactId)
+    changes = mapping.changes_for_put(_sent(body), current)
+    # Replacing the primary phone reads the other phones: a concurrent write in between is a 409, never lost.
+    contact = services().contacts.update(ws, contactId, changes, expected_version=current.version)
+    return _json(mapping.contact_to_wire(contact))
+
+
+@contacts.delete("/v1/contacts/<contactId>", summary="Delete contact", responses=_doc(DeleteOut))
+def delete_contact(contactId: str):
+    services().contacts.delete(_workspace(), contactId)
+    return _json({"success": True})
+
+
+@contacts.post("/v1/contacts/<contactId>/tags/add", summary="Add tags to contact", responses=_doc(TagsOut))
+def add_tags(contactId: str, body: TagsBody):
+    return _json(mapping.tags_to_wire(services().contacts.add_tags(_workspace(), contactId, body.tags)))
+
+
+@contacts.post("/v1/contacts/<contactId>/tags/remove", summary="Remove tags from contact", responses=_doc(TagsOut))
+def remove_tags(contactId: str, body: TagsBody):
+    return _json(mapping.tags_to_wire(services().contacts.remove_tags(_workspace(), contactId, body.tags)))

@@ -1,0 +1,25 @@
+"""What the email service needs from a mail transport. Pure Python; adapters live beside it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    to: str
+    subject: str
+    body: str  # plain text
+    from_name: str | None = None  # display name shown before the workspace's sender address
+    reply_to: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()  # (name, value) for delivery events, e.g. ("workspace", id)
+
+
+class Mailer(Protocol):
+    def send(self, email: OutgoingEmail) -> str:
+        """Hand the email over for delivery; returns the provider's message id. Raises ServiceUnavailable."""
+
+
+def has_line_break(value: str | None) -> bool:
+    """CR, LF or any other line separator: never allowed in a header value (header injection)."""
+    return bool(value) and any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")

@@ -1,0 +1,216 @@
+"""Contact capture use case: prepare a contact from pasted text, then confirm it with a one-time token.
+
+prepare(ws, text, overrides) extracts fields (vCard or signature), applies the caller's overrides, looks
+for likely duplicates (same email, same phone in E.164) and stores the result as a draft under the hash of
+a fresh random token; nothing is created yet. confirm(ws, token, overrides) creates the contact from the
+draft plus last-minute overrides; the draft is marked used in the contact's own transaction.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable, Protocol
+
+from ..capture.model import Draft, hash_token
+from ..domain.contact import MAX_EMAILS, MAX_PHONES, Contact, Phone, validate_changes
+from ..domain.errors import Conflict, Gone, NotFound, ValidationFailed, Violation
+from ..domain.text import fold
+from ..ports import ContactQuery
+from .contacts import MAX_PAGE_SIZE, ContactService
+
+MAX_TEXT_BYTES = 20 * 1024  # a signature or a handful of vCards; bounds the heuristics' work too
+TOKEN_TTL = timedelta(hours=1)
+MAX_DUPLICATES = 10
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    contact: Contact
+    matched_on: tuple[str, ...]  # canonical fields that matched exactly: "emails", "phones"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    token: str  # shown once; only its hash is stored
+    fields: dict[str, Any]  # canonical, validated (emails normalised, phones as Phone), what confirm will create
+    duplicates: tuple[Duplicate, ...]
+    source: str  # "vcard" or "signature"
+    cards_found: int  # vCards in the text; only the first one was extracted
+    expires_at: datetime
+
+
+class DraftRepository(Protocol):
+    def add(self, draft: Draft) -> None: ...
+    def get(self, workspace_id: str, token_hash: str) -> Draft | None: ...
+    def add_contact_using(self, contact: Contact, draft: Draft, now: datetime) -> Contact: ...
+
+
+class CaptureService:
+    def __init__(self, contacts: ContactService, drafts: DraftRepository,
+                 clock: Callable[[], datetime] | None = None, ttl: timedelta = TOKEN_TTL):
+        self.contacts = contacts
+        self.drafts = drafts
+        self.clock = clock or contacts.clock
+        self.ttl = ttl
+
+    def prepare(self, workspace_id: str, text: str, overrides: dict[str, Any] | None = None) -> Prepared:
+        from ..capture.extract import UnreadableVCard, extract  # heavy imports only when capturing
+
+        _check_text(text)
+        checked = _check_overrides(overrides or {})
+        try:
+            extraction = extract(text)
+        except UnreadableVCard as error:
+            raise ValidationFailed.one("text", f"This vCard could not be read: {str(error)[:200]}", "invalid_vcard")
+        fields = _merge(_valid_only(extraction.contact.as_fields()), checked)
+        now = self.clock()
+        token = secrets.token_urlsafe(32)
+        draft = Draft(workspace_id, hash_token(token), _storable(fields), created_at=now, expires_at=now + self.ttl)
+        self.drafts.add(draft)
+        return Prepared(token, fields, self._duplicates(workspace_id, fields), extraction.source,
+                        extraction.cards_found, draft.expires_at)
+
+    def confirm(self, workspace_id: str, token: str, overrides: dict[str, Any] | None = None) -> Contact:
+        """Create the prepared contact. Unknown token: NotFound; used or expired: Gone; both create nothing.
+
+        Invalid overrides (and a draft still lacking a name) are refused before the token is touched, so
+        the client can correct them and confirm again with the same token.
+        """
+        draft = self._usable_draft(workspace_id, token)
+        fields = _merge(draft.fields, _check_overrides(overrides or {}))
+        now = self.clock()
+        # ContactService.create does the validation, naming and numbering; only its final write changes:
+        # the draft is marked used in the very transaction that creates the contact.
+        creating = ContactService(_ContactsUsingDraft(self.contacts.contacts, self.drafts, draft, now),
+                                  self.contacts.states, clock=self.contacts.clock)
+        try:
+            return creating.create(workspace_id, _storable(fields))
+        except ValidationFailed as error:
+            raise _under_overrides(error) from None
+        except Conflict:
+            self._usable_draft(workspace_id, token)  # lost a race to another confirmation: Gone
+            raise
+
+    # ---------------------------------------------------------------- helpers
+    def _usable_draft(self, workspace_id: str, token: str) -> Draft:
+        draft = None
+        if isinstance(token, str) and _TOKEN_SHAPE.match(token):
+            draft = self.drafts.get(workspace_id, hash_token(token))
+        if draft is None:
+            raise NotFound("Confirmation token")
+        if draft.used_at is not None:
+            raise Gone(f"This confirmation token was already used to create contact {draft.contact_id}")
+        if draft.expired(self.clock()):
+            raise Gone("This confirmation token has expired; prepare the contact again")
+        return draft
+
+    def _duplicates(self, workspace_id: str, fields: dict[str, Any]) -> tuple[Duplicate, ...]:
+        """Contacts sharing an email (case-insensitive) or a phone number (same E.164), from the search index."""
+        matches: dict[str, tuple[Contact, list[str]]] = {}
+
+        def note(contact: Contact, field: str) -> None:
+            entry = matches.setdefault(contact.id, (contact, []))
+            if field not in entry[1]:
+                entry[1].append(field)
+
+        for email in fields.get("emails") or ():
+            for contact in self.contacts.search(workspace_id, ContactQuery(email=email), limit=MAX_PAGE_SIZE).items:
+                if fold(email) in {fold(e) for e in contact.emails}:
+                    note(contact, "emails")
+        for phone in fields.get("phones") or ():
+            if phone.e164 is None:
+                continue  # without a country it cannot be compared reliably
+            for contact in self.contacts.search(workspace_id, ContactQuery(phone=phone.e164),
+                                                limit=MAX_PAGE_SIZE).items:
+                if phone.e164 in {p.e164 for p in contact.phones}:
+                    note(contact, "phones")
+        return tuple(Duplicate(c, tuple(f)) for c, f in list(matches.values())[:MAX_DUPLICATES])
+
+
+class _ContactsUsingDraft:
+    """The workspace's contact repository, except that adding the contact also marks the draft used."""
+
+    def __init__(self, contacts, drafts: DraftRepository, draft: Draft, now: datetime):
+        self._contacts, self._drafts, self._draft, self._now = contacts, drafts, draft, now
+
+    def __getattr__(self, name: str):
+        return getattr(self._contacts, name)
+
+    def add(self, contact: Contact) -> Contact:
+        return self._drafts.add_contact_using(contact, self._draft, self._now)
+
+
+def _check_text(text: Any) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationFailed.one("text", "This value should not be blank.", "blank")
+    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise ValidationFailed.one("text", f"This value is too long. It should have {MAX_TEXT_BYTES} bytes or less.",
+                                   "too_long")
+
+
+def _check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Overrides pass the same validation as a create; violations point into `overrides`."""
+    if not isinstance(overrides, dict):
+        raise ValidationFailed.one("overrides", "This value should be a JSON object.", "type")
+    try:
+        values = validate_changes(overrides)
+    except ValidationFailed as error:
+        raise _under_overrides(error) from None
+    if "name" in values and not values["name"]:
+        raise ValidationFailed.one("overrides.name", "This value should not be blank.", "blank")
+    return values
+
+
+def _under_overrides(error: ValidationFailed) -> ValidationFailed:
+    return ValidationFailed([Violation(f"overrides.{v.path}" if v.path else "overrides", v.message, v.code)
+                             for v in error.violations])
+
+
+def _valid_only(extracted: dict[str, Any]) -> dict[str, Any]:
+    """Extracted values that a create would accept; anything else is dropped, never half-kept."""
+    kept: dict[str, Any] = {}
+    for name, value in extracted.items():
+        if isinstance(value, list):
+            limit = MAX_EMAILS if name == "emails" else MAX_PHONES
+            items = []
+            for item in value:
+                try:
+                    items.extend(validate_changes({name: [item]})[name])
+                except ValidationFailed:
+                    continue
+            if items:
+                kept[name] = tuple(items[:limit])
+        else:
+            try:
+                kept.update(validate_changes({name: value}))
+            except ValidationFailed:
+                continue
+    return kept
+
+
+def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Overrides win field by field (a list replaces the list; null clears the field)."""
+    merged = dict(base)
+    if "name" in overrides:  # structured first/last names came with the extracted name, not with this one
+        merged.pop("first_name", None)
+        merged.pop("last_name", None)
+    merged.update(overrides)
+    return {k: v for k, v in merged.items() if v not in (None, "", (), [], {})}
+
+
+def _storable(fields: dict[str, Any]) -> dict[str, Any]:
+    """Plain JSON create fields: lists for tuples, a phone as typed (the create derives E.164 again)."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, Phone):
+            return value.raw
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if hasattr(value, "value") and not isinstance(value, (str, dict)):
+            return value.value  # enums (stage)
+        if hasattr(value, "__dataclass_fields__"):
+            return {k: getattr(value, k) for k in value.__dataclass_fields__}  # location
+        return value
+    return {k: plain(v) for k, v in fields.items()}

@@ -1,0 +1,292 @@
+"""Email use cases: prepare and refine a draft for a contact with a composer, then send it exactly once.
+
+Shared by the letsligo routes and GraphQL. A session keeps the instructions and drafts of one email to one
+contact; it expires unless used, and closes once sent. Sending goes through a guard that runs it at most once
+per (workspace, contact, session) or (workspace, contact, content): retries and concurrent duplicates get the
+first result and send nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from ..composers.base import (
+    MAX_BODY,
+    MAX_INSTRUCTION,
+    MAX_SUBJECT,
+    Brief,
+    Composer,
+    Draft,
+    DraftResult,
+    DraftVersion,
+    EmailSession,
+    Sender,
+    SentEmail,
+    Turn,
+)
+from ..domain.contact import Contact, Status, normalize_email
+from ..domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed, Violation
+from ..mail.base import Mailer, OutgoingEmail, has_line_break
+from .contacts import ContactService, is_uuid, utcnow
+
+logger = logging.getLogger(__name__)
+
+SESSION_TTL = timedelta(hours=24)  # from the last use; the send guard remembers sends at least as long
+MAX_TURNS_KEPT = 20
+MAX_VERSIONS_KEPT = 10
+MAX_TASKS_IN_BRIEF = 5
+MAX_SENDER_NAME = 100
+CONTACTED_FROM = (Status.PENDING, Status.ENRICHED)
+
+
+class EmailRepository(Protocol):
+    def get_session(self, workspace_id: str, contact_id: str, session_id: str) -> EmailSession | None: ...
+    def add_session(self, session: EmailSession) -> EmailSession: ...
+    def save_session(self, session: EmailSession) -> EmailSession: ...
+    def record_sent(self, sent: SentEmail) -> None: ...
+    def sent_emails(self, workspace_id: str, contact_id: str, limit: int = 20) -> list[SentEmail]: ...
+
+
+class SendOnce(Protocol):
+    def run(self, key: dict[str, str], action: Callable[[], dict]) -> dict:
+        """``action()`` at most once per key; later and concurrent calls answer its (JSON) result."""
+
+
+OpenTasks = Callable[[str, str], Sequence[str]]  # (workspace, contact) -> short lines about its open tasks
+
+
+class EmailService:
+    def __init__(self, contacts: ContactService, emails: EmailRepository, composer: Composer, mailer: Mailer,
+                 once: SendOnce, *, open_tasks: OpenTasks | None = None, clock: Callable[[], datetime] = utcnow,
+                 session_ttl: timedelta = SESSION_TTL):
+        self.contacts = contacts
+        self.emails = emails
+        self.composer = composer
+        self.mailer = mailer
+        self.once = once
+        self.open_tasks = open_tasks
+        self.clock = clock
+        self.session_ttl = session_ttl
+
+    # ---------------------------------------------------------------- drafting
+    def prepare(self, workspace_id: str, contact_id: str, message: str, session_id: str | None = None,
+                current: Draft | dict | None = None, *, sender: Sender | None = None) -> DraftResult:
+        """Write an email to the contact from an instruction; a new session unless ``session_id`` continues one."""
+        message = _instruction(message, "message")
+        current = _draft_input(current, "currentEmail")
+        contact = self.contacts.get(workspace_id, contact_id)
+        session = self._open(workspace_id, contact.id, session_id) if session_id else None
+        return self._compose(contact, session, Turn("prepare", message), current, sender or Sender())
+
+    def refine(self, workspace_id: str, contact_id: str, instruction: str, session_id: str | None,
+               current: Draft | dict | None = None, *, sender: Sender | None = None) -> DraftResult:
+        """A new version of the session's draft (or of ``current``, the user's own edit) with the instruction."""
+        instruction = _instruction(instruction, "instruction")
+        if not session_id:
+            raise ValidationFailed.one("sessionId", "This value should not be blank.", "blank")
+        current = _draft_input(current, "currentEmail")
+        contact = self.contacts.get(workspace_id, contact_id)
+        session = self._open(workspace_id, contact.id, session_id)
+        return self._compose(contact, session, Turn("refine", instruction), current, sender or Sender())
+
+    def session(self, workspace_id: str, contact_id: str, session_id: str) -> EmailSession:
+        contact = self.contacts.get(workspace_id, contact_id)
+        return self._open(workspace_id, contact.id, session_id, allow_sent=True)
+
+    def _compose(self, contact: Contact, session: EmailSession | None, turn: Turn, current: Draft | None,
+                 sender: Sender) -> DraftResult:
+        now = self.clock()
+        if session is None:
+            session = EmailSession(contact.workspace_id, str(uuid.uuid4()), contact.id, (), (), now, now,
+                                   now + self.session_ttl)
+        versions = list(session.versions)
+        previous = versions[-1].draft if versions else None
+        if current is not None and current != previous:
+            # The user's own edit becomes a version of its own: refined from, and kept if the model fails.
+            to = current.to or (previous.to if previous else None)
+            versions.append(DraftVersion(_next_number(versions), current.with_changes(to=to), "user", now))
+        base = versions[-1].draft if versions else None
+        brief = self._brief(contact, sender)
+        try:
+            if turn.kind == "refine" and base is not None:
+                composition = self.composer.refine(brief, base, turn.instruction, session.turns)
+            else:
+                composition = self.composer.write(brief, turn.instruction, session.turns, base)
+        except ServiceUnavailable:
+            if session.revision and len(versions) > len(session.versions):
+                self._keep_user_edit(session, versions, now)
+            raise
+        to = (base.to if base else None) or contact.primary_email
+        version = DraftVersion(_next_number(versions), composition.draft.with_changes(to=to), self.composer.name,
+                               now, composition.notes)
+        updated = session.with_changes(
+            turns=(*session.turns, turn)[-MAX_TURNS_KEPT:], versions=(*versions, version)[-MAX_VERSIONS_KEPT:],
+            updated_at=now, expires_at=now + self.session_ttl)
+        saved = self.emails.save_session(updated) if session.revision else self.emails.add_session(updated)
+        return DraftResult(saved, saved.latest, composition.notes)
+
+    def _keep_user_edit(self, session: EmailSession, versions: list[DraftVersion], now: datetime) -> None:
+        try:
+            self.emails.save_session(session.with_changes(versions=tuple(versions[-MAX_VERSIONS_KEPT:]),
+                                                          updated_at=now, expires_at=now + self.session_ttl))
+        except Conflict:
+            logger.info("Email session changed meanwhile; the user's edit was not kept")
+
+    def _open(self, workspace_id: str, contact_id: str, session_id: str, allow_sent: bool = False) -> EmailSession:
+        """The contact's live session; NotFound when unknown, expired, or another contact's (or workspace's)."""
+        session = self.emails.get_session(workspace_id, contact_id, session_id) if is_uuid(session_id) else None
+        if session is None or session.expires_at <= self.clock():
+            raise NotFound("EmailSession", session_id)
+        if session.sent and not allow_sent:
+            raise Conflict("This email was already sent; prepare a new one")
+        return session
+
+    def _brief(self, contact: Contact, sender: Sender) -> Brief:
+        tasks: tuple[str, ...] = ()
+        if self.open_tasks is not None:
+            try:
+                tasks = tuple(self.open_tasks(contact.workspace_id, contact.id))[:MAX_TASKS_IN_BRIEF]
+            except Exception:
+                logger.exception("Could not read the contact's tasks for the email brief")
+        return Brief(contact.name, contact.first_name, contact.last_name, contact.company, contact.position,
+                     contact.meeting_context, contact.notes, contact.primary_email, tasks,
+                     _display_name(sender.name), sender.organisation)
+
+    # ---------------------------------------------------------------- sending
+    def send(self, workspace_id: str, contact_id: str, session_id: str | None = None,
+             email_data: Draft | dict | None = None, *, sender: Sender | None = None) -> SentEmail:
+        """Send the session's latest draft (or ``email_data``) to the contact, exactly once."""
+        if not session_id and email_data is None:
+            raise ValidationFailed.one("sessionId", "Give the sessionId of a prepared email, or emailData.", "blank")
+        data = _draft_input(email_data, "emailData")
+        contact = self.contacts.get(workspace_id, contact_id)
+        session = self._open(workspace_id, contact.id, session_id, allow_sent=True) if session_id else None
+        if session is not None and session.sent is not None:
+            return session.sent  # already sent: answer what was sent, send nothing
+        latest = session.latest.draft if session is not None and session.latest else None
+        draft = data or latest
+        if draft is None:
+            raise ValidationFailed.one("sessionId", "This session has no draft to send yet.", "empty")
+        to = draft.to or (latest.to if latest else None) or contact.primary_email
+        if not to:
+            raise ValidationFailed.one("to", "This contact has no email address: add one to the contact, or name "
+                                             "a recipient in `to`.", "no_recipient")
+        draft = draft.with_changes(to=to)
+        key = {"workspace": workspace_id, "contact": contact.id}
+        if session is not None:
+            key["session"] = session.id
+        else:
+            key["email"] = hashlib.sha256(json.dumps([draft.to, draft.subject, draft.body]).encode()).hexdigest()
+        result = self.once.run(key, lambda: self._deliver(contact, draft, session, sender or Sender()))
+        return _sent_from_json(result, workspace_id, contact.id)
+
+    def _deliver(self, contact: Contact, draft: Draft, session: EmailSession | None, sender: Sender) -> dict:
+        """Runs inside the send guard: once the mail service took the email, nothing here may raise (an error
+        would free the guard's key and let a retry send a second email), so bookkeeping failures are logged."""
+        message_id = self.mailer.send(OutgoingEmail(
+            to=draft.to, subject=draft.subject, body=draft.body, from_name=_display_name(sender.name),
+            reply_to=sender.reply_to, tags=(("workspace", contact.workspace_id), ("contact", contact.id))))
+        sent = SentEmail(contact.workspace_id, contact.id, message_id, draft.to, draft.subject, self.clock(),
+                         session.id if session else None)
+        for step, action in (
+            ("record the sent email", lambda: self.emails.record_sent(sent)),
+            ("update the contact's last activity", lambda: self.contacts.record_activity(contact.workspace_id,
+                                                                                         contact.id)),
+            ("mark the contact contacted", lambda: self.contacts.set_status(
+                contact.workspace_id, contact.id, Status.CONTACTED, only_from=CONTACTED_FROM)),
+        ):
+            try:
+                action()
+            except Exception:
+                logger.exception("Email %s was sent but the CRM could not %s", message_id, step)
+        return _sent_to_json(sent)
+
+    def sent_emails(self, workspace_id: str, contact_id: str, limit: int = 20) -> list[SentEmail]:
+        """The contact's sent emails, newest first."""
+        contact = self.contacts.get(workspace_id, contact_id)
+        return self.emails.sent_emails(workspace_id, contact.id, max(1, min(limit, 100)))
+
+
+# --------------------------------------------------------------------------- helpers
+def open_task_lines(tasks_service: Any) -> OpenTasks:
+    """Adapts the task service to the brief: the contact's open tasks, soonest due first, one line each."""
+    from ..domain.task import TaskQuery
+
+    def lines(workspace_id: str, contact_id: str) -> list[str]:
+        page = tasks_service.search(workspace_id, TaskQuery(contact_id=contact_id, completed=False), 0,
+                                    MAX_TASKS_IN_BRIEF)
+        return [f"{t.title} ({t.due_date:%Y-%m-%d})" for t in page.items]
+
+    return lines
+
+
+def _next_number(versions: Sequence[DraftVersion]) -> int:
+    return versions[-1].number + 1 if versions else 1
+
+
+def _display_name(name: str | None) -> str | None:
+    """A From display name: one line, bounded (user names are free text)."""
+    name = " ".join((name or "").split())[:MAX_SENDER_NAME]
+    return name or None
+
+
+def _instruction(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationFailed.one(path, "This value should not be blank.", "blank")
+    value = value.strip()
+    if len(value) > MAX_INSTRUCTION:
+        raise ValidationFailed.one(path, f"This value is too long. It should have {MAX_INSTRUCTION} characters "
+                                         "or less.", "too_long")
+    return value
+
+
+def _draft_input(value: Draft | dict | None, path: str) -> Draft | None:
+    """A client-supplied email, checked: single-line subject (no header injection), bounded sizes, a valid
+    recipient address when one is named."""
+    if value is None:
+        return None
+    if isinstance(value, Draft):
+        value = {"subject": value.subject, "body": value.body, "to": value.to}
+    violations: list[Violation] = []
+    subject, body, to = value.get("subject"), value.get("body"), value.get("to")
+    if not isinstance(subject, str) or not subject.strip():
+        violations.append(Violation(f"{path}.subject", "This value should not be blank.", "blank"))
+    elif has_line_break(subject):
+        violations.append(Violation(f"{path}.subject", "The subject must be a single line.", "line_break"))
+    elif len(subject.strip()) > MAX_SUBJECT:
+        violations.append(Violation(f"{path}.subject", f"This value is too long. It should have {MAX_SUBJECT} "
+                                                       "characters or less.", "too_long"))
+    if not isinstance(body, str) or not body.strip():
+        violations.append(Violation(f"{path}.body", "This value should not be blank.", "blank"))
+    elif len(body) > MAX_BODY:
+        violations.append(Violation(f"{path}.body", f"This value is too long. It should have {MAX_BODY} "
+                                                    "characters or less.", "too_long"))
+    elif "\x00" in body:
+        violations.append(Violation(f"{path}.body", "This value contains a NUL character.", "invalid"))
+    if to is not None:
+        if not isinstance(to, str) or has_line_break(to):
+            violations.append(Violation(f"{path}.to", "This value is not a valid email address.", "invalid_email"))
+        else:
+            try:
+                to = normalize_email(to, f"{path}.to")
+            except ValidationFailed as error:
+                violations.extend(error.violations)
+    if violations:
+        raise ValidationFailed(violations)
+    return Draft(subject.strip(), body.replace("\r\n", "\n").strip("\n"), to)
+
+
+def _sent_to_json(sent: SentEmail) -> dict:
+    return {"messageId": sent.message_id, "to": sent.to, "subject": sent.subject,
+            "sentAt": sent.sent_at.astimezone(UTC).isoformat(), "sessionId": sent.session_id}
+
+
+def _sent_from_json(data: dict, workspace_id: str, contact_id: str) -> SentEmail:
+    return SentEmail(workspace_id, contact_id, data["messageId"], data["to"], data["subject"],
+                     datetime.fromisoformat(data["sentAt"]), data.get("sessionId"))
+

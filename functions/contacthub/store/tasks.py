@@ -1,0 +1,278 @@
+"""DynamoDB task repository. Every call is GetItem, BatchGetItem, Query or a transaction: never Scan.
+
+A task is one ``TASK#<uuid>`` item plus three entries in the workspace partition, written in the task's
+own transaction so every listing is exact the moment a write returns:
+
+  CTASK#<contact>#<state>#<due>#<task>   a contact's tasks, open (0) before done (1), by due date
+  TSTATE#<state>#<due>#<task>            the workspace's tasks by state and due date
+  TTYPE#<type>#<state>#<due>#<task>      ... by type, state and due date
+
+``<due>`` is the UTC due date in fixed-width ISO form, so string order is time order and a due-date range
+is a ``between`` on the sort key. A listing reads the entries of the matching family (cost grows with
+the matches, never with the workspace); totals of unfiltered listings come from ``TASKSTATS`` counters.
+"""
+from __future__ import annotations
+
+import heapq
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Iterator
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from ..domain.task import Task, TaskKind, TaskPage, TaskQuery, TaskType
+from .repositories import commit
+from .tables import ContactItem, TaskEntryItem, TaskItem, TaskStatsItem, workspace_pk
+
+OPEN, DONE = "0", "1"
+STATS_SK = "TASKSTATS"
+MAX_MATCHES = 10_000  # entries read for one filtered listing at most
+HIGH = "~"  # sorts after every character used in keys (hex, '-', digits, ':', '.', '#')
+
+Operation = Callable[[TransactWrite], None]
+
+
+def due_key(moment: datetime) -> str:
+    """Fixed-width UTC form (``2025-03-20T10:00:00.000000``): lexicographic order is chronological order."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def _state(completed: bool) -> str:
+    return DONE if completed else OPEN
+
+
+def contact_family(contact_id: str, completed: bool) -> str:
+    return f"CTASK#{contact_id}#{_state(completed)}#"
+
+
+def state_family(completed: bool) -> str:
+    return f"TSTATE#{_state(completed)}#"
+
+
+def type_family(task_type: TaskType, completed: bool) -> str:
+    return f"TTYPE#{TaskType(task_type).value}#{_state(completed)}#"
+
+
+def entry_keys(task: Task) -> list[str]:
+    """The sort keys of a task's three listing entries."""
+    tail = f"{due_key(task.due_date)}#{task.id}"
+    return [contact_family(task.contact_id, task.completed) + tail,
+            state_family(task.completed) + tail,
+            type_family(task.type, task.completed) + tail]
+
+
+def _task_sk(task_id: str) -> str:
+    return f"TASK#{task_id}"
+
+
+def _contact_sk(contact_id: str) -> str:
+    return f"CONTACT#{contact_id}"
+
+
+# ---------------------------------------------------------------- item <-> domain
+
+def task_to_item(t: Task) -> TaskItem:
+    item = TaskItem(
+        workspace_pk(t.workspace_id), _task_sk(t.id), taskId=t.id, contactId=t.contact_id, title=t.title,
+        type=t.type.value, taskKind=t.task_kind.value, payload=t.payload, description=t.description,
+        dueDate=t.due_date, completed=t.completed, completedAt=t.completed_at, createdAt=t.created_at,
+        updatedAt=t.updated_at,
+    )
+    if t.version is not None:  # a new task has none; pynamodb then requires the item not to exist
+        item.version = t.version
+    return item
+
+
+def item_to_task(i: TaskItem, workspace_id: str) -> Task:
+    return Task(
+        workspace_id=workspace_id, id=i.taskId, contact_id=i.contactId, title=i.title, type=TaskType(i.type),
+        task_kind=TaskKind(i.taskKind), payload=i.payload, description=i.description, due_date=i.dueDate,
+        completed=bool(i.completed), completed_at=i.completedAt, created_at=i.createdAt,
+        updated_at=i.updatedAt,
+        version=int(i.version) if i.version is not None else None,
+    )
+
+
+# ---------------------------------------------------------------- writes
+
+def task_write_operations(old: Task | None, new: Task | None) -> list[Operation]:
+    """Everything that changes with a task except its own put: entries, counters, the contact check."""
+    ref = new or old
+    assert ref is not None
+    pk = workspace_pk(ref.workspace_id)
+    ops: list[Operation] = []
+    old_keys = entry_keys(old) if old else []
+    new_keys = entry_keys(new) if new else []
+    # Entries carry the contact and type too: rewrite them when either changed, even on the same keys.
+    rewrite = old is None or new is None or (old.contact_id, old.type) != (new.contact_id, new.type)
+    for key in old_keys:
+        if key not in new_keys:
+            ops.append(lambda t, k=key: t.delete(TaskEntryItem(pk, k)))
+    for key in new_keys:
+        if rewrite or key not in old_keys:
+            entry = TaskEntryItem(pk, key, taskId=new.id, contactId=new.contact_id, type=new.type.value)
+            ops.append(lambda t, e=entry: t.save(e))
+    if new is not None:
+        # The contact must still exist when the transaction commits: a task can't outlive a concurrent delete.
+        ops.append(lambda t: t.condition_check(ContactItem, pk, _contact_sk(new.contact_id),
+                                               condition=ContactItem.sk.exists()))
+    opened = _count(new, False) - _count(old, False)
+    done = _count(new, True) - _count(old, True)
+    if opened or done:
+        ops.append(_stats_update(pk, opened, done))
+    return ops
+
+
+def _count(task: Task | None, completed: bool) -> int:
+    return 1 if task is not None and task.completed == completed else 0
+
+
+def _stats_update(pk: str, opened: int, done: int) -> Operation:
+    actions = [TaskStatsItem.open.add(opened), TaskStatsItem.done.add(done)]
+    return lambda t: t.update(TaskStatsItem(pk, STATS_SK), actions=actions)
+
+
+class TaskRepository:
+    """Storage of tasks; returns domain objects only. Raises Conflict when a condition fails at commit."""
+
+    # ------------------------------------------------------------ reads
+    def get(self, workspace_id: str, task_id: str) -> Task | None:
+        try:
+            item = TaskItem.get(workspace_pk(workspace_id), _task_sk(task_id), consistent_read=True)
+        except DoesNotExist:
+            return None
+        return item_to_task(item, workspace_id)
+
+    def get_many(self, workspace_id: str, task_ids: Iterable[str]) -> dict[str, Task]:
+        pk = workspace_pk(workspace_id)
+        keys = [(pk, _task_sk(i)) for i in dict.fromkeys(task_ids)]
+        if not keys:
+            return {}
+        return {item.taskId: item_to_task(item, workspace_id)
+                for item in TaskItem.batch_get(keys, consistent_read=True)}
+
+    def existing_contacts(self, workspace_id: str, contact_ids: Iterable[str]) -> set[str]:
+        """Which of these contacts exist in the workspace: one BatchGet (per 100) reading keys only."""
+        pk = workspace_pk(workspace_id)
+        keys = [(pk, _contact_sk(c)) for c in dict.fromkeys(contact_ids)]
+        if not keys:
+            return set()
+        return {item.sk.removeprefix("CONTACT#")
+                for item in ContactItem.batch_get(keys, consistent_read=True, attributes_to_get=["pk", "sk"])}
+
+    def find(self, workspace_id: str, query: TaskQuery, offset: int, limit: int) -> TaskPage:
+        """Tasks by due date (then id), filtered; each family read is one Query on the sort key."""
+        pk = workspace_pk(workspace_id)
+        states = [False, True] if query.completed is None else [query.completed]
+        bounded = query.due_before is not None or query.due_after is not None
+        if query.contact_id:
+            families = [contact_family(query.contact_id, s) for s in states]
+        elif query.type:
+            families = [type_family(query.type, s) for s in states]
+        else:
+            families = [state_family(s) for s in states]
+
+        if not query.contact_id and not query.type and not bounded:
+            # Unfiltered but for the state: counters give the total, so only the page's prefix is read.
+            total = self._count(pk, states)
+            entries = self._merged(pk, families, query, offset + limit)
+        else:
+            entries = self._merged(pk, families, query, MAX_MATCHES)
+            if query.contact_id and query.type:
+                entries = [e for e in entries if e.type == TaskType(query.type).value]
+            total = len(entries)
+        page_ids = [e.taskId for e in entries[offset:offset + limit]]
+        tasks = self.get_many(workspace_id, page_ids)
+        return TaskPage([tasks[i] for i in page_ids if i in tasks], total)
+
+    def for_contacts(self, workspace_id: str, contact_ids: Iterable[str],
+                     query: TaskQuery) -> dict[str, list[Task]]:
+        """Each contact's tasks by due date: one Query per contact and state asked, then one BatchGet
+        (per 100 tasks) for all of them."""
+        pk = workspace_pk(workspace_id)
+        states = [False, True] if query.completed is None else [query.completed]
+        wanted_type = TaskType(query.type).value if query.type else None
+        per_contact: dict[str, list[str]] = {}
+        for contact_id in dict.fromkeys(contact_ids):
+            entries = self._merged(pk, [contact_family(contact_id, s) for s in states], query, MAX_MATCHES)
+            per_contact[contact_id] = [e.taskId for e in entries
+                                       if wanted_type is None or e.type == wanted_type]
+        tasks = self.get_many(workspace_id, [i for ids in per_contact.values() for i in ids])
+        return {cid: [tasks[i] for i in ids if i in tasks] for cid, ids in per_contact.items()}
+
+    def task_ids_for_contact(self, workspace_id: str, contact_id: str, limit: int) -> list[str]:
+        pk = workspace_pk(workspace_id)
+        items = TaskEntryItem.query(pk, TaskEntryItem.sk.startswith(f"CTASK#{contact_id}#"),
+                                    consistent_read=True, limit=limit)
+        return [i.taskId for i in items]
+
+    def contacts_with_open_tasks(self, workspace_id: str) -> set[str]:
+        """Read the open-task entries only: the cost grows with the open tasks, not the workspace."""
+        open_entries = TaskEntryItem.sk.startswith(state_family(False))
+        items = TaskEntryItem.query(workspace_pk(workspace_id), open_entries, consistent_read=True,
+                                    attributes_to_get=["contactId"])
+        return {i.contactId for i in items}
+
+    def _count(self, pk: str, states: list[bool]) -> int:
+        try:
+            stats = TaskStatsItem.get(pk, STATS_SK, consistent_read=True)
+        except DoesNotExist:
+            return 0
+        counts = {False: int(stats.open or 0), True: int(stats.done or 0)}
+        return sum(max(counts[s], 0) for s in states)
+
+    def _entries(self, pk: str, family: str, query: TaskQuery, limit: int) -> Iterator[TaskEntryItem]:
+        low = family + due_key(query.due_after) if query.due_after else family
+        high = family + (due_key(query.due_before) + "#" + HIGH if query.due_before else HIGH)
+        if low > high:
+            return iter(())
+        condition = TaskEntryItem.sk.between(low, high) if query.due_after or query.due_before \
+            else TaskEntryItem.sk.startswith(family)
+        return iter(TaskEntryItem.query(pk, condition, consistent_read=True, limit=limit))
+
+    def _merged(self, pk: str, families: list[str], query: TaskQuery, limit: int) -> list[TaskEntryItem]:
+        """Entries of several families in one (due date, id) order: each family is already sorted."""
+        streams = [self._entries(pk, family, query, limit) for family in families]
+        if len(streams) == 1:
+            return list(streams[0])[:limit]
+
+        def tail(entry: TaskEntryItem) -> str:  # "<due>#<task>": the order shared by every family
+            return "#".join(entry.sk.rsplit("#", 2)[1:])
+
+        return list(heapq.merge(*streams, key=tail))[:limit]
+
+    # ------------------------------------------------------------ writes
+    def add(self, task: Task) -> Task:
+        return self._write(None, task)
+
+    def update(self, old: Task, new: Task) -> Task:
+        return self._write(old, new)
+
+    def remove(self, task: Task) -> None:
+        self._write(task, None)
+
+    def remove_many(self, tasks: list[Task]) -> None:
+        """Delete several tasks in one transaction (at most 24: four items each plus the counters)."""
+        if not tasks:
+            return
+        pk = workspace_pk(tasks[0].workspace_id)
+        ops: list[Operation] = []
+        for task in tasks:
+            item = task_to_item(task)
+            ops.append(lambda t, i=item: t.delete(i))  # version condition added by pynamodb
+            ops += [lambda t, k=key: t.delete(TaskEntryItem(pk, k)) for key in entry_keys(task)]
+        done = sum(1 for t in tasks if t.completed)
+        ops.append(_stats_update(pk, -(len(tasks) - done), -done))
+        commit(ops)
+
+    def _write(self, old: Task | None, new: Task | None) -> Task | None:
+        ops = task_write_operations(old, new)
+        if new is None:
+            old_item = task_to_item(old)
+            ops.insert(0, lambda t: t.delete(old_item))  # version condition added by pynamodb
+            commit(ops)
+            return None
+        item = task_to_item(new)
+        ops.insert(0, lambda t: t.save(item))  # version condition added by pynamodb
+        commit(ops)
+        return item_to_task(item, new.workspace_id)

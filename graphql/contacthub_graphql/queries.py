@@ -1,0 +1,116 @@
+"""The Query root. Every resolver reads through the caller's workspace: another workspace's ids are null."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from contacthub.domain.errors import NotFound, ValidationFailed
+from contacthub.domain.task import TaskQuery
+
+from . import pagination
+from .errors import BadUserInput
+from .inputs import ContactFilter, TaskFilter
+from .listing import list_contacts
+from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .types.connection import Connection
+from .types.contact import Contact
+from .types.enums import ContactOrder, TaskOrder
+from .types.location import Location
+from .types.me import Me
+from .types.pipeline_state import PipelineState
+from .types.tag import Tag
+from .types.task import Task
+from .types.user import User
+from .types.workspace import Workspace
+
+First = Annotated[int, strawberry.argument(description=f"Page size, 0 to {MAX_PAGE_SIZE}.")]
+After = Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller: the API key's user and workspace.")
+    def me(self, info: Info) -> Me:
+        user, workspace = info.context.services.workspaces.me(info.context.principal)
+        return Me(
+            user=User(id=strawberry.ID(user.id), name=user.name, email=user.email) if user else None,
+            workspace=Workspace(id=strawberry.ID(workspace.id), name=workspace.name,
+                                created_at=workspace.created_at, contact_count=workspace.contact_count)
+            if workspace else None,
+        )
+
+    @strawberry.field(description="A contact of this workspace by id, or null.")
+    async def contact(self, info: Info, id: strawberry.ID) -> Contact | None:
+        found = await info.context.loaders.contact.load(str(id))
+        return Contact.from_domain(found) if found else None
+
+    @strawberry.field(description="Contacts, newest first unless ordered otherwise.")
+    def contacts(
+        self, info: Info,
+        filter: ContactFilter | None = None,
+        search: Annotated[str | None, strawberry.argument(
+            description="Free text: word prefixes of the name, an email prefix or phone digits.")] = None,
+        order_by: ContactOrder = ContactOrder.CREATED_AT_DESC,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Contact]:
+        page = pagination.window("contacts", first, after)
+        query = (filter or ContactFilter()).to_query(search)
+        items, total = list_contacts(info.context.services, info.context.workspace_id, query, page,
+                                     newest_first=order_by is ContactOrder.CREATED_AT_DESC,
+                                     has_open_tasks=filter.has_open_tasks if filter else None)
+        return pagination.connection("contacts", items, page, total, Contact.from_domain)
+
+    @strawberry.field(description="A task of this workspace by id, or null.")
+    def task(self, info: Info, id: strawberry.ID) -> Task | None:
+        try:
+            return Task.from_domain(info.context.services.tasks.get(info.context.workspace_id, str(id)))
+        except NotFound:
+            return None
+
+    @strawberry.field(description="Tasks, soonest due first unless ordered otherwise.")
+    def tasks(
+        self, info: Info,
+        filter: TaskFilter | None = None,
+        order_by: TaskOrder = TaskOrder.DUE_DATE_ASC,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Task]:
+        page = pagination.window("tasks", first, after)
+        query = filter.to_query() if filter else TaskQuery()
+        service, ws = info.context.services.tasks, info.context.workspace_id
+        try:
+            if order_by is TaskOrder.DUE_DATE_ASC:  # the services' own order
+                found = service.search(ws, query, page.offset, max(page.limit, 1))
+                items, total = found.items[:page.limit], found.total
+            else:  # the same window counted from the other end, read in the services' order and reversed
+                total = service.search(ws, query, 0, 1).total
+                mirrored = pagination.reverse_window(page, total)
+                found = service.search(ws, query, mirrored.offset, max(mirrored.limit, 1))
+                items = list(reversed(found.items[:mirrored.limit]))
+        except ValidationFailed as error:
+            raise BadUserInput(str(error)) from None
+        return pagination.connection("tasks", items, page, total, Task.from_domain)
+
+    @strawberry.field(description="The pipeline, in board order, with each state's contact count.")
+    def pipeline_states(self, info: Info) -> list[PipelineState]:
+        states = info.context.services.pipeline.list(info.context.workspace_id)
+        return [PipelineState.from_domain(s) for s in states]
+
+    @strawberry.field(description="A pipeline state of this workspace by id, or null.")
+    async def pipeline_state(self, info: Info, id: strawberry.ID) -> PipelineState | None:
+        found = await info.context.loaders.pipeline_state.load(str(id))
+        return PipelineState.from_domain(found) if found else None
+
+    @strawberry.field(description="The tag catalogue: every tag in use, with its contact count.")
+    def tags(self, info: Info) -> list[Tag]:
+        counts = info.context.services.contacts.contacts.tag_counts(info.context.workspace_id)
+        return sorted((Tag(name=t.tag, known_count=t.count) for t in counts), key=lambda t: t.name.casefold())
+
+    @strawberry.field(description="The location catalogue: every location in use, with its contact count.")
+    def locations(self, info: Info) -> list[Location]:
+        counts = info.context.services.contacts.contacts.location_counts(info.context.workspace_id)
+        return [Location(id=loc.id, title=loc.title, known_count=loc.count) for loc in counts]
+

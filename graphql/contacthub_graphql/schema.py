@@ -1,0 +1,95 @@
+"""The schema, its protections, and what happens to unexpected errors."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+import strawberry
+from graphql import GraphQLError, OperationDefinitionNode
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types import ExecutionContext
+
+from .errors import is_unexpected
+from .mutations import Mutation
+from .queries import Query
+from .settings import Settings
+
+logger = logging.getLogger("contacthub.graphql")
+
+MASKED_MESSAGE = "Internal server error"
+
+
+def _request_id(execution_context: ExecutionContext | None) -> str | None:
+    context = getattr(execution_context, "context", None)
+    return getattr(context, "request_id", None)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Replace unexpected errors by a fixed message carrying the request id, so a report can be traced."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        request_id = _request_id(self.execution_context)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked
+
+
+class OperationNameRequired(SchemaExtension):
+    """A document with several operations needs `operationName` (GraphQL spec, GetOperation).
+
+    Strawberry 0.341 would silently run the first one. Errors set before validation make strawberry skip
+    validation and answer them as a request error (nothing runs).
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        # strawberry keeps the client's operationName only in this private field (pinned version; tested)
+        named = getattr(context, "_provided_operation_name", None) is not None
+        definitions = document.definitions if document else ()
+        operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+        if not named and len(operations) > 1 and not context.pre_execution_errors:
+            context.pre_execution_errors = [
+                GraphQLError("Must provide operation name if query contains multiple operations.")]
+        yield
+
+
+class ContactHubSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        """Log before masking (strawberry calls this first): details for bugs, one line for client errors."""
+        request_id = _request_id(execution_context)
+        for error in errors:
+            if is_unexpected(error):
+                original = error.original_error
+                path = ".".join(map(str, error.path or ()))
+                logger.error("Unhandled error in resolver %s (request %s)", path, request_id,
+                             exc_info=(type(original), original, original.__traceback__))
+            else:
+                logger.info("GraphQL request error (request %s): %s", request_id, error.message)
+
+
+def build_schema(settings: Settings | None = None) -> ContactHubSchema:
+    settings = settings or Settings()
+    # Factories: strawberry builds fresh extensions per request (they keep per-request state).
+    extensions: list[Callable[[], SchemaExtension]] = [
+        # Checked while validating, before any resolver runs.
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        OperationNameRequired,
+        MaskUnexpectedErrors,
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return ContactHubSchema(query=Query, mutation=Mutation, extensions=extensions)

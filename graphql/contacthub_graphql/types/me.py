@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import strawberry
+
+from .user import User
+from .workspace import Workspace
+
+
+@strawberry.type(description="Who is calling: the API key's user and workspace.")
+class Me:
+    user: User | None
+    workspace: Workspace | None

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from contacthub.domain.contact import tag_key
+
+
+@strawberry.type(description="A tag of the workspace's catalogue (tags are case-insensitive).")
+class Tag:
+    name: str
+    # Known when the tag comes from the catalogue; a contact's tag looks its count up in one batch.
+    known_count: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="How many contacts carry this tag.")
+    async def contact_count(self, info: Info) -> int:
+        if self.known_count is not None:
+            return self.known_count
+        return await info.context.loaders.tag_count.load(tag_key(self.name))

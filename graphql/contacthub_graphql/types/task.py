@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from contacthub.domain.task import Task as DomainTask
+
+from .enums import TaskKind, TaskType
+
+if TYPE_CHECKING:
+    from .contact import Contact
+
+
+@strawberry.type(description="A dated to-do attached to one contact.")
+class Task:
+    id: strawberry.ID
+    contact_id: strawberry.ID
+    title: str
+    type: TaskType
+    task_kind: TaskKind
+    payload: JSON | None = strawberry.field(description="Workflow data (JSON object) of system task kinds.")
+    description: str | None
+    due_date: datetime = strawberry.field(description="UTC, whole seconds.")
+    completed: bool
+    completed_at: datetime | None = strawberry.field(description="Set when completed, cleared when reopened.")
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def from_domain(cls, t: DomainTask) -> Task:
+        return cls(
+            id=strawberry.ID(t.id), contact_id=strawberry.ID(t.contact_id), title=t.title,
+            type=TaskType(t.type.value), task_kind=TaskKind(t.task_kind.value), payload=t.payload,
+            description=t.description, due_date=t.due_date, completed=t.completed,
+            completed_at=t.completed_at,
+            created_at=t.created_at, updated_at=t.updated_at, version=t.version or 0,
+        )
+
+    @strawberry.field(description="The contact the task belongs to.")
+    async def contact(
+        self, info: Info,
+    ) -> Annotated["Contact", strawberry.lazy("contacthub_graphql.types.contact")] | None:  # noqa: UP037
+        from .contact import Contact
+
+        found = await info.context.loaders.contact.load(str(self.contact_id))
+        return Contact.from_domain(found) if found else None

@@ -1,0 +1,366 @@
+"""`contacthub` command line: local server, API keys, routes and sample events.
+
+Subcommands live in a registry (``@subcommand``) so other modules can add theirs: a module named in
+``EXTENSION_MODULES`` registers its commands when imported, and a missing one is simply skipped.
+Nothing from ``contacthub`` (the runtime package) is imported before the environment is set, because the
+storage models read their table names from it at import time.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .template import TABLE_ENV, default_table_names, lambda_environment, resources, routes
+
+DEFAULT_REGION = "us-east-1"
+# Modules that add subcommands (`openapi`, `outbox`...); each calls `subcommand(...)` at import.
+EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox"]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace], int | None]
+    configure: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {}
+# Run by `serve` once local AWS is up and the tables exist (e.g. outbox.py verifies the SES sender in moto).
+SERVE_HOOKS: list[Callable[[], object]] = []
+
+
+def subcommand(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
+    """Register ``run(args) -> exit code`` as ``contacthub <name>``; ``configure(parser)`` adds its arguments."""
+    def register(run: Callable[[argparse.Namespace], int | None]):
+        SUBCOMMANDS[name] = Subcommand(name, help, run, configure)
+        return run
+    return register
+
+
+def load_extensions() -> None:
+    for module in EXTENSION_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                print(f"contacthub: extension {module} failed to load: {error}", file=sys.stderr)
+        except Exception as error:  # noqa: BLE001 - a broken extension must not take the other commands down
+            print(f"contacthub: extension {module} failed to load: {error}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    load_extensions()
+    parser = argparse.ArgumentParser(prog="contacthub", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in SUBCOMMANDS.values():
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        if command.configure:
+            command.configure(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+# -------------------------------------------------------------------- environment
+def configure_environment(*, endpoint: str | None = None, crm_table: str | None = None,
+                          directory_table: str | None = None, region: str | None = None,
+                          fake_credentials: bool = False, local_defaults: bool = True) -> None:
+    """Set what a Lambda of the template would see: table names, region, and an endpoint if any.
+
+    Flags beat the environment; ``local_defaults`` falls back to ``contacthub-crm``-style names.
+    """
+    names = {"CRM_TABLE": crm_table, "DIRECTORY_TABLE": directory_table}
+    for env, default in default_table_names().items():
+        value = names.get(env) or os.environ.get(env) or (default if local_defaults else None)
+        if value is None:
+            raise SystemExit(f"contacthub: no table name for {env}: pass --{env.lower().replace('_', '-')} "
+                             f"or set {env} (see the stack outputs)")
+        os.environ[env] = value
+    if not (region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")) and not fake_credentials:
+        import boto3
+
+        region = boto3.Session().region_name  # the profile's region, for a deployed stack
+    # The models read the region at import time, so it is always spelled out in the environment.
+    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = region
+    if endpoint:
+        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    if fake_credentials:
+        # moto answers every call; fake keys also make sure nothing reaches a real account by mistake.
+        os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                           "AWS_SESSION_TOKEN": "testing"})
+        os.environ.pop("AWS_PROFILE", None)
+        if not endpoint:  # a leftover endpoint would send requests past moto
+            os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+    elif endpoint:
+        import boto3
+
+        if boto3.Session().get_credentials() is None:  # DynamoDB Local accepts any key, but wants one
+            os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"})
+    _check_models_agree()
+
+
+def _check_models_agree() -> None:
+    """The models took their table names at import: refuse to run against other tables than they use."""
+    tables = sys.modules.get("contacthub.store.tables")
+    if tables is None:
+        return
+    for model, env in ((tables.ApiKeyItem, "DIRECTORY_TABLE"), (tables.ContactItem, "CRM_TABLE")):
+        if model.Meta.table_name != os.environ[env]:
+            raise SystemExit(f"contacthub: {env}={os.environ[env]} but the models were loaded for "
+                             f"{model.Meta.table_name}; run this in a fresh process")
+
+
+def ensure_tables() -> bool:
+    """Create the template's tables that are missing; True when the store is new (no API key stored yet)."""
+    import boto3
+
+    from .bootstrap import create_tables
+
+    client = boto3.client("dynamodb")
+    directory = os.environ[TABLE_ENV["DirectoryTable"]]
+    existed = directory in client.list_tables().get("TableNames", [])
+    create_tables(client)
+    if not existed:
+        return True
+    # One-off emptiness probe at start-up (never on a request path): any item means someone set it up.
+    return client.scan(TableName=directory, Limit=1, ProjectionExpression="pk").get("Count", 0) == 0
+
+
+def _wiring():
+    from contacthub.wiring import services
+
+    return services()
+
+
+# -------------------------------------------------------------------- serve
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=3000, help="port (default 3000, 0 picks a free one)")
+    parser.add_argument("--dynamodb-endpoint", metavar="URL",
+                        help="use this DynamoDB (e.g. DynamoDB Local) instead of moto; missing tables are created")
+    parser.add_argument("--api-key", dest="api_keys", action="append", default=[], metavar="KEY",
+                        help="make sure KEY works (repeatable; each unknown key gets its own workspace)")
+    parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
+
+
+def key_workspace(key: str) -> tuple[str, str, str]:
+    """(workspace, user, email) for a key given on the command line: stable, distinct per key."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    return f"Workspace {digest}", f"Developer {digest}", f"dev-{digest}@example.com"
+
+
+def provision_keys(keys: list[str], new_store: bool) -> list[tuple[str, str, str]]:
+    """Make each key usable; a new store without keys gets a demo workspace. Returns (workspace, key, note)."""
+    from contacthub.domain.errors import ValidationFailed
+
+    workspaces = _wiring().workspaces
+    shown = []
+    if not keys and new_store:
+        issued = workspaces.create_key("Demo workspace", "Demo User", "demo@example.com")
+        shown.append((issued.workspace.name, issued.key, "new"))
+    for key in keys:
+        principal = workspaces.known_key(key)
+        if principal is not None:
+            workspace = workspaces.workspaces.get(principal.workspace_id)
+            shown.append((workspace.name if workspace else principal.workspace_id, key, "existing"))
+            continue
+        try:
+            issued = workspaces.create_key(*key_workspace(key), key=key)
+        except ValidationFailed as error:
+            raise SystemExit(f"contacthub: --api-key {key[:8]}...: {error}") from error
+        except Exception as error:
+            raise SystemExit(f"contacthub: --api-key {key[:8]}... could not be stored: {error}") from error
+        shown.append((issued.workspace.name, key, "new"))
+    return shown
+
+
+def _start_local_aws(endpoint: str | None):
+    """moto for everything, or with an endpoint only for SES (DynamoDB requests pass through to it)."""
+    from moto import mock_aws
+
+    if endpoint:
+        mock = mock_aws(config={"core": {"mock_credentials": False,
+                                         "passthrough": {"services": ["dynamodb"], "urls": []}}})
+    else:
+        mock = mock_aws()
+    mock.start()
+    return mock
+
+
+@subcommand("serve", "Run every template route locally, on the same Lambda handlers, with moto.", _configure_serve)
+def serve(args: argparse.Namespace) -> int:
+    from .server import LocalApi, start_server
+
+    stop = _stop_on_signals()  # first, so Ctrl-C during start-up also ends cleanly
+    endpoint = args.dynamodb_endpoint
+    configure_environment(endpoint=endpoint, fake_credentials=not endpoint)
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    for function in resources(kind="AWS::Serverless::Function"):
+        for name, value in lambda_environment(function).items():
+            os.environ.setdefault(name, value)
+    mock = _start_local_aws(endpoint)
+    server = None
+    try:
+        new_store = ensure_tables()
+        for hook in SERVE_HOOKS:
+            hook()
+        keys = provision_keys(args.api_keys, new_store)
+        api = LocalApi(log_requests=not args.quiet)
+        failures = api.warm()
+        try:
+            server, _ = start_server(args.host, args.port, api)
+        except OSError as error:
+            print(f"contacthub: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+            return 1
+        _print_banner(server.base_url, endpoint, api, keys, failures, new_store)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        mock.stop()
+    print("contacthub: stopped", flush=True)
+    return 0
+
+
+def _stop_on_signals() -> threading.Event:
+    """SIGINT (Ctrl-C) and SIGTERM set the returned event instead of raising mid-request."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _print_banner(base_url, endpoint, api, keys, failures, new_store) -> None:
+    functions = {}
+    for route in api.routes:
+        functions[route.function] = functions.get(route.function, 0) + 1
+    lines = [f"contacthub local API on {base_url}",
+             (f"  DynamoDB  {endpoint or 'moto, in-process (data is gone when the server stops)'}: "
+              f"{os.environ['CRM_TABLE']}, {os.environ['DIRECTORY_TABLE']}"),
+             "  SES       moto, in-process",
+             "  functions " + ", ".join(f"{name} ({count} routes)" for name, count in functions.items())]
+    for handler, error in failures.items():
+        lines.append(f"  ! {handler} does not import yet ({error}); its routes answer 502")
+    if keys:
+        lines.append("  API keys")
+        lines += [f"    {key}  {workspace} ({note})" for workspace, key, note in keys]
+        lines.append(f'  try: curl -H "Authorization: Bearer {keys[0][1]}" {base_url}/api/contacts')
+    elif not new_store:
+        lines.append("  existing store: get a key with `contacthub keys create --dynamodb-endpoint "
+                     f"{endpoint} --workspace NAME --user NAME --email EMAIL`")
+    lines.append("  Ctrl-C stops the server.")
+    print("\n".join(lines), flush=True)
+
+
+# -------------------------------------------------------------------- keys
+def _store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dynamodb-endpoint", metavar="URL", help="DynamoDB endpoint (e.g. DynamoDB Local); "
+                        "missing tables are created there")
+    parser.add_argument("--crm-table", help="CRM table name (default: $CRM_TABLE)")
+    parser.add_argument("--directory-table", help="directory table name (default: $DIRECTORY_TABLE)")
+    parser.add_argument("--region", help="AWS region (default: $AWS_REGION)")
+
+
+def _configure_keys(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = actions.add_parser("create", help="issue an API key (creates the workspace and user when missing)")
+    create.add_argument("--workspace", required=True, help="workspace name")
+    create.add_argument("--user", required=True, help="user name")
+    create.add_argument("--email", required=True, help="user email")
+    _store_arguments(create)
+    revoke = actions.add_parser("revoke", help="revoke the keys starting with PREFIX (as printed by create)")
+    revoke.add_argument("prefix", metavar="PREFIX", help="the key's prefix (its first 12 characters) or the key")
+    _store_arguments(revoke)
+
+
+def _open_store(args: argparse.Namespace) -> None:
+    endpoint = args.dynamodb_endpoint
+    configure_environment(endpoint=endpoint, crm_table=args.crm_table, directory_table=args.directory_table,
+                          region=args.region, local_defaults=bool(endpoint))
+    if endpoint:
+        ensure_tables()
+
+
+@subcommand("keys", "Create or revoke API keys in DynamoDB (a deployed stack or an endpoint).", _configure_keys)
+def keys(args: argparse.Namespace) -> int:
+    _open_store(args)
+    from contacthub.domain.errors import ValidationFailed
+    from contacthub.domain.workspace import DISPLAY_PREFIX_LENGTH, display_prefix
+
+    workspaces = _wiring().workspaces
+    if args.action == "create":
+        try:
+            issued = workspaces.create_key(args.workspace, args.user, args.email)
+        except ValidationFailed as error:
+            print(f"contacthub: {error}", file=sys.stderr)
+            return 2
+        print(f'API key for {issued.user.name} <{issued.user.email}> in workspace "{issued.workspace.name}" '
+              f"({issued.workspace.id}); prefix {issued.principal.key_prefix}. It is shown only once:",
+              file=sys.stderr)
+        print(issued.key, flush=True)
+        return 0
+    if len(args.prefix) < DISPLAY_PREFIX_LENGTH:
+        print(f"contacthub: give the first {DISPLAY_PREFIX_LENGTH} characters of the key (or the key)",
+              file=sys.stderr)
+        return 2
+    count = workspaces.revoke(display_prefix(args.prefix))
+    print(f"revoked {count} key(s)")
+    return 0 if count else 1
+
+
+# -------------------------------------------------------------------- routes, events
+@subcommand("routes", "List every API route of template.yaml and the function that serves it.")
+def list_routes(args: argparse.Namespace) -> int:
+    rows = [(r.method, r.path, f"{r.function}.{r.event}") for r in sorted(routes(), key=lambda r: (r.path, r.method))]
+    width = max((len(path) for _, path, _ in rows), default=0)
+    for method, path, function in rows:
+        print(f"{method:<7} {path:<{width}}  {function}")
+    return 0
+
+
+def _configure_events(parser: argparse.ArgumentParser) -> None:
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write the missing event files")
+    mode.add_argument("--force", action="store_true", help="rewrite every event file")
+    mode.add_argument("--check", action="store_true", help="exit 1 when a route has no event file")
+
+
+@subcommand("events", "Sample API Gateway events for every template route (infra/events/).", _configure_events)
+def sample_events(args: argparse.Namespace) -> int:
+    from . import sample_events as samples
+
+    root = samples.EVENTS_DIR.parent.parent
+    if args.write or args.force:
+        for path in samples.write_events(overwrite=args.force):
+            print(f"wrote {path.relative_to(root)}")
+        return 0
+    missing = samples.missing_events()
+    rows = sorted(routes(), key=lambda r: (r.path, r.method))
+    width = max((len(r.path) for r in rows), default=0)
+    for route in rows:
+        state = "missing" if route in missing else "ok"
+        print(f"{state:<8} {route.method:<7} {route.path:<{width}}  {samples.event_path(route).relative_to(root)}")
+    if missing and args.check:
+        print(f"{len(missing)} route(s) without a sample event: run `contacthub events --write`", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Abuse is refused before it costs anything: depth, aliases, tokens, page sizes, cursors, filter sizes."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from contacthub_graphql.settings import Settings
+
+LIMITS = Settings()
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def run(api, query, variables=None):
+    return api.post("/graphql", json={"query": query, "variables": variables or {}},
+                    headers={"Accept": GRAPHQL_RESPONSE})
+
+
+def nested(levels: int) -> str:
+    """contacts > edges > node, then task > contact hops until `levels` fields deep."""
+    inner, depth = "id", 3
+    hops = []
+    while depth < levels:
+        hops.append("tasks {" if len(hops) % 2 == 0 else "contact {")
+        depth += 1
+    return "{ contacts { edges { node { " + " ".join(hops) + f" {inner} " + "}" * len(hops) + " } } } }"
+
+
+def test_depth_limit(api):
+    assert run(api, nested(LIMITS.max_depth)).status == 200
+    reply = run(api, nested(LIMITS.max_depth + 1))
+    assert reply.status == 400 and "exceeds maximum operation depth" in reply.json["errors"][0]["message"]
+
+
+def test_alias_limit(api):
+    allowed = " ".join(f"a{i}: __typename" for i in range(LIMITS.max_aliases))
+    assert run(api, "{ " + allowed + " }").status == 200
+    reply = run(api, "{ " + allowed + " extra: me { user { id } } }")
+    assert reply.status == 400 and "aliases" in reply.json["errors"][0]["message"]
+
+
+def test_token_limit(api):
+    reply = run(api, "{ me { user { " + "id " * LIMITS.max_tokens + "} } }")
+    assert reply.status == 400 and "token" in reply.json["errors"][0]["message"].lower()
+
+
+def cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("query, variables, message", [
+    ("query($n: Int!) { contacts(first: $n) { totalCount } }", {"n": 101}, "`first` must be between 0 and 100"),
+    ("query($n: Int!) { contacts(first: $n) { totalCount } }", {"n": -1}, "`first` must be between 0 and 100"),
+    ("query($n: Int!) { tasks(first: $n) { totalCount } }", {"n": 1000}, "`first` must be between 0 and 100"),
+    ("query($a: String) { contacts(after: $a) { totalCount } }", {"a": "garbage!"}, "not a contacts cursor"),
+    ("query($a: String) { contacts(after: $a) { totalCount } }", {"a": cursor("tasks:3")}, "not a contacts cursor"),
+    ("query($a: String) { contacts(after: $a) { totalCount } }", {"a": cursor("contacts:-1")}, "not a contacts cursor"),
+    ("query($a: String) { contacts(after: $a) { totalCount } }", {"a": cursor("contacts:20000")}, "Pages end after"),
+    ("query($s: String) { contacts(search: $s) { totalCount } }", {"s": "x" * 101}, "`search` has at most"),
+    ("query($t: [String!]) { contacts(filter: {tags: $t}) { totalCount } }", {"t": [f"t{i}" for i in range(11)]},
+     "at most 10 tags"),
+    ("{ contacts { edges { node { tasks(first: 101) { id } } } } }", None, None),
+])
+def test_page_and_filter_bounds(api, gql, query, variables, message):
+    if message is None:  # a relation's page size is checked per contact: needs one contact to run
+        gql.mutate("createContact", {"name": "Ana"})
+        message = "`first` must be between 0 and 100"
+    reply = run(api, query, variables)
+    assert reply.status == 200 and reply.json["data"] is None, reply.text  # a field error: the document was fine
+    error = reply.json["errors"][0]
+    assert message in error["message"] and error["extensions"]["code"] == "BAD_USER_INPUT"

@@ -1,0 +1,164 @@
+"""CaptureService on in-memory repositories: merge rules, validation before the token, expiry, duplicates."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from contacthub.capture.model import hash_token
+from contacthub.domain.errors import Conflict, Gone, NotFound, ValidationFailed
+from contacthub.domain.text import digits, fold
+from contacthub.ports import ContactPage
+from contacthub.services.capture import MAX_TEXT_BYTES, CaptureService
+from contacthub.services.contacts import ContactService
+
+WS, OTHER_WS = "ws-1", "ws-2"
+T0 = datetime(2025, 3, 20, 10, 0, tzinfo=timezone.utc)
+SIGNATURE = "Cordialement,\nMarie Dubois\nDirectrice commerciale | Acme SAS\nPortable : 06 12 34 56 78\n" \
+            "marie@acme.example"
+
+
+class InMemoryContacts:
+    """The ContactRepository calls a create and a duplicate search make, on a dict."""
+
+    def __init__(self):
+        self.contacts = {}
+        self.numbers = {}
+
+    def allocate_number(self, ws):
+        self.numbers[ws] = self.numbers.get(ws, 0) + 1
+        return self.numbers[ws]
+
+    def add(self, contact):
+        self.contacts[(contact.workspace_id, contact.id)] = contact
+        return contact
+
+    def find(self, ws, q, offset, limit):
+        found = [c for (w, _), c in self.contacts.items() if w == ws
+                 and (not q.email or any(fold(e).startswith(fold(q.email)) for e in c.emails))
+                 and (not q.phone or any(digits(p.e164 or p.raw).endswith(digits(q.phone)[-9:]) for p in c.phones))]
+        return ContactPage(found[offset:offset + limit], len(found))
+
+
+class InMemoryDrafts:
+    def __init__(self, contacts: InMemoryContacts):
+        self.drafts = {}
+        self.contacts = contacts
+        self.fail_next_commit = False
+
+    def add(self, draft):
+        self.drafts[(draft.workspace_id, draft.token_hash)] = draft
+
+    def get(self, ws, token_hash):
+        return self.drafts.get((ws, token_hash))
+
+    def add_contact_using(self, contact, draft, now):
+        key = (draft.workspace_id, draft.token_hash)
+        current = self.drafts.get(key)
+        if self.fail_next_commit or current is None or current.used_at or now >= current.expires_at:
+            self.fail_next_commit = False
+            raise Conflict("condition failed")
+        self.drafts[key] = replace(current, used_at=now, contact_id=contact.id)
+        return self.contacts.add(contact)
+
+
+@pytest.fixture
+def clock():
+    class Clock:
+        now = T0
+
+        def __call__(self):
+            return self.now
+    return Clock()
+
+
+@pytest.fixture
+def capture(clock):
+    contacts = InMemoryContacts()
+    return CaptureService(ContactService(contacts, states=None, clock=clock), InMemoryDrafts(contacts), clock=clock)
+
+
+def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture):
+    prepared = capture.prepare(WS, SIGNATURE)
+    assert prepared.fields["name"] == "Marie Dubois" and prepared.fields["company"] == "Acme SAS"
+    assert prepared.expires_at == T0 + timedelta(hours=1)
+    assert list(capture.drafts.drafts) == [(WS, hash_token(prepared.token))]
+    assert prepared.token not in str(capture.drafts.drafts)
+    assert capture.contacts.contacts.contacts == {}
+
+
+def test_overrides_win_field_by_field(capture):
+    prepared = capture.prepare(WS, SIGNATURE, {"company": None, "phones": ["+44 20 7946 0958"], "notes": "VIP"})
+    assert "company" not in prepared.fields  # null clears the extracted value
+    assert [p.e164 for p in prepared.fields["phones"]] == ["+442079460958"]  # a list replaces the list
+    contact = capture.confirm(WS, prepared.token, {"position": "DG"})
+    assert (contact.name, contact.company, contact.position, contact.notes) == ("Marie Dubois", None, "DG", "VIP")
+    assert contact.emails == ("marie@acme.example",)
+
+
+def test_a_name_override_replaces_the_structured_vcard_name(capture):
+    vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Q. Public\r\nN:Public;Jane;Q.;;\r\nEND:VCARD\r\n"
+    kept = capture.confirm(WS, capture.prepare(WS, vcard).token)
+    assert (kept.first_name, kept.last_name) == ("Jane", "Public")
+    renamed = capture.confirm(WS, capture.prepare(WS, vcard).token, {"name": "Janet Smith"})
+    assert (renamed.name, renamed.first_name, renamed.last_name) == ("Janet Smith", "Janet", "Smith")
+
+
+def test_invalid_overrides_keep_the_token(capture):
+    token = capture.prepare(WS, SIGNATURE).token
+    with pytest.raises(ValidationFailed) as error:
+        capture.confirm(WS, token, {"emails": ["ok@x.example", "bad"], "website": "w" * 3000})
+    assert {v.path for v in error.value.violations} == {"overrides.emails[1]", "overrides.website"}
+    assert capture.confirm(WS, token).name == "Marie Dubois"
+
+
+def test_expiry_uses_the_injected_clock(capture, clock):
+    token = capture.prepare(WS, SIGNATURE).token
+    clock.now = T0 + timedelta(hours=1)
+    with pytest.raises(Gone, match="expired"):
+        capture.confirm(WS, token)
+    assert capture.contacts.contacts.contacts == {}
+
+
+def test_used_unknown_and_foreign_tokens(capture):
+    token = capture.prepare(WS, SIGNATURE).token
+    created = capture.confirm(WS, token)
+    with pytest.raises(Gone, match=created.id):
+        capture.confirm(WS, token)
+    for bad in (capture.prepare(WS, SIGNATURE).token[:-2], "", None, "x" * 200, "ünïcode-token-ünïcode"):
+        with pytest.raises(NotFound):
+            capture.confirm(WS, bad)
+    with pytest.raises(NotFound):
+        capture.confirm(OTHER_WS, capture.prepare(WS, SIGNATURE).token)
+
+
+def test_a_failed_commit_does_not_burn_the_token(capture):
+    token = capture.prepare(WS, SIGNATURE).token
+    capture.drafts.fail_next_commit = True
+    with pytest.raises(Conflict):
+        capture.confirm(WS, token)
+    assert capture.confirm(WS, token).name == "Marie Dubois"
+
+
+def test_text_bounds(capture):
+    for text in ("", "   ", None, 42):
+        with pytest.raises(ValidationFailed, match="blank"):
+            capture.prepare(WS, text)
+    with pytest.raises(ValidationFailed, match="too long"):
+        capture.prepare(WS, "é" * (MAX_TEXT_BYTES // 2 + 1))  # bytes, not characters
+    assert capture.prepare(WS, "a@b.example" + " " * (MAX_TEXT_BYTES - 11)).fields["emails"] == ("a@b.example",)
+
+
+def test_unreadable_vcard_is_a_violation_on_text(capture):
+    with pytest.raises(ValidationFailed) as error:
+        capture.prepare(WS, "BEGIN:VCARD\nVERSION:3.0\nFN:Jane\n")
+    assert error.value.violations[0].path == "text" and error.value.violations[0].code == "invalid_vcard"
+
+
+def test_duplicates_match_exactly_and_stay_in_the_workspace(capture):
+    first = capture.confirm(WS, capture.prepare(WS, SIGNATURE).token)
+    capture.confirm(OTHER_WS, capture.prepare(OTHER_WS, SIGNATURE).token)
+    capture.confirm(WS, capture.prepare(WS, "Marie Other\nmarie@acme.example.org").token)
+    again = capture.prepare(WS, SIGNATURE.replace("06 12 34 56 78", "+33 (0)6 12-34-56-78"))
+    assert [(d.contact.id, d.matched_on) for d in again.duplicates] == [(first.id, ("emails", "phones"))]
