@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json as jsonlib
-import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
+from contacthub_local.events import api_gateway_event
 from contacthub_local.template import find_route
 
 
@@ -32,7 +32,10 @@ class LambdaContext:
 
 
 class ApiClient:
-    """Routes each request through template.yaml to the handler it names, as API Gateway would."""
+    """Routes each request through template.yaml to the handler it names, as API Gateway would.
+
+    Unlike the local server it does not queue requests per function, so tests can run truly concurrent calls.
+    """
 
     def __init__(self, key: str | None = None, header: str = "Authorization"):
         self.key = key
@@ -54,18 +57,8 @@ class ApiClient:
             body = jsonlib.dumps(json)
             all_headers["Content-Type"] = "application/json"
         all_headers.update(headers or {})
-        query = dict(parse_qsl(parts.query))
-        event = {
-            "resource": route.path, "path": parts.path, "httpMethod": method.upper(),
-            "headers": all_headers, "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
-            "queryStringParameters": query or None,
-            "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} or None,
-            "pathParameters": params or None, "stageVariables": None,
-            "requestContext": {"resourcePath": route.path, "httpMethod": method.upper(), "path": parts.path,
-                               "stage": "test", "requestId": str(uuid.uuid4()),
-                               "identity": {"sourceIp": "127.0.0.1"}},
-            "body": body, "isBase64Encoded": False,
-        }
+        event = api_gateway_event(method, parts.path, route.path, params, all_headers, parts.query or None, body,
+                                  stage="test")
         result = handler(event, LambdaContext())
         headers_out = dict(result.get("headers") or {})
         for k, v in (result.get("multiValueHeaders") or {}).items():

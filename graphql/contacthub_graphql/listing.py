@@ -1,5 +1,8 @@
-"""Contact lists: the services' search, plus the two things it has no parameter for (oldest first, and
-"has open tasks"), composed from ordered ids so no contact outside the page is read."""
+"""Lists behind the connections.
+
+Contacts: the services' search, plus what it has no parameter for (oldest first, "has open tasks"), composed
+from ordered ids so no contact outside the page is read. Tasks: the services' due-date order, or its mirror.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,9 +10,10 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from contacthub.domain.contact import Contact
+from contacthub.domain.task import Task, TaskQuery
 from contacthub.ports import ContactQuery
 
-from .pagination import Window
+from .pagination import Window, reverse_window
 
 if TYPE_CHECKING:
     from contacthub.wiring import Services
@@ -57,3 +61,16 @@ def _order_few(services: Services, workspace_id: str, ids: set[str], page: Windo
 def _workspace_size(services: Services, workspace_id: str) -> int:
     workspace = services.workspaces.workspaces.get(workspace_id)
     return workspace.contact_count if workspace else 0
+
+
+def list_tasks(services: Services, workspace_id: str, query: TaskQuery, page: Window,
+               soonest_first: bool = True) -> tuple[list[Task], int]:
+    """(the page's tasks, total matches). Latest first reads the mirrored window and reverses it."""
+    search = services.tasks.search
+    if soonest_first:
+        found = search(workspace_id, query, page.offset, max(page.limit, 1))
+        return found.items[:page.limit], found.total
+    total = search(workspace_id, query, 0, 1).total
+    mirrored = reverse_window(page, total)
+    found = search(workspace_id, query, mirrored.offset, max(mirrored.limit, 1))
+    return list(reversed(found.items[:mirrored.limit])), total

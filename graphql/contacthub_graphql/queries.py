@@ -12,7 +12,7 @@ from contacthub.domain.task import TaskQuery
 from . import pagination
 from .errors import BadUserInput
 from .inputs import ContactFilter, TaskFilter
-from .listing import list_contacts
+from .listing import list_contacts, list_tasks
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .types.connection import Connection
 from .types.contact import Contact
@@ -80,17 +80,10 @@ class Query:
     ) -> Connection[Task]:
         page = pagination.window("tasks", first, after)
         query = filter.to_query() if filter else TaskQuery()
-        service, ws = info.context.services.tasks, info.context.workspace_id
         try:
-            if order_by is TaskOrder.DUE_DATE_ASC:  # the services' own order
-                found = service.search(ws, query, page.offset, max(page.limit, 1))
-                items, total = found.items[:page.limit], found.total
-            else:  # the same window counted from the other end, read in the services' order and reversed
-                total = service.search(ws, query, 0, 1).total
-                mirrored = pagination.reverse_window(page, total)
-                found = service.search(ws, query, mirrored.offset, max(mirrored.limit, 1))
-                items = list(reversed(found.items[:mirrored.limit]))
-        except ValidationFailed as error:
+            items, total = list_tasks(info.context.services, info.context.workspace_id, query, page,
+                                      soonest_first=order_by is TaskOrder.DUE_DATE_ASC)
+        except ValidationFailed as error:  # a filter the service refuses (e.g. an out-of-range date)
             raise BadUserInput(str(error)) from None
         return pagination.connection("tasks", items, page, total, Task.from_domain)
 

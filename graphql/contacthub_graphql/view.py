@@ -158,9 +158,11 @@ class GraphQLView(GraphQL[Context, None]):
         return sub_response
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = process_result(result)
         if request.state.media_type == GRAPHQL_RESPONSE and is_request_error(result):
             request.state.sub_response.status_code = 400
-        return process_result(result)
+            response.pop("data", None)  # nothing ran: the spec wants no `data` entry at all
+        return response
 
     def create_response(self, response_data: GraphQLHTTPResponse, sub_response: Response) -> Response:
         return Response(self.encode_json(response_data), status_code=sub_response.status_code or 200,

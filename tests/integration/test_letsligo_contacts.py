@@ -166,3 +166,13 @@ def test_unknown_ids_are_404(api):
     assert api.get("/api/contacts/123e4567-e89b-12d3-a456-426614174000").status == 404
     assert api.get("/api/contacts/not-a-uuid").status == 404
     assert api.get("/api/pipeline_states/not-a-uuid").status == 404
+
+
+def test_revoking_twice_reports_nothing_the_second_time(workspace, services):
+    assert services.workspaces.revoke(workspace.principal.key_prefix) == 1
+    assert services.workspaces.revoke(workspace.principal.key_prefix) == 0
+
+
+def test_broken_unicode_is_a_422_not_a_500(api):
+    reply = api.post("/api/contacts", body='{"name": "Bad \\ud800"}', headers={"Content-Type": "application/json"})
+    assert reply.status == 422 and reply.json["violations"][0]["propertyPath"] == "name"

@@ -56,3 +56,9 @@ def test_fold_and_words_are_accent_and_case_insensitive():
 ])
 def test_phone_query_prefixes(typed, expected):
     assert phone_query_prefixes(typed) == expected
+
+
+def test_broken_unicode_is_refused_not_stored():
+    with pytest.raises(ValidationFailed) as error:
+        validate_changes({"name": "Bad \ud800", "tags": ["ok", "x\udfff"], "custom_fields": {"k": "\ud800"}})
+    assert {v.path for v in error.value.violations} == {"name", "tags", "custom_fields"}

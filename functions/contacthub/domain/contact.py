@@ -193,7 +193,9 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
             violations.extend(e.violations)
 
     for key, value in changes.items():
-        if key not in EDITABLE_FIELDS:
+        if _has_lone_surrogate(value):
+            violations.append(Violation(key, "This value is not valid UTF-8 text.", "encoding"))
+        elif key not in EDITABLE_FIELDS:
             violations.append(Violation(key, "This field is read-only or unknown.", "read_only"))
         elif key in SHORT_TEXT_FIELDS:
             check(key, lambda v=value, k=key: _text(v, k, MAX_SHORT_TEXT))
@@ -220,6 +222,21 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
     if violations:
         raise ValidationFailed(violations)
     return out
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """JSON can carry "\\ud800", which no UTF-8 store or client accepts."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def _text(value: Any, path: str, limit: int) -> str | None:

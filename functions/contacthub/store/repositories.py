@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.contact import Contact, tag_key
@@ -414,8 +414,12 @@ class ApiKeyRepository:
     def revoke(self, key_prefix: str) -> int:
         revoked = 0
         for key in ApiKeyItem.by_prefix.query(key_prefix):
-            item = ApiKeyItem(key.pk)
-            item.update(actions=[ApiKeyItem.revokedAt.set(datetime.now(timezone.utc))],
-                        condition=ApiKeyItem.pk.exists())
+            try:
+                ApiKeyItem(key.pk).update(actions=[ApiKeyItem.revokedAt.set(datetime.now(timezone.utc))],
+                                          condition=ApiKeyItem.pk.exists() & ApiKeyItem.revokedAt.does_not_exist())
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+                continue  # already revoked
             revoked += 1
         return revoked
