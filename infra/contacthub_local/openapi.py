@@ -44,7 +44,22 @@ def document(dialect: str, module: str) -> dict:
         },
         security=[{"bearer": []}, {"apiKey": []}],
     )
-    return json.loads(schema)
+    return _with_dialect_errors(json.loads(schema), app.dialect)
+
+
+def _with_dialect_errors(doc: dict, dialect) -> dict:
+    """powertools documents validation failures as 422 HTTPValidationError; say what the dialect answers."""
+    for operation in (op for item in doc.get("paths", {}).values() for op in item.values()):
+        responses = operation.get("responses", {})
+        if "422" in responses:
+            responses.pop("422")
+            responses[str(dialect.validation_status)] = {
+                "description": "Invalid input, in the dialect's own error shape"}
+    schemas = doc.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
+        if f'"#/components/schemas/{name}"' not in json.dumps(doc["paths"]):
+            schemas.pop(name, None)
+    return doc
 
 
 def _version() -> str:

@@ -1,4 +1,5 @@
 """letsligo contact capture (prepare -> confirm) through the real handler, API Gateway events and moto."""
+
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -8,8 +9,18 @@ import pytest
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "capture"
 SIGNATURE = (FIXTURES / "fr_directrice_pipe.txt").read_text(encoding="utf-8")
 MULTI_VCARD = (FIXTURES / "vcard_multi.vcf").read_text(encoding="utf-8")
-CONTACT_KEYS = {"name", "emails", "phones", "company", "position", "address", "website", "linkedinUrl",
-                "additionalInfo", "meetingContext"}
+CONTACT_KEYS = {
+    "name",
+    "emails",
+    "phones",
+    "company",
+    "position",
+    "address",
+    "website",
+    "linkedinUrl",
+    "additionalInfo",
+    "meetingContext",
+}
 
 
 def _snapshot(api):
@@ -32,15 +43,27 @@ def test_prepare_then_confirm_creates_the_contact(api):
     assert prepared["cardsFound"] == 0 and prepared["duplicates"] == []
     assert set(prepared["contact"]) == CONTACT_KEYS
     assert prepared["contact"] == {
-        "name": "Marie Dubois", "emails": [], "phones": ["+33 1 42 68 53 00", "+33 6 12 34 56 78"],
-        "company": "Acme SAS", "position": "Directrice commerciale", "address": "12 rue de la Paix, 75002 Paris",
-        "website": "https://www.acme.fr", "linkedinUrl": None, "additionalInfo": None,
-        "meetingContext": "Salon VivaTech 2025"}
+        "name": "Marie Dubois",
+        "emails": [],
+        "phones": ["+33 1 42 68 53 00", "+33 6 12 34 56 78"],
+        "company": "Acme SAS",
+        "position": "Directrice commerciale",
+        "address": "12 rue de la Paix, 75002 Paris",
+        "website": "https://www.acme.fr",
+        "linkedinUrl": None,
+        "additionalInfo": None,
+        "meetingContext": "Salon VivaTech 2025",
+    }
     assert len(prepared["confirmationToken"]) >= 43 and prepared["expiresAt"]
     assert _snapshot(api) == before
     # When it is confirmed with a last-minute override
-    created = api.post("/api/contacts/confirm", json={"confirmationToken": prepared["confirmationToken"],
-                                                      "overrides": {"emails": ["marie.dubois@acme.example"]}})
+    created = api.post(
+        "/api/contacts/confirm",
+        json={
+            "confirmationToken": prepared["confirmationToken"],
+            "overrides": {"emails": ["marie.dubois@acme.example"]},
+        },
+    )
     # Then a 201 with the letsligo contact, readable and searchable at once
     assert created.status == 201, created.text
     body = created.json
@@ -58,7 +81,9 @@ def test_a_token_works_once(api):
     assert first.status == 201
     snapshot = _snapshot(api)
     # When the same token is confirmed again
-    again = api.post("/api/contacts/confirm", json={"confirmationToken": token, "overrides": {"name": "Other"}})
+    again = api.post(
+        "/api/contacts/confirm", json={"confirmationToken": token, "overrides": {"name": "Other"}}
+    )
     # Then 410 Gone in the Hydra error shape, pointing at the contact it created, and nothing new
     assert again.status == 410, again.text
     assert again.json["@type"] == "hydra:Error" and first.json["id"] in again.json["detail"]
@@ -111,22 +136,43 @@ def test_invalid_overrides_are_refused_and_change_nothing(api):
     token = _prepare(api)["confirmationToken"]
     before = _snapshot(api)
     cases = [
-        ("/api/contacts/prepare", {"text": SIGNATURE, "overrides": {"emails": ["nope"]}}, "overrides.emails[0]"),
-        ("/api/contacts/prepare", {"text": SIGNATURE, "overrides": {"linkedinUrl": "x" * 3000}},
-         "overrides.linkedinUrl"),
+        (
+            "/api/contacts/prepare",
+            {"text": SIGNATURE, "overrides": {"emails": ["nope"]}},
+            "overrides.emails[0]",
+        ),
+        (
+            "/api/contacts/prepare",
+            {"text": SIGNATURE, "overrides": {"linkedinUrl": "x" * 3000}},
+            "overrides.linkedinUrl",
+        ),
         ("/api/contacts/prepare", {"text": SIGNATURE, "overrides": {"name": None}}, "overrides.name"),
-        ("/api/contacts/prepare", {"text": SIGNATURE, "overrides": {"status": "converted"}}, "overrides.status"),
+        (
+            "/api/contacts/prepare",
+            {"text": SIGNATURE, "overrides": {"status": "converted"}},
+            "overrides.status",
+        ),
         ("/api/contacts/prepare", {"text": SIGNATURE, "overrides": {"phones": "0612"}}, "overrides.phones"),
         ("/api/contacts/prepare", {"text": ""}, "text"),
         ("/api/contacts/prepare", {"text": "x" * (20 * 1024 + 1)}, "text"),
         ("/api/contacts/prepare", {"text": "BEGIN:VCARD\nVERSION:3.0\nFN:Jane\n"}, "text"),
         ("/api/contacts/prepare", {}, "text"),
         ("/api/contacts/prepare", {"text": 42}, "text"),
-        ("/api/contacts/confirm", {"confirmationToken": token, "overrides": {"emails": ["a@b.example", "bad"]}},
-         "overrides.emails[1]"),
-        ("/api/contacts/confirm", {"confirmationToken": token, "overrides": {"additionalInfo": "y" * 10_001}},
-         "overrides.additionalInfo"),
-        ("/api/contacts/confirm", {"confirmationToken": token, "overrides": {"name": "  "}}, "overrides.name"),
+        (
+            "/api/contacts/confirm",
+            {"confirmationToken": token, "overrides": {"emails": ["a@b.example", "bad"]}},
+            "overrides.emails[1]",
+        ),
+        (
+            "/api/contacts/confirm",
+            {"confirmationToken": token, "overrides": {"additionalInfo": "y" * 10_001}},
+            "overrides.additionalInfo",
+        ),
+        (
+            "/api/contacts/confirm",
+            {"confirmationToken": token, "overrides": {"name": "  "}},
+            "overrides.name",
+        ),
         ("/api/contacts/confirm", {"confirmationToken": token, "overrides": {"id": "x"}}, "overrides.id"),
         ("/api/contacts/confirm", {"confirmationToken": token, "extra": 1}, "extra"),
         ("/api/contacts/confirm", {}, "confirmationToken"),
@@ -136,9 +182,15 @@ def test_invalid_overrides_are_refused_and_change_nothing(api):
         assert reply.status == 422, (url, str(payload)[:80], reply.status, reply.text[:300])
         assert reply.json["@type"] == "ConstraintViolationList"
         assert path in {v["propertyPath"] for v in reply.json["violations"]}, (path, reply.json["violations"])
-    assert api.post("/api/contacts/confirm", body="{not json",
-                    headers={"Content-Type": "application/json"}).status == 400
-    assert api.post("/api/contacts/prepare", body="text", headers={"Content-Type": "text/plain"}).status == 415
+    assert (
+        api.post(
+            "/api/contacts/confirm", body="{not json", headers={"Content-Type": "application/json"}
+        ).status
+        == 400
+    )
+    assert (
+        api.post("/api/contacts/prepare", body="text", headers={"Content-Type": "text/plain"}).status == 415
+    )
     assert _snapshot(api) == before
     # The token survived every refused confirmation
     assert api.post("/api/contacts/confirm", json={"confirmationToken": token}).status == 201
@@ -159,13 +211,22 @@ def test_a_draft_without_name_or_email_needs_an_override(api):
 def test_duplicates_by_email_and_by_phone_in_another_format(api, other_api):
     # Given contacts of this workspace sharing an email (other case) or a phone (other formatting)
     same_email = api.post("/api/contacts", json={"name": "Ana S.", "emails": ["ANA@tailspin.example"]}).json
-    same_phone = api.post("/api/contacts", json={"name": "Ana Mobile", "phones": ["+55 (11) 912345678"],
-                                                 "company": "Tailspin"}).json
-    api.post("/api/contacts", json={"name": "Prefix only", "emails": ["ana@tailspin.example.org"],
-                                    "phones": ["+55 11 91234-56789"]})
+    same_phone = api.post(
+        "/api/contacts", json={"name": "Ana Mobile", "phones": ["+55 (11) 912345678"], "company": "Tailspin"}
+    ).json
+    api.post(
+        "/api/contacts",
+        json={
+            "name": "Prefix only",
+            "emails": ["ana@tailspin.example.org"],
+            "phones": ["+55 11 91234-56789"],
+        },
+    )
     # and one in another workspace with both
-    other_api.post("/api/contacts", json={"name": "Ana elsewhere", "emails": ["ana@tailspin.example"],
-                                          "phones": ["+55 11 91234-5678"]})
+    other_api.post(
+        "/api/contacts",
+        json={"name": "Ana elsewhere", "emails": ["ana@tailspin.example"], "phones": ["+55 11 91234-5678"]},
+    )
     # When a vCard file with three cards is prepared
     prepared = _prepare(api, text=MULTI_VCARD)
     # Then the first card is extracted, the count is given, and exactly the two matches are listed
@@ -175,14 +236,22 @@ def test_duplicates_by_email_and_by_phone_in_another_format(api, other_api):
     assert set(duplicates) == {same_email["id"], same_phone["id"]}
     assert duplicates[same_email["id"]]["matchedOn"] == ["emails"]
     assert duplicates[same_phone["id"]] == {
-        "@id": f"/api/contacts/{same_phone['id']}", "@type": "Contact", "id": same_phone["id"],
-        "name": "Ana Mobile", "emails": [], "company": "Tailspin", "matchedOn": ["phones"]}
+        "@id": f"/api/contacts/{same_phone['id']}",
+        "@type": "Contact",
+        "id": same_phone["id"],
+        "name": "Ana Mobile",
+        "emails": [],
+        "company": "Tailspin",
+        "matchedOn": ["phones"],
+    }
 
 
 def test_vcard_first_and_last_names_are_kept(api, services, workspace):
     prepared = _prepare(api, text=(FIXTURES / "vcard30_outlook_qp.vcf").read_text(encoding="utf-8"))
     assert prepared["contact"]["name"] == "Élodie Dupré"
-    created = api.post("/api/contacts/confirm", json={"confirmationToken": prepared["confirmationToken"]}).json
+    created = api.post(
+        "/api/contacts/confirm", json={"confirmationToken": prepared["confirmationToken"]}
+    ).json
     contact = services.contacts.get(workspace.workspace.id, created["id"])
     assert (contact.first_name, contact.last_name) == ("Élodie", "Dupré")
     assert [p.e164 for p in contact.phones] == ["+33140000000", "+33607080910"]
@@ -254,5 +323,12 @@ def _contact(services, ws):
     from contacthub.domain.contact import Contact
 
     now = services.capture.clock()
-    return Contact(workspace_id=ws, id=str(uuid.uuid4()), number=99, name="Late", created_at=now, updated_at=now,
-                   last_activity_at=now)
+    return Contact(
+        workspace_id=ws,
+        id=str(uuid.uuid4()),
+        number=99,
+        name="Late",
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+    )

@@ -4,6 +4,7 @@ Each sample (``*.txt`` signature or ``*.vcf`` vCard) has a ``*.json`` beside it 
 number of cards and fields; a field not listed must stay empty. The summary test prints the field-level
 accuracy and holds the line that matters most: a value is never put in the wrong field.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,9 @@ def _compare(sample: Path) -> dict[str, tuple[str, object, object]]:
         want, got = expected.get(name), actual.get(name)
         if want == got:
             verdicts[name] = ("ok", want, got)
-        elif got in (None, [], "") or (isinstance(want, list) and isinstance(got, list) and set(got) < set(want)):
+        elif got in (None, [], "") or (
+            isinstance(want, list) and isinstance(got, list) and set(got) < set(want)
+        ):
             verdicts[name] = ("missed", want, got)
         else:
             verdicts[name] = ("wrong", want, got)
@@ -63,7 +66,9 @@ def test_accuracy_summary(capsys):
     ok = sum(1 for v in judged if v[0] == "ok")
     wrong = [(s, f, v) for s, per in verdicts.items() for f, v in per.items() if v[0] == "wrong"]
     with capsys.disabled():
-        print(f"\ncapture extraction: {ok}/{len(judged)} non-empty fields right "
-              f"({100 * ok / len(judged):.1f}%) over {len(SAMPLES)} samples; {len(wrong)} wrong")
+        print(
+            f"\ncapture extraction: {ok}/{len(judged)} non-empty fields right "
+            f"({100 * ok / len(judged):.1f}%) over {len(SAMPLES)} samples; {len(wrong)} wrong"
+        )
     assert not wrong, wrong  # an unrecognised value may stay empty, never land in the wrong field
     assert ok / len(judged) >= 0.95

@@ -1,4 +1,5 @@
 """CaptureService on in-memory repositories: merge rules, validation before the token, expiry, duplicates."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -15,8 +16,10 @@ from contacthub.services.contacts import ContactService
 
 WS, OTHER_WS = "ws-1", "ws-2"
 T0 = datetime(2025, 3, 20, 10, 0, tzinfo=timezone.utc)
-SIGNATURE = "Cordialement,\nMarie Dubois\nDirectrice commerciale | Acme SAS\nPortable : 06 12 34 56 78\n" \
-            "marie@acme.example"
+SIGNATURE = (
+    "Cordialement,\nMarie Dubois\nDirectrice commerciale | Acme SAS\nPortable : 06 12 34 56 78\n"
+    "marie@acme.example"
+)
 
 
 class InMemoryContacts:
@@ -35,10 +38,14 @@ class InMemoryContacts:
         return contact
 
     def find(self, ws, q, offset, limit):
-        found = [c for (w, _), c in self.contacts.items() if w == ws
-                 and (not q.email or any(fold(e).startswith(fold(q.email)) for e in c.emails))
-                 and (not q.phone or any(digits(p.e164 or p.raw).endswith(digits(q.phone)[-9:]) for p in c.phones))]
-        return ContactPage(found[offset:offset + limit], len(found))
+        found = [
+            c
+            for (w, _), c in self.contacts.items()
+            if w == ws
+            and (not q.email or any(fold(e).startswith(fold(q.email)) for e in c.emails))
+            and (not q.phone or any(digits(p.e164 or p.raw).endswith(digits(q.phone)[-9:]) for p in c.phones))
+        ]
+        return ContactPage(found[offset : offset + limit], len(found))
 
 
 class InMemoryDrafts:
@@ -70,13 +77,16 @@ def clock():
 
         def __call__(self):
             return self.now
+
     return Clock()
 
 
 @pytest.fixture
 def capture(clock):
     contacts = InMemoryContacts()
-    return CaptureService(ContactService(contacts, states=None, clock=clock), InMemoryDrafts(contacts), clock=clock)
+    return CaptureService(
+        ContactService(contacts, states=None, clock=clock), InMemoryDrafts(contacts), clock=clock
+    )
 
 
 def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture):
@@ -89,11 +99,18 @@ def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture):
 
 
 def test_overrides_win_field_by_field(capture):
-    prepared = capture.prepare(WS, SIGNATURE, {"company": None, "phones": ["+44 20 7946 0958"], "notes": "VIP"})
+    prepared = capture.prepare(
+        WS, SIGNATURE, {"company": None, "phones": ["+44 20 7946 0958"], "notes": "VIP"}
+    )
     assert "company" not in prepared.fields  # null clears the extracted value
     assert [p.e164 for p in prepared.fields["phones"]] == ["+442079460958"]  # a list replaces the list
     contact = capture.confirm(WS, prepared.token, {"position": "DG"})
-    assert (contact.name, contact.company, contact.position, contact.notes) == ("Marie Dubois", None, "DG", "VIP")
+    assert (contact.name, contact.company, contact.position, contact.notes) == (
+        "Marie Dubois",
+        None,
+        "DG",
+        "VIP",
+    )
     assert contact.emails == ("marie@acme.example",)
 
 
@@ -147,7 +164,9 @@ def test_text_bounds(capture):
             capture.prepare(WS, text)
     with pytest.raises(ValidationFailed, match="too long"):
         capture.prepare(WS, "é" * (MAX_TEXT_BYTES // 2 + 1))  # bytes, not characters
-    assert capture.prepare(WS, "a@b.example" + " " * (MAX_TEXT_BYTES - 11)).fields["emails"] == ("a@b.example",)
+    assert capture.prepare(WS, "a@b.example" + " " * (MAX_TEXT_BYTES - 11)).fields["emails"] == (
+        "a@b.example",
+    )
 
 
 def test_unreadable_vcard_is_a_violation_on_text(capture):

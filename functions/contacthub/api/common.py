@@ -183,6 +183,17 @@ def authenticate(headers: dict[str, str], dialect: Dialect) -> Principal:
     return services().workspaces.authenticate(key)
 
 
+def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Callable[[dict, Any], dict]]:
+    """A dialect's resolver (validation on, so pydantic wire models also feed its OpenAPI document) and its
+    Lambda entry point. Routers are tried in the order given; literal paths beat parameters anyway."""
+    app = APIGatewayRestResolver(enable_validation=True)
+    for router in routers:
+        app.include_router(router)
+    install(app, dialect)
+    app.dialect = dialect  # read by the OpenAPI generator
+    return app, make_handler(app, dialect)
+
+
 def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
     """The Lambda entry point of a dialect: guard, then route."""
 

@@ -29,8 +29,8 @@ _COUNTRY = re.compile(r"(?<![\w-])(%s)(?![\w-])" % "|".join(
 _US_STATE_ZIP = re.compile(r",\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _FR_POSTCODE_CITY = re.compile(r"\b(?:F-)?\d{5}\s+[A-ZÀ-Ý]")
-_FRENCH_CUES = re.compile(r"(?<![\w])(?:tel|portable|cordialement|bien a vous|rue|avenue|boulevard|cedex|allee|"
-                          r"directeur|directrice|responsable|gerant|gerante|charge|chargee|ingenieur|societe|"
+_FRENCH_CUES = re.compile(r"(?<![\w])(?:tel|portable|cordialement|bien a vous|rue|avenue|boulevard|cedex|"
+                          r"allee|directeur|directrice|responsable|gerant|gerante|charge|chargee|ingenieur|societe|"
                           r"adresse|siege|telecopie|courriel|bureau|standard|fixe|chez|generale?)(?![\w])")
 
 

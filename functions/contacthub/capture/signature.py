@@ -38,19 +38,22 @@ _DELIMITER = re.compile(r"^(?:--+|__+|==+|—+|–+|\*\*+)\s*$")
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut|"
                        r"cher|chere|madame|monsieur)\b[^.!?]{0,40}[,!]?$")
 # Where the signature ends: a quoted reply, a forwarded message, a legal disclaimer.
-_REPLY_HEADER = re.compile(r"^(?:on .{3,120} wrote:?|le .{3,120} a ecrit\s*:?|-{2,}\s*original message\s*-{2,}|"
-                           r"-{2,}\s*message d'origine\s*-{2,}|-{2,} ?forwarded message ?-{2,}|"
+_REPLY_HEADER = re.compile(r"^(?:on .{3,120} wrote:?|le .{3,120} a ecrit\s*:?|"
+                           r"-{2,}\s*original message\s*-{2,}|-{2,}\s*message d'origine\s*-{2,}|"
+                           r"-{2,} ?forwarded message ?-{2,}|"
                            r"(?:from|de)\s*:\s*.+@.+|>.*)$")
 _DISCLAIMER = re.compile(r"^(?:this (?:e-?mail|message|communication)|the information (?:contained|in this)|"
                          r"confidential|confidentiality|ce (?:message|courriel|mail|e-mail)|cet e-?mail|"
-                         r"les informations contenues|avertissement|disclaimer|please consider the environment|"
+                         r"les informations contenues|avertissement|disclaimer|"
+                         r"please consider the environment|"
                          r"please don't print|pensez a l'environnement|merci de penser|avant d'imprimer|"
                          r"sent from my|envoye de mon|get outlook for)")
 
 _TITLE_WORDS = (
     # English
     "ceo", "cto", "cfo", "coo", "cmo", "cio", "ciso", "cpo", "cro", "vp", "svp", "evp", "avp", "president",
-    "vice president", "chairman", "chairwoman", "chair", "director", "head", "manager", "engineer", "developer",
+    "vice president", "chairman", "chairwoman", "chair", "director", "head", "manager", "engineer",
+    "developer",
     "consultant", "founder", "co-founder", "cofounder", "partner", "owner", "lead", "chief", "officer",
     "executive", "analyst", "specialist", "coordinator", "assistant", "associate", "advisor", "adviser",
     "architect", "designer", "principal", "senior", "junior", "intern", "attorney", "lawyer", "counsel",
@@ -77,12 +80,12 @@ _DEPARTMENT_WORDS = (
 )
 # Legal forms, matched case-sensitively on the text as written: folded, "SA" or "AS" would be common words.
 _LEGAL_FORMS = (
-    "Inc", "INC", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "LTD", "Limited", "LIMITED", "Corp", "Corp.", "CORP",
-    "Corporation", "CORPORATION", "Co.", "CO.", "PLC", "plc", "LLP", "LP", "GmbH", "GMBH", "AG", "KG", "SA",
-    "S.A.", "SAS", "S.A.S.", "SASU", "SARL", "Sarl", "S.A.R.L.", "EURL", "SCI", "SNC", "SCOP", "SCA", "SE", "BV",
-    "B.V.", "NV", "N.V.", "SpA", "S.p.A.", "SRL", "Srl", "S.r.l.", "SL", "S.L.", "Oy", "AB", "AS", "A/S", "ApS",
-    "Pty", "Pte", "KK", "& Co", "& Cie", "& Fils", "et Fils", "& Associés", "& Associes", "& Associates",
-    "& Partners", "& Sons",
+    "Inc", "INC", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "LTD", "Limited", "LIMITED", "Corp", "Corp.",
+    "CORP", "Corporation", "CORPORATION", "Co.", "CO.", "PLC", "plc", "LLP", "LP", "GmbH", "GMBH", "AG",
+    "KG", "SA", "S.A.", "SAS", "S.A.S.", "SASU", "SARL", "Sarl", "S.A.R.L.", "EURL", "SCI", "SNC", "SCOP",
+    "SCA", "SE", "BV", "B.V.", "NV", "N.V.", "SpA", "S.p.A.", "SRL", "Srl", "S.r.l.", "SL", "S.L.", "Oy",
+    "AB", "AS", "A/S", "ApS", "Pty", "Pte", "KK", "& Co", "& Cie", "& Fils", "et Fils", "& Associés",
+    "& Associes", "& Associates", "& Partners", "& Sons",
 )
 # Sector words that name organisations rather than people or jobs (weaker: "Chief Technology Officer").
 _SECTOR_WORDS = (
@@ -99,8 +102,8 @@ _HONORIFICS = ("dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "pr
 _CREDENTIALS = re.compile(r",?\s+\(?(?:ph\.?\s?d|mba|cpa|md|m\.d\.|esq|cfa|pe|pmp|msc|m\.sc|dds|jd|j\.d\.|"
                           r"llm|rn|cissp|acca|frm|cma)\.?\)?\s*$", re.I)
 _PRONOUNS = re.compile(r"\s*\((?:she|he|they|il|elle|iel)\s*/\s*\w+(?:\s*/\s*\w+)?\)\s*", re.I)
-_NAME_PARTICLES = {"de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del", "della", "dos",
-                   "das", "bin", "ben", "al", "el", "y", "d'", "ter", "zu", "mc", "st."}
+_NAME_PARTICLES = {"de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del", "della",
+                   "dos", "das", "bin", "ben", "al", "el", "y", "d'", "ter", "zu", "mc", "st."}
 _COUNTRIES = {
     "france", "usa", "u.s.a.", "united states", "united states of america", "us", "uk", "u.k.",
     "united kingdom", "england", "scotland", "wales", "ireland", "germany", "deutschland", "allemagne",
@@ -126,7 +129,7 @@ _LEGAL_FORM_RE = _words_re(_LEGAL_FORMS)
 _SECTOR_RE = _words_re(_SECTOR_WORDS)
 
 # ------------------------------------------------------------------ token patterns
-_EMAIL = re.compile(r"(?:mailto:)?([\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})", re.UNICODE)
+_EMAIL = re.compile(r"(?:mailto:)?([\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'|]+"
     r"|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.)+(?:[a-z]{2,24})(?:/[^\s<>\"'|]*)?(?![\w@-])",
@@ -134,7 +137,8 @@ _URL = re.compile(
 # A schemeless "acme.fr" is a web address only under a real top-level domain (any two-letter country code,
 # or one of these), so "logo.png", "S.A." or noise are not taken for a website.
 _BARE_TLDS = {"com", "net", "org", "edu", "gov", "int", "info", "biz", "pro", "name", "mobi", "asia", "eu",
-              "io", "ai", "app", "dev", "tech", "online", "site", "website", "store", "shop", "cloud", "digital",
+              "io", "ai", "app", "dev", "tech", "online", "site", "website", "store", "shop", "cloud",
+              "digital",
               "agency", "studio", "design", "consulting", "solutions", "company", "group", "global", "world",
               "email", "media", "news", "blog", "legal", "law", "finance", "capital", "ventures", "partners",
               "paris", "bzh", "alsace", "corsica", "london", "nyc", "berlin", "quebec", "example"}
@@ -144,18 +148,20 @@ _PHONE_LABEL = re.compile(
     r"(?P<phone>tel(?:ephone)?|tel\.?\s?/\s?fax|phone|ph|mobile|mob|cell(?:ular|phone)?|portable|port|gsm|"
     r"direct|ligne directe|office|bureau|standard|fixe|work|main|switchboard|whatsapp|"
     r"[tmpodcw](?=\s*[:.])))\s*(?:\([^)]{0,20}\))?\s*[:.]?\s*", re.I)
-_OTHER_LABEL = re.compile(r"(?<![\w])(?:e-?mail|mail|courriel|email address|web(?:site)?|site(?: web| internet)?|"
-                          r"internet|url|linkedin|adresse|address|addr|siege|head office|e|w|a)\s*[:.]\s*", re.I)
+_OTHER_LABEL = re.compile(r"(?<![\w])(?:e-?mail|mail|courriel|email address|web(?:site)?|"
+                          r"site(?: web| internet)?|internet|url|linkedin|adresse|address|addr|siege|"
+                          r"head office|e|w|a)\s*[:.]\s*", re.I)
 _ADDRESS_LABEL = re.compile(r"^(?:adresse|address|addr|siege(?: social)?|head office|a)\s*[:.]\s*", re.I)
+_IMAGE = re.compile(r"^\[(?:image|cid):")  # placeholders of pictures in pasted mail
 _MARKUP = re.compile(r"[<>{}\[\]\\=^~`]|&\w+;")
 _SEPARATORS = re.compile(r"\s*[|•·▪◦¦‖]\s*|\s+[-–—]\s+|\s{3,}|\t+")
 
-_STREET_TYPES_FR = (r"rue|avenue|av\.?|boulevard|bd\.?|blvd\.?|place|pl\.|all[ée]e|chemin|ch\.|impasse|quai|route|"
-                    r"rte|cours|square|passage|voie|faubourg|fbg|rond-point|esplanade|parvis|promenade|sentier|"
+_STREET_TYPES_FR = (r"rue|avenue|av\.?|boulevard|bd\.?|blvd\.?|place|pl\.|all[ée]e|chemin|ch\.|impasse|"
+                    r"quai|route|rte|cours|square|passage|voie|faubourg|fbg|rond-point|esplanade|parvis|promenade|sentier|"
                     r"lieu-dit|zone|za|zi|zac|parc|r[ée]sidence|hameau|villa|cit[ée]|domaine|lotissement|"
                     r"mont[ée]e|chauss[ée]e|galerie|rampe|traverse")
-_STREET_TYPES_EN = (r"street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|parkway|pkwy\.?|drive|dr\.?|lane|"
-                    r"ln\.?|way|court|ct\.?|place|pl\.?|plaza|square|sq\.?|terrace|ter\.?|highway|hwy\.?|"
+_STREET_TYPES_EN = (r"street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|parkway|pkwy\.?|drive|"
+                    r"dr\.?|lane|ln\.?|way|court|ct\.?|place|pl\.?|plaza|square|sq\.?|terrace|ter\.?|highway|hwy\.?|"
                     r"circle|cir\.?|broadway|row|close|crescent|gardens|mews|walk|loop|trail|pike|alley|"
                     r"strasse|straße|str\.|weg|platz|allee|gasse|laan|straat")
 _STREET = re.compile(
@@ -164,7 +170,8 @@ _STREET = re.compile(
     r"|(?:[\w'’.-]+\s+){0,4}(?:strasse|straße|str\.|weg|platz|allee|gasse)\s+\d{1,5}\w?\b"
     r"|(?:bp|cs|po box|p\.o\. box|boite postale)\s*\d+)" % (_STREET_TYPES_FR, _STREET_TYPES_EN), re.I)
 _EXTENDED = re.compile(r"^(?:suite|ste\.?|floor|fl\.?|unit|building|bldg\.?|b[âa]timent|b[âa]t\.?|[ée]tage|"
-                       r"\d{1,2}(?:st|nd|rd|th|e|er|[èe]me) (?:floor|[ée]tage)|escalier|porte|apt\.?|apartment)\b",
+                       r"\d{1,2}(?:st|nd|rd|th|e|er|[èe]me) (?:floor|[ée]tage)|escalier|porte|apt\.?|"
+                       r"apartment)\b",
                        re.I)
 _POSTCODE_CITY = re.compile(
     r"(?:^|,\s*|\s)(?:"
@@ -269,7 +276,7 @@ def html_to_text(markup: str) -> str:
 
 
 def signature_block(lines: list[str]) -> list[str]:
-    """The non-empty lines of the signature: after the last sign-off or delimiter, before replies/disclaimers."""
+    """The signature's non-empty lines: after the last sign-off or "--", before replies and disclaimers."""
     lines = lines[:]
     for i, line in enumerate(lines):  # a quoted reply or forward: the signature is above it
         if _REPLY_HEADER.match(fold(line)):
@@ -292,7 +299,7 @@ def _trim(lines: list[str]) -> list[str]:
         folded = fold(line)
         if _DISCLAIMER.match(folded):
             break
-        if not line or _SIGNOFF.match(folded) or _DELIMITER.match(line) or re.match(r"^\[(?:image|cid):", folded):
+        if not line or _SIGNOFF.match(folded) or _DELIMITER.match(line) or _IMAGE.match(folded):
             continue
         kept.append(line)
     return kept
@@ -342,7 +349,8 @@ def _take_phones(text: str, region: str, found: _Found) -> str:
                    if any(lb.end() <= m.start for lb in labels)]
     pieces, cursor = [], 0
     for match in matches:
-        label = next((lb for lb in reversed(labels) if cursor <= lb.start() and lb.end() <= match.start + 1), None)
+        label = next((lb for lb in reversed(labels)
+                      if cursor <= lb.start() and lb.end() <= match.start + 1), None)
         if label is not None and label.group("fax") and not label.group("phone"):
             pass  # a fax number is not a way to reach a person
         else:
@@ -429,8 +437,8 @@ def _people_fields(segments: list[_Segment]) -> tuple[str | None, str | None, st
         if person and name is None and position is None and not segment.had_data:
             name = person
             continue
-        if (company is None and position_line is not None and segment.line in (position_line, position_line + 1)
-                and not segment.had_data and _looks_like_organisation(text)):
+        if (company is None and position_line is not None and not segment.had_data
+                and segment.line in (position_line, position_line + 1) and _looks_like_organisation(text)):
             company = text  # the unlabelled line right under a job title ("CEO" / "Contoso")
     if title_with_unit is not None:
         whole, title, unit = title_with_unit

@@ -77,8 +77,7 @@ def _contact(card) -> ExtractedContact:
     name = _text(_first(props, "FN")) or " ".join(p for p in (first, last) if p) or None
     emails = _unique(valid_email(_text(p.value) or "") for p in _preferred(props.get("EMAIL", ())))
     phones = _unique(_tel(p.value) for p in _preferred(props.get("TEL", ())) if "fax" not in _types(p))
-    urls = [_text(p.value) for p in props.get("URL", ())] + [_text(p.value) for p in props.get("X-SOCIALPROFILE", ())]
-    urls = [u for u in urls if u]
+    urls = [u for p in props.get("URL", []) + props.get("X-SOCIALPROFILE", []) if (u := _text(p.value))]
     linkedin = next((lk for u in urls if (lk := linkedin_profile(u))), None)
     website = next((clean_url(u) for u in urls if not is_social(u)), None)
     return ExtractedContact(

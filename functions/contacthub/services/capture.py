@@ -35,7 +35,7 @@ class Duplicate:
 @dataclass(frozen=True)
 class Prepared:
     token: str  # shown once; only its hash is stored
-    fields: dict[str, Any]  # canonical, validated (emails normalised, phones as Phone), what confirm will create
+    fields: dict[str, Any]  # canonical and validated (phones as Phone): what confirm will create
     duplicates: tuple[Duplicate, ...]
     source: str  # "vcard" or "signature"
     cards_found: int  # vCards in the text; only the first one was extracted
@@ -64,11 +64,13 @@ class CaptureService:
         try:
             extraction = extract(text)
         except UnreadableVCard as error:
-            raise ValidationFailed.one("text", f"This vCard could not be read: {str(error)[:200]}", "invalid_vcard")
+            raise ValidationFailed.one("text", f"This vCard could not be read: {str(error)[:200]}",
+                                       "invalid_vcard") from None
         fields = _merge(_valid_only(extraction.contact.as_fields()), checked)
         now = self.clock()
         token = secrets.token_urlsafe(32)
-        draft = Draft(workspace_id, hash_token(token), _storable(fields), created_at=now, expires_at=now + self.ttl)
+        draft = Draft(workspace_id, hash_token(token), _storable(fields), created_at=now,
+                      expires_at=now + self.ttl)
         self.drafts.add(draft)
         return Prepared(token, fields, self._duplicates(workspace_id, fields), extraction.source,
                         extraction.cards_found, draft.expires_at)
@@ -108,7 +110,7 @@ class CaptureService:
         return draft
 
     def _duplicates(self, workspace_id: str, fields: dict[str, Any]) -> tuple[Duplicate, ...]:
-        """Contacts sharing an email (case-insensitive) or a phone number (same E.164), from the search index."""
+        """Contacts sharing an email (any case) or a phone number (same E.164), found via the search index."""
         matches: dict[str, tuple[Contact, list[str]]] = {}
 
         def note(contact: Contact, field: str) -> None:
@@ -117,7 +119,8 @@ class CaptureService:
                 entry[1].append(field)
 
         for email in fields.get("emails") or ():
-            for contact in self.contacts.search(workspace_id, ContactQuery(email=email), limit=MAX_PAGE_SIZE).items:
+            for contact in self.contacts.search(workspace_id, ContactQuery(email=email),
+                                                limit=MAX_PAGE_SIZE).items:
                 if fold(email) in {fold(e) for e in contact.emails}:
                     note(contact, "emails")
         for phone in fields.get("phones") or ():
@@ -147,8 +150,8 @@ def _check_text(text: Any) -> None:
     if not isinstance(text, str) or not text.strip():
         raise ValidationFailed.one("text", "This value should not be blank.", "blank")
     if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise ValidationFailed.one("text", f"This value is too long. It should have {MAX_TEXT_BYTES} bytes or less.",
-                                   "too_long")
+        raise ValidationFailed.one(
+            "text", f"This value is too long. It should have {MAX_TEXT_BYTES} bytes or less.", "too_long")
 
 
 def _check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:

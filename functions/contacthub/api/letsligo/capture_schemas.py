@@ -23,8 +23,8 @@ class ContactPrepare(_Wire):
 
 
 class ContactConfirm(_Wire):
-    confirmationToken: StrictStr = Field(description="The token answered by /api/contacts/prepare; valid once, "
-                                                     "for one hour, in the workspace that prepared it")
+    confirmationToken: StrictStr = Field(description="The token answered by /api/contacts/prepare; valid "
+                                                     "once, for one hour, in the workspace that prepared it")
     overrides: ContactFields | None = Field(None, description="Last-minute field values")
 
 
