@@ -25,6 +25,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from contacthub.api.credentials import api_key
 from contacthub.domain.errors import Unauthorized
 from contacthub.wiring import Services, services
 
@@ -63,20 +64,6 @@ def negotiate(accept: str | None) -> str:
             quality[JSON] = max(quality[JSON], q)
     graphql_q = quality[GRAPHQL_RESPONSE]
     return GRAPHQL_RESPONSE if graphql_q > 0 and graphql_q >= quality[JSON] else JSON
-
-
-def api_key(headers: Any) -> str:
-    """The key from `Authorization: Bearer KEY` or `X-Api-Key: KEY`, as the REST dialects read it."""
-    authorization = headers.get("authorization")
-    if authorization:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Malformed Authorization header; expected 'Bearer <API key>'")
-        return token.strip()
-    key = headers.get("x-api-key")
-    if not key:
-        raise Unauthorized("Missing API key")
-    return key
 
 
 def is_request_error(result: ExecutionResult) -> bool:

@@ -363,4 +363,8 @@ def sample_events(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m contacthub_local.cli` runs this file as __main__: use the importable module, whose registry
+    # the extensions (openapi, outbox) and serve hooks fill, rather than this second copy.
+    from contacthub_local.cli import main as installed_main
+
+    sys.exit(installed_main())

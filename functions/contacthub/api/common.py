@@ -168,19 +168,9 @@ def guard(event: dict, dialect: Dialect) -> Principal:
 
 def authenticate(headers: dict[str, str], dialect: Dialect) -> Principal:
     from ..wiring import services
+    from .credentials import api_key
 
-    key = None
-    authorization = headers.get("authorization", "")
-    if authorization:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Malformed Authorization header; expected 'Bearer <API key>'")
-        key = token.strip()
-    else:
-        key = next((headers[h] for h in dialect.api_key_headers if headers.get(h)), None)
-    if not key:
-        raise Unauthorized("Missing API key")
-    return services().workspaces.authenticate(key)
+    return services().workspaces.authenticate(api_key(headers, dialect.api_key_headers))
 
 
 def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Callable[[dict, Any], dict]]:

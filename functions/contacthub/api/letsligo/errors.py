@@ -17,9 +17,10 @@ def render(problem: Problem) -> dict:
         "status": problem.status,
         "type": f"/errors/{problem.status}",
         "hydra:title": "An error occurred",
-        "hydra:description": problem.message if problem.status < 500 else _TITLES.get(problem.status, "Error"),
+        # A 500 is masked (its cause is logged); a 503 tells the client what failed and that a retry is safe.
+        "hydra:description": problem.message if problem.status != 500 else _TITLES[500],
     }
-    if problem.status >= 500:
+    if problem.status == 500:
         body["detail"] = body["hydra:description"]
     if problem.violations:
         body["@context"] = "/api/contexts/ConstraintViolationList"
