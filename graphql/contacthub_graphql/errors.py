@@ -5,9 +5,17 @@ import re
 
 from graphql import GraphQLError
 
-from contacthub.domain.errors import Conflict, DomainError, NotFound, ValidationFailed
+from contacthub.domain.errors import Conflict, DomainError, Gone, NotFound, ServiceUnavailable, ValidationFailed
 
-from .types.errors import ConflictError, NotFoundError, ValidationError, Violation
+from .types.errors import (
+    ConflictError,
+    Error,
+    NotFoundError,
+    ServiceUnavailableError,
+    TokenGoneError,
+    ValidationError,
+    Violation,
+)
 
 _SNAKE_PART = re.compile(r"_([a-z0-9])")
 
@@ -25,7 +33,7 @@ def graphql_path(path: str) -> str:
     return _SNAKE_PART.sub(lambda m: m.group(1).upper(), head) + sep + rest
 
 
-def error_type_for(error: DomainError) -> NotFoundError | ValidationError | ConflictError | None:
+def error_type_for(error: DomainError) -> Error | None:
     """The payload member for an expected failure, or None when the error is not an expected one."""
     if isinstance(error, ValidationFailed):
         violations = [Violation(path=graphql_path(v.path), message=v.message, code=v.code)
@@ -37,6 +45,10 @@ def error_type_for(error: DomainError) -> NotFoundError | ValidationError | Conf
         return NotFoundError(message=f"{error.entity} not found", entity=error.entity, id=identifier)
     if isinstance(error, Conflict):
         return ConflictError(message=str(error))
+    if isinstance(error, Gone):
+        return TokenGoneError(message=str(error))
+    if isinstance(error, ServiceUnavailable):
+        return ServiceUnavailableError(message=str(error), retry_after=error.retry_after)
     return None
 
 

@@ -260,3 +260,57 @@ class ReorderPipelineStateInput:
 @strawberry.input
 class DeletePipelineStateInput:
     id: strawberry.ID
+
+
+# ---------------------------------------------------------------- contact capture
+
+@strawberry.input(description="Text to extract a contact from; nothing is created until confirmContact.")
+class PrepareContactInput:
+    text: str = strawberry.field(description="An email signature, one or more vCards (2.1, 3.0, 4.0; the first "
+                                             "is used) or a pasted business card. At most 20 KB.")
+    overrides: ContactFieldsInput | None = strawberry.field(
+        default=None, description="Values that replace what was extracted; null clears an extracted field.")
+
+
+@strawberry.input(description="Create the prepared contact. A token works once, for one hour, in the workspace "
+                              "that prepared it.")
+class ConfirmContactInput:
+    confirmation_token: str
+    overrides: ContactFieldsInput | None = strawberry.field(default=None, description="Last-minute values.")
+
+
+# ---------------------------------------------------------------- AI email flow
+
+@strawberry.input(description="An email as the client has it: its own edits (currentEmail) or what to send "
+                              "(emailData).")
+class EmailContentInput:
+    subject: str = strawberry.field(description="One line.")
+    body: str = strawberry.field(description="Plain text.")
+    to: str | None = strawberry.field(default=None, description="Recipient; default: the contact's first email.")
+
+
+@strawberry.input(description="Write an email to a contact from an instruction, in a new session unless "
+                              "`sessionId` continues one.")
+class PrepareContactEmailInput:
+    contact_id: strawberry.ID
+    message: str = strawberry.field(description="The instruction, in any language.")
+    session_id: strawberry.ID | None = None
+    current_email: EmailContentInput | None = strawberry.field(
+        default=None, description="The draft as the user edited it: kept as a version, and written from.")
+
+
+@strawberry.input(description="A new version of the session's draft with the instruction applied.")
+class RefineContactEmailInput:
+    contact_id: strawberry.ID
+    session_id: strawberry.ID
+    instruction: str = strawberry.field(description='e.g. "Shorten paragraph 2".')
+    current_email: EmailContentInput | None = strawberry.field(
+        default=None, description="The user's own edit of the draft: refined instead of the latest version.")
+
+
+@strawberry.input(description="Send the session's latest draft, or `emailData` (which wins when both are given). "
+                              "Exactly once: sending again answers the first result.")
+class SendContactEmailInput:
+    contact_id: strawberry.ID
+    session_id: strawberry.ID | None = None
+    email_data: EmailContentInput | None = None

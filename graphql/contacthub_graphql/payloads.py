@@ -5,12 +5,21 @@ and masked (see schema.py).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Union
 
 import strawberry
 
+from .types.capture import ContactDraft, PossibleDuplicate
 from .types.contact import Contact
-from .types.errors import ConflictError, NotFoundError, ValidationError
+from .types.email import EmailContent, SentEmail
+from .types.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceUnavailableError,
+    TokenGoneError,
+    ValidationError,
+)
 from .types.pipeline_state import PipelineState
 from .types.task import Task
 
@@ -41,6 +50,16 @@ RenamePipelineStateError = error_union("RenamePipelineStateError", *ChangePipeli
 RecolorPipelineStateError = error_union("RecolorPipelineStateError", *ChangePipelineStateError)
 ReorderPipelineStateError = error_union("ReorderPipelineStateError", *ChangePipelineStateError)
 DeletePipelineStateError = error_union("DeletePipelineStateError", NotFoundError, ConflictError)
+
+PrepareContactError = error_union("PrepareContactError", ValidationError)
+ConfirmContactError = error_union("ConfirmContactError", NotFoundError, TokenGoneError, ValidationError,
+                                  ConflictError)
+
+# Conflict: the session was already sent, or changed concurrently; ServiceUnavailable: the model or the mail.
+ContactEmailError = (NotFoundError, ValidationError, ConflictError, ServiceUnavailableError)
+PrepareContactEmailError = error_union("PrepareContactEmailError", *ContactEmailError)
+RefineContactEmailError = error_union("RefineContactEmailError", *ContactEmailError)
+SendContactEmailError = error_union("SendContactEmailError", *ContactEmailError)
 
 
 # ---------------------------------------------------------------- contacts
@@ -149,3 +168,59 @@ class ReorderPipelineStatePayload:
 class DeletePipelineStatePayload:
     deleted_pipeline_state_id: strawberry.ID | None = None
     error: DeletePipelineStateError | None = None
+
+
+# ---------------------------------------------------------------- contact capture
+
+@strawberry.type
+class PrepareContactPayload:
+    confirmation_token: str | None = strawberry.field(
+        default=None, description="Pass it to confirmContact; shown once, valid once, for one hour.")
+    expires_at: datetime | None = None
+    source: str | None = strawberry.field(default=None, description="What the text was read as: vcard or "
+                                                                    "signature.")
+    cards_found: int | None = strawberry.field(default=None, description="vCards in the text; only the first "
+                                                                          "was extracted.")
+    draft: ContactDraft | None = None
+    duplicates: list[PossibleDuplicate] | None = strawberry.field(
+        default=None, description="Existing contacts sharing an email or phone with the draft (at most 10).")
+    error: PrepareContactError | None = None
+
+
+@strawberry.type
+class ConfirmContactPayload:
+    contact: Contact | None = None
+    error: ConfirmContactError | None = None
+
+
+# ---------------------------------------------------------------- AI email flow
+
+@strawberry.type
+class ContactEmailDraftFields:
+    """What prepareContactEmail and refineContactEmail both answer (not a schema type of its own)."""
+
+    session_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Continue with it: refineContactEmail, prepareContactEmail, sendContactEmail.")
+    version: int | None = strawberry.field(default=None, description="1, 2... within the session.")
+    draft: EmailContent | None = None
+    notes: list[str] | None = strawberry.field(
+        default=None, description="Instructions the composer could not (fully) apply, said plainly.")
+    composer: str | None = strawberry.field(default=None, description="Who wrote this version: offline, "
+                                                                      "bedrock or openai.")
+    expires_at: datetime | None = strawberry.field(default=None, description="The session expires unless used.")
+
+
+@strawberry.type
+class PrepareContactEmailPayload(ContactEmailDraftFields):
+    error: PrepareContactEmailError | None = None
+
+
+@strawberry.type
+class RefineContactEmailPayload(ContactEmailDraftFields):
+    error: RefineContactEmailError | None = None
+
+
+@strawberry.type
+class SendContactEmailPayload:
+    sent_email: SentEmail | None = None
+    error: SendContactEmailError | None = None

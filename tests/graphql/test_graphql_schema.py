@@ -38,7 +38,8 @@ def test_naming_conventions():
     assert set(re.findall(r"\n  (\w+)\(input: ", mutations)) == {
         "createContact", "updateContact", "deleteContact", "extendContact", "moveContactToPipelineState", "addTags",
         "removeTags", "createTask", "updateTask", "completeTask", "reopenTask", "deleteTask", "createPipelineState",
-        "renamePipelineState", "recolorPipelineState", "reorderPipelineState", "deletePipelineState"}
+        "renamePipelineState", "recolorPipelineState", "reorderPipelineState", "deletePipelineState",
+        "prepareContact", "confirmContact", "prepareContactEmail", "refineContactEmail", "sendContactEmail"}
 
 
 def test_only_the_graphql_function_imports_strawberry():

@@ -135,7 +135,7 @@ def install(app: APIGatewayRestResolver, dialect: Dialect) -> None:
     def invalid_request(error: RequestValidationError):
         violations = violations_from_pydantic(error)
         if violations is None:
-            return dialect.response(Problem(400, "Syntax error: the request body is not valid JSON"))
+            return dialect.response(Problem(400, _body_syntax_message(app.current_event.body)))
         violations = [Violation(dialect.wire_path(v.path), v.message, v.code) for v in violations]
         return dialect.response(Problem(dialect.validation_status, _describe(violations), violations))
 
@@ -147,6 +147,12 @@ def install(app: APIGatewayRestResolver, dialect: Dialect) -> None:
     def unexpected(error: Exception):
         logger.exception("Unhandled error", extra={"dialect": dialect.name})
         return dialect.response(Problem(500, "Internal Server Error"))
+
+
+def _body_syntax_message(body: str | None) -> str:
+    if body is None or not body.strip():
+        return "Syntax error: the request body is empty; a JSON object is expected"
+    return "Syntax error: the request body is not a valid JSON object"
 
 
 def guard(event: dict, dialect: Dialect) -> Principal:
@@ -228,12 +234,10 @@ def principal(router) -> Principal:
 def json_body(router) -> Any:
     """The request body as JSON (for routes whose body is not one pydantic model); 400 when it isn't."""
     raw = router.current_event.body
-    if raw is None or raw == "":
-        raise BadRequest("Syntax error: the request body is empty")
     try:
         return json.loads(raw)
     except (TypeError, ValueError):
-        raise BadRequest("Syntax error: the request body is not valid JSON")
+        raise BadRequest(_body_syntax_message(raw))
 
 
 def parse(model, data: Any):

@@ -14,7 +14,8 @@ class Error:
 
 @strawberry.type(description="The object named in the input does not exist in this workspace.")
 class NotFoundError(Error):
-    entity: str = strawberry.field(description="Kind of object: Contact, Task or PipelineState.")
+    entity: str = strawberry.field(description="Kind of object: Contact, Task, PipelineState, EmailSession or "
+                                                "Confirmation token.")
     id: str | None = strawberry.field(description="The identifier that was looked up.")
 
 
@@ -34,3 +35,15 @@ class ValidationError(Error):
 @strawberry.type(description="A concurrent change won the race, or the object is still in use.")
 class ConflictError(Error):
     pass
+
+
+@strawberry.type(description="A one-time token was already used, or has expired: start over (prepare again).")
+class TokenGoneError(Error):
+    pass
+
+
+@strawberry.type(description="A service the mutation depends on (the writing model, the mail service) failed "
+                             "or is not configured. The session keeps its draft; retry after `retryAfter` "
+                             "seconds (a send retried with the same session never sends twice).")
+class ServiceUnavailableError(Error):
+    retry_after: int = strawberry.field(description="Seconds to wait before retrying.")

@@ -1,0 +1,78 @@
+"""Contact capture (prepareContact): the contact a confirmation would create, and the contacts it may duplicate."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from .contact import Contact
+from .enums import ContactStage
+from .location import Location
+from .phone import Phone
+
+if TYPE_CHECKING:
+    from contacthub.services.capture import Duplicate
+
+
+@strawberry.type(description="The contact confirmContact would create: the fields extracted from the text with "
+                             "the overrides applied. Empty fields are null (lists: empty).")
+class ContactDraft:
+    name: str | None = strawberry.field(description="Display name; confirmContact needs one (give it in "
+                                                    "`overrides` when the text had none).")
+    first_name: str | None
+    last_name: str | None
+    emails: list[str]
+    phones: list[Phone]
+    company: str | None
+    position: str | None
+    address: str | None
+    website: str | None
+    linkedin_url: str | None
+    facebook_url: str | None
+    instagram_url: str | None
+    twitter_url: str | None
+    photo: str | None
+    notes: str | None
+    meeting_context: str | None
+    stage: ContactStage | None
+    pipeline_state_id: strawberry.ID | None
+    tags: list[str]
+    custom_fields: JSON
+    location: Location | None
+    channel: str | None
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> ContactDraft:
+        """Validated canonical create fields (services.capture.Prepared.fields) -> the draft."""
+        stage, location = fields.get("stage"), fields.get("location")
+        state = fields.get("pipeline_state_id")
+        return cls(
+            name=fields.get("name"), first_name=fields.get("first_name"), last_name=fields.get("last_name"),
+            emails=list(fields.get("emails") or ()),
+            phones=[Phone(raw=p.raw, e164=p.e164) for p in fields.get("phones") or ()],
+            company=fields.get("company"), position=fields.get("position"), address=fields.get("address"),
+            website=fields.get("website"), linkedin_url=fields.get("linkedin_url"),
+            facebook_url=fields.get("facebook_url"), instagram_url=fields.get("instagram_url"),
+            twitter_url=fields.get("twitter_url"), photo=fields.get("photo"), notes=fields.get("notes"),
+            meeting_context=fields.get("meeting_context"),
+            stage=ContactStage(stage.value) if stage else None,
+            pipeline_state_id=strawberry.ID(state) if state else None,
+            tags=list(fields.get("tags") or ()), custom_fields=dict(fields.get("custom_fields") or {}),
+            location=Location(id=location.id, title=location.title) if location else None,
+            channel=fields.get("channel"),
+        )
+
+
+@strawberry.type(description="An existing contact of the workspace that the draft would likely duplicate.")
+class PossibleDuplicate:
+    contact: Contact
+    matched_on: list[str] = strawberry.field(description="Fields holding the same value: `emails` (same address, "
+                                                         "any case) and/or `phones` (same E.164 number).")
+
+    @classmethod
+    def from_domain(cls, duplicate: Duplicate) -> PossibleDuplicate:
+        from ..errors import graphql_path
+
+        return cls(contact=Contact.from_domain(duplicate.contact),
+                   matched_on=[graphql_path(field) for field in duplicate.matched_on])
