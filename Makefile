@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: serve test lint unit bench openapi sdl clean
+.PHONY: serve test lint bench openapi clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/ruff check functions graphql infra tests bench
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
@@ -31,6 +32,7 @@ bench: $(STAMP)
 # Regenerate the checked-in API references (CI fails when they drift from the code).
 openapi: $(STAMP)
 	$(BIN)/contacthub openapi --write
+	$(BIN)/python -m contacthub_graphql.export
 
 clean:
 	rm -rf $(VENV) .aws-sam

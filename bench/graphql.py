@@ -10,7 +10,6 @@ Everything else is a fixed number of calls. tests/graphql/test_graphql_dataloade
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -133,14 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50], help="page sizes (at most 100)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(_HERE.parent / "infra"))
-    from contacthub_local.template import default_table_names
+    from contacthub_local.bootstrap import use_emulated_aws
 
-    # Before any contacthub import: the storage models read their table names at import time.
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1",
-                       "AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_LOG_LEVEL": "WARNING",
-                       "POWERTOOLS_TRACE_DISABLED": "true", "EMAIL_COMPOSER": "offline",
-                       "SENDER_ADDRESS": "bench@example.com", **default_table_names()})
-    os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    use_emulated_aws()  # before any contacthub import: the storage models read their table names at import time
     from moto import mock_aws
 
     from contacthub_local.bootstrap import create_tables

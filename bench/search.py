@@ -180,10 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = sorted(args.sizes)
 
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
-                       "AWS_REGION": "us-east-1", "CRM_TABLE": "bench-crm", "DIRECTORY_TABLE": "bench-directory",
-                       "POWERTOOLS_LOG_LEVEL": "WARNING"})
-    os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    from contacthub_local.bootstrap import use_emulated_aws
+
+    use_emulated_aws()
     from moto import mock_aws
 
     with mock_aws():

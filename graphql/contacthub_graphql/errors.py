@@ -5,7 +5,14 @@ import re
 
 from graphql import GraphQLError
 
-from contacthub.domain.errors import Conflict, DomainError, Gone, NotFound, ServiceUnavailable, ValidationFailed
+from contacthub.domain.errors import (
+    Conflict,
+    DomainError,
+    Gone,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 
 from .types.errors import (
     ConflictError,

@@ -266,14 +266,14 @@ class DeletePipelineStateInput:
 
 @strawberry.input(description="Text to extract a contact from; nothing is created until confirmContact.")
 class PrepareContactInput:
-    text: str = strawberry.field(description="An email signature, one or more vCards (2.1, 3.0, 4.0; the first "
-                                             "is used) or a pasted business card. At most 20 KB.")
+    text: str = strawberry.field(description="An email signature, one or more vCards (2.1, 3.0, 4.0; the "
+                                             "first is used) or a pasted business card. At most 20 KB.")
     overrides: ContactFieldsInput | None = strawberry.field(
         default=None, description="Values that replace what was extracted; null clears an extracted field.")
 
 
-@strawberry.input(description="Create the prepared contact. A token works once, for one hour, in the workspace "
-                              "that prepared it.")
+@strawberry.input(description="Create the prepared contact. A token works once, for one hour, in the "
+                              "workspace that prepared it.")
 class ConfirmContactInput:
     confirmation_token: str
     overrides: ContactFieldsInput | None = strawberry.field(default=None, description="Last-minute values.")
@@ -286,7 +286,8 @@ class ConfirmContactInput:
 class EmailContentInput:
     subject: str = strawberry.field(description="One line.")
     body: str = strawberry.field(description="Plain text.")
-    to: str | None = strawberry.field(default=None, description="Recipient; default: the contact's first email.")
+    to: str | None = strawberry.field(default=None,
+                                      description="Recipient; default: the contact's first email.")
 
 
 @strawberry.input(description="Write an email to a contact from an instruction, in a new session unless "
@@ -308,8 +309,8 @@ class RefineContactEmailInput:
         default=None, description="The user's own edit of the draft: refined instead of the latest version.")
 
 
-@strawberry.input(description="Send the session's latest draft, or `emailData` (which wins when both are given). "
-                              "Exactly once: sending again answers the first result.")
+@strawberry.input(description="Send the session's latest draft, or `emailData` (which wins when both are "
+                              "given). Exactly once: sending again answers the first result.")
 class SendContactEmailInput:
     contact_id: strawberry.ID
     session_id: strawberry.ID | None = None

@@ -200,14 +200,16 @@ class ContactEmailDraftFields:
     """What prepareContactEmail and refineContactEmail both answer (not a schema type of its own)."""
 
     session_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Continue with it: refineContactEmail, prepareContactEmail, sendContactEmail.")
+        default=None,
+        description="Continue with it: refineContactEmail, prepareContactEmail, sendContactEmail.")
     version: int | None = strawberry.field(default=None, description="1, 2... within the session.")
     draft: EmailContent | None = None
     notes: list[str] | None = strawberry.field(
         default=None, description="Instructions the composer could not (fully) apply, said plainly.")
     composer: str | None = strawberry.field(default=None, description="Who wrote this version: offline, "
                                                                       "bedrock or openai.")
-    expires_at: datetime | None = strawberry.field(default=None, description="The session expires unless used.")
+    expires_at: datetime | None = strawberry.field(default=None,
+                                                   description="The session expires unless used.")
 
 
 @strawberry.type

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
 
 from cross_web import HTTPException, StarletteRequestAdapter
 from starlette.requests import Request

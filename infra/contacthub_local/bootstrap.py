@@ -31,3 +31,18 @@ def create_tables(client=None) -> dict[str, str]:
             client.update_time_to_live(TableName=name, TimeToLiveSpecification={
                 "AttributeName": ttl[logical], "Enabled": True})
     return names
+
+
+def use_emulated_aws(**overrides: str) -> None:
+    """Environment for a process that runs everything against moto (benches, scripts): fake credentials,
+    one region, the local table names. Call before importing contacthub: its models read table names once."""
+    import os
+
+    from .template import default_table_names
+
+    os.environ.update({
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_LOG_LEVEL": "WARNING", "EMAIL_COMPOSER": "offline",
+        "SENDER_ADDRESS": "noreply@example.com", **default_table_names(), **overrides,
+    })
+    os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)

@@ -237,7 +237,7 @@ def json_body(router) -> Any:
     try:
         return json.loads(raw)
     except (TypeError, ValueError):
-        raise BadRequest(_body_syntax_message(raw))
+        raise BadRequest(_body_syntax_message(raw)) from None
 
 
 def parse(model, data: Any):
@@ -247,7 +247,7 @@ def parse(model, data: Any):
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailed(violations_from_pydantic(RequestValidationError(error.errors())) or [])
+        raise ValidationFailed(violations_from_pydantic(RequestValidationError(error.errors())) or []) from None
 
 
 def new_request_id() -> str:

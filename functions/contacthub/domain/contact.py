@@ -126,7 +126,7 @@ def normalize_email(value: str, path: str) -> str:
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except (EmailNotValidError, AttributeError):
-        raise ValidationFailed.one(path, "This value is not a valid email address.", "invalid_email")
+        raise ValidationFailed.one(path, "This value is not a valid email address.", "invalid_email") from None
 
 
 def normalize_phone(value: str, path: str, default_region: str | None = None) -> Phone:
@@ -283,7 +283,8 @@ def _stage(value: Any) -> Stage | None:
         return Stage(value)
     except ValueError:
         allowed = ", ".join(s.value for s in Stage)
-        raise ValidationFailed.one("stage", f"The value you selected is not a valid choice ({allowed}).", "choice")
+        raise ValidationFailed.one(
+            "stage", f"The value you selected is not a valid choice ({allowed}).", "choice") from None
 
 
 def _custom_fields(value: Any) -> dict[str, Any]:

@@ -65,7 +65,8 @@ def session_to_item(session: EmailSession) -> EmailSessionItem:
         turns.pop(0)
     return EmailSessionItem(
         workspace_pk(session.workspace_id), session_sk(session.contact_id, session.id),
-        sessionId=session.id, contactId=session.contact_id, turns=turns, versions=versions, sent=_sent_to_json(session.sent) if session.sent else None,
+        sessionId=session.id, contactId=session.contact_id, turns=turns, versions=versions,
+        sent=_sent_to_json(session.sent) if session.sent else None,
         createdAt=session.created_at, updatedAt=session.updated_at, expiresAt=session.expires_at,
         revision=session.revision)
 
@@ -116,7 +117,8 @@ class EmailRepository:
         """Write the session if nobody else did since it was read (its revision); Conflict otherwise."""
         item = session_to_item(session.with_changes(revision=session.revision + 1))
         try:
-            item.save(condition=(EmailSessionItem.revision == session.revision) & EmailSessionItem.sent.does_not_exist())
+            item.save(condition=(EmailSessionItem.revision == session.revision)
+                      & EmailSessionItem.sent.does_not_exist())
         except PutError as error:
             if _condition_failed(error):
                 raise Conflict("The email session changed meanwhile (another edit or a send); reload it") from error
@@ -241,7 +243,7 @@ class IdempotentSends:
                 return guarded(action, key=key)
             except IdempotencyAlreadyInProgressError:
                 if time.monotonic() >= deadline:
-                    raise Conflict("This email is being sent by another request; retry to get its result")
+                    raise Conflict("This email is being sent by another request; retry to get its result") from None
                 time.sleep(self.poll_seconds)
             except IdempotencyPersistenceLayerError as error:
                 raise ServiceUnavailable("The send could not be checked against earlier attempts; nothing was "

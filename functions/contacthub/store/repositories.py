@@ -375,7 +375,7 @@ class WorkspaceRepository:
         name = WorkspaceNameItem(f"WSNAME#{fold(workspace.name.strip())}", workspaceId=workspace.id)
         ops = [lambda t: t.save(item, condition=WorkspaceItem.pk.does_not_exist()),
                lambda t: t.save(name, condition=WorkspaceNameItem.pk.does_not_exist())]
-        ops += [lambda t, s=state_to_item(s): t.save(s) for s in states]
+        ops += [lambda t, s=state_to_item(s): t.save(s) for s in states]  # noqa: B008 - binds each item now
         commit(ops)
         return item_to_workspace(item)
 

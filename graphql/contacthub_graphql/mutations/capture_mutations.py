@@ -1,4 +1,5 @@
-"""Contact capture: prepareContact extracts a contact from pasted text, confirmContact creates it (services.capture)."""
+"""Contact capture (services.capture): prepareContact extracts a contact from pasted text, confirmContact
+creates it."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -58,9 +59,9 @@ class CaptureMutations:
 
         return outcome(info, PrepareContactPayload, _input_paths(prepare))
 
-    @strawberry.mutation(description="Create the contact prepareContact prepared (status pending). An unknown "
-                                     "token (or another workspace's) is NotFoundError; a used or expired one "
-                                     "TokenGoneError. Invalid overrides leave the token usable.")
+    @strawberry.mutation(description="Create the contact prepareContact prepared (status pending). An "
+                                     "unknown token (or another workspace's) is NotFoundError; a used or "
+                                     "expired one TokenGoneError. Invalid overrides leave the token usable.")
     def confirm_contact(self, info: Info, input: ConfirmContactInput) -> ConfirmContactPayload:
         ctx = info.context
         return outcome(info, ConfirmContactPayload, _input_paths(lambda: ConfirmContactPayload(

@@ -65,9 +65,10 @@ def _recipient_under_email_data(send: Callable[[], SendContactEmailPayload]) -> 
 
 @strawberry.type
 class EmailMutations:
-    @strawberry.mutation(description="Write an email to a contact from an instruction (nothing is sent). Starts "
-                                     "a session unless `sessionId` continues one.")
-    def prepare_contact_email(self, info: Info, input: PrepareContactEmailInput) -> PrepareContactEmailPayload:
+    @strawberry.mutation(description="Write an email to a contact from an instruction (nothing is sent). "
+                                     "Starts a session unless `sessionId` continues one.")
+    def prepare_contact_email(self, info: Info, input: PrepareContactEmailInput
+                              ) -> PrepareContactEmailPayload:
         ctx = info.context
         return outcome(info, PrepareContactEmailPayload, lambda: _draft_payload(
             PrepareContactEmailPayload, ctx.services.emails.prepare(
@@ -83,9 +84,10 @@ class EmailMutations:
                 ctx.workspace_id, str(input.contact_id), input.instruction, str(input.session_id),
                 _content(input.current_email), sender=_sender(info))))
 
-    @strawberry.mutation(description="Send the session's latest draft (or `emailData`) to the contact, exactly "
-                                     "once: a retry answers the first result and sends nothing. The contact's "
-                                     "last activity is bumped and a pending contact becomes contacted.")
+    @strawberry.mutation(description="Send the session's latest draft (or `emailData`) to the contact, "
+                                     "exactly once: a retry answers the first result and sends nothing. The "
+                                     "contact's last activity is bumped and a pending contact becomes "
+                                     "contacted.")
     def send_contact_email(self, info: Info, input: SendContactEmailInput) -> SendContactEmailPayload:
         ctx = info.context
         return outcome(info, SendContactEmailPayload, lambda: _recipient_under_email_data(

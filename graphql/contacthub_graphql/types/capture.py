@@ -1,4 +1,5 @@
-"""Contact capture (prepareContact): the contact a confirmation would create, and the contacts it may duplicate."""
+"""Contact capture (prepareContact): the contact a confirmation would create, and the contacts it may
+duplicate."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
     from contacthub.services.capture import Duplicate
 
 
-@strawberry.type(description="The contact confirmContact would create: the fields extracted from the text with "
-                             "the overrides applied. Empty fields are null (lists: empty).")
+@strawberry.type(description="The contact confirmContact would create: the fields extracted from the text "
+                             "with the overrides applied. Empty fields are null (lists: empty).")
 class ContactDraft:
     name: str | None = strawberry.field(description="Display name; confirmContact needs one (give it in "
                                                     "`overrides` when the text had none).")
@@ -67,8 +68,9 @@ class ContactDraft:
 @strawberry.type(description="An existing contact of the workspace that the draft would likely duplicate.")
 class PossibleDuplicate:
     contact: Contact
-    matched_on: list[str] = strawberry.field(description="Fields holding the same value: `emails` (same address, "
-                                                         "any case) and/or `phones` (same E.164 number).")
+    matched_on: list[str] = strawberry.field(
+        description="Fields holding the same value: `emails` (same address, any case) and/or `phones` (same "
+                    "E.164 number).")
 
     @classmethod
     def from_domain(cls, duplicate: Duplicate) -> PossibleDuplicate:

@@ -30,8 +30,8 @@ class EmailContent:
                              "same record and sends nothing.")
 class SentEmail:
     message_id: str = strawberry.field(description="The mail service's message id.")
-    session_id: strawberry.ID | None = strawberry.field(description="The session it was drafted in; null when "
-                                                                    "sent from `emailData` alone.")
+    session_id: strawberry.ID | None = strawberry.field(
+        description="The session it was drafted in; null when sent from `emailData` alone.")
     to: str
     subject: str
     sent_at: datetime

@@ -14,8 +14,8 @@ class Error:
 
 @strawberry.type(description="The object named in the input does not exist in this workspace.")
 class NotFoundError(Error):
-    entity: str = strawberry.field(description="Kind of object: Contact, Task, PipelineState, EmailSession or "
-                                                "Confirmation token.")
+    entity: str = strawberry.field(description="Kind of object: Contact, Task, PipelineState, EmailSession "
+                                                "or Confirmation token.")
     id: str | None = strawberry.field(description="The identifier that was looked up.")
 
 
