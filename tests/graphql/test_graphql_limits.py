@@ -21,7 +21,8 @@ def nested(levels: int) -> str:
     inner, depth = "id", 3
     hops = []
     while depth < levels:
-        hops.append("tasks {" if len(hops) % 2 == 0 else "contact {")
+        # one task per hop: this probes depth alone (nested page sizes multiply; see test_audit_graphql.py)
+        hops.append("tasks(first: 1) {" if len(hops) % 2 == 0 else "contact {")
         depth += 1
     return "{ contacts { edges { node { " + " ".join(hops) + f" {inner} " + "}" * len(hops) + " } } } }"
 

@@ -176,3 +176,10 @@ def test_revoking_twice_reports_nothing_the_second_time(workspace, services):
 def test_broken_unicode_is_a_422_not_a_500(api):
     reply = api.post("/api/contacts", body='{"name": "Bad \\ud800"}', headers={"Content-Type": "application/json"})
     assert reply.status == 422 and reply.json["violations"][0]["propertyPath"] == "name"
+
+
+def test_ids_match_whatever_their_case(api):
+    cid = api.post("/api/contacts", json={"name": "Case Test"}).json["id"]
+    assert api.get(f"/api/contacts/{cid.upper()}").json["id"] == cid
+    state = api.get("/api/pipeline_states").json["hydra:member"][0]["id"]
+    assert api.get(f"/api/pipeline_states/{state.upper()}").status == 200

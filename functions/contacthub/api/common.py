@@ -139,6 +139,11 @@ def install(app: APIGatewayRestResolver, dialect: Dialect) -> None:
         violations = [Violation(dialect.wire_path(v.path), v.message, v.code) for v in violations]
         return dialect.response(Problem(dialect.validation_status, _describe(violations), violations))
 
+    @app.exception_handler(RecursionError)
+    def too_deep(_error: RecursionError):
+        # json.loads recurses once per nesting level: a body like [[[[...]]]] exhausts the stack while parsing.
+        return dialect.response(Problem(400, "Syntax error: the request body is nested too deeply"))
+
     @app.not_found
     def not_found(_error):
         return dialect.response(Problem(404, "No route found for this method and path"))
@@ -158,8 +163,8 @@ def _body_syntax_message(body: str | None) -> str:
 def guard(event: dict, dialect: Dialect) -> Principal:
     """Checks made before routing: body size, content type, then the API key. Raises DomainError."""
     body = event.get("body") or ""
-    size = len(base64.b64decode(body)) if event.get("isBase64Encoded") and body else len(body.encode("utf-8"))
-    if size > MAX_BODY_BYTES:
+    raw = base64.b64decode(body) if event.get("isBase64Encoded") and body else body.encode("utf-8")
+    if len(raw) > MAX_BODY_BYTES:
         raise BadRequest(f"Request body too large (limit {MAX_BODY_BYTES} bytes)", status=413)
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items() if v is not None}
     principal = authenticate(headers, dialect)
@@ -169,6 +174,10 @@ def guard(event: dict, dialect: Dialect) -> Principal:
             allowed = ", ".join(f'"{t}"' for t in dialect.json_content_types)
             raise BadRequest(f'The content-type "{content_type}" is not supported. Supported MIME types are '
                              f"{allowed}.", status=415)
+        try:
+            raw.decode("utf-8")  # API Gateway base64-encodes bytes that are not text; JSON is always UTF-8
+        except UnicodeDecodeError:
+            raise BadRequest("Syntax error: the request body is not UTF-8 encoded JSON") from None
     return principal
 
 

@@ -70,7 +70,7 @@ _TITLE_WORDS = (
     "stagiaire", "attache", "attachee", "delegue", "deleguee", "adjoint", "adjointe", "acheteur", "acheteuse",
     "redacteur", "redactrice", "chercheur", "chercheuse", "professeur", "professeure", "administrateur",
     "administratrice", "secretaire", "tresorier", "tresoriere", "notaire", "architecte", "graphiste",
-    "animateur", "animatrice", "coordinateur", "coordinatrice", "superviseur", "superviseuse",
+    "animateur", "animatrice", "coordinateur", "coordinatrice", "superviseur", "superviseuse", "gestionnaire",
 )
 _DEPARTMENT_WORDS = (
     "sales", "marketing", "engineering", "finance", "operations", "human resources", "hr", "it", "legal",
@@ -83,7 +83,7 @@ _LEGAL_FORMS = (
     "Inc", "INC", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "LTD", "Limited", "LIMITED", "Corp", "Corp.",
     "CORP", "Corporation", "CORPORATION", "Co.", "CO.", "PLC", "plc", "LLP", "LP", "GmbH", "GMBH", "AG",
     "KG", "SA", "S.A.", "SAS", "S.A.S.", "SASU", "SARL", "Sarl", "S.A.R.L.", "EURL", "SCI", "SNC", "SCOP",
-    "SCA", "SE", "BV", "B.V.", "NV", "N.V.", "SpA", "S.p.A.", "SRL", "Srl", "S.r.l.", "SL", "S.L.", "Oy",
+    "SCA", "SE", "SPRL", "ASBL", "BV", "B.V.", "NV", "N.V.", "SpA", "S.p.A.", "SRL", "Srl", "S.r.l.", "SL", "S.L.", "Oy",
     "AB", "AS", "A/S", "ApS", "Pty", "Pte", "KK", "& Co", "& Cie", "& Fils", "et Fils", "& Associés",
     "& Associes", "& Associates", "& Partners", "& Sons",
 )
@@ -98,7 +98,7 @@ _SECTOR_WORDS = (
     "trading", "international",
 )
 _HONORIFICS = ("dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "prof", "prof.", "pr", "pr.",
-               "m.", "mme", "mme.", "mlle", "mlle.", "me", "me.", "sir", "dame")
+               "m.", "mme", "mme.", "mlle", "mlle.", "me", "me.", "maitre", "sir", "dame")
 _CREDENTIALS = re.compile(r",?\s+\(?(?:ph\.?\s?d|mba|cpa|md|m\.d\.|esq|cfa|pe|pmp|msc|m\.sc|dds|jd|j\.d\.|"
                           r"llm|rn|cissp|acca|frm|cma)\.?\)?\s*$", re.I)
 _PRONOUNS = re.compile(r"\s*\((?:she|he|they|il|elle|iel)\s*/\s*\w+(?:\s*/\s*\w+)?\)\s*", re.I)
@@ -142,9 +142,10 @@ _BARE_TLDS = {"com", "net", "org", "edu", "gov", "int", "info", "biz", "pro", "n
               "agency", "studio", "design", "consulting", "solutions", "company", "group", "global", "world",
               "email", "media", "news", "blog", "legal", "law", "finance", "capital", "ventures", "partners",
               "paris", "bzh", "alsace", "corsica", "london", "nyc", "berlin", "quebec", "example"}
-# Labels people put before values. Single letters count only with ":" or "." ("T: ", "M. ").
+# Labels people put before values. Single letters count only with ":" or "." ("T: ", "M. "), and "F" also
+# right before a number ("T 858.555.0147  F 858.555.0148": a fax is not a phone).
 _PHONE_LABEL = re.compile(
-    r"(?<![\w])(?:(?P<fax>fax|telefax|telecopie|telecopieur|f(?=\s*[:.]))|"
+    r"(?<![\w])(?:(?P<fax>fax|telefax|telecopie|telecopieur|f(?=\s*[:.]|\s+[+(]?\d))|"
     r"(?P<phone>tel(?:ephone)?|tel\.?\s?/\s?fax|phone|ph|mobile|mob|cell(?:ular|phone)?|portable|port|gsm|"
     r"direct|ligne directe|office|bureau|standard|fixe|work|main|switchboard|whatsapp|"
     r"[tmpodcw](?=\s*[:.])))\s*(?:\([^)]{0,20}\))?\s*[:.]?\s*", re.I)
@@ -411,6 +412,7 @@ def _people_fields(segments: list[_Segment]) -> tuple[str | None, str | None, st
     name = position = company = None
     position_line: int | None = None
     title_with_unit: tuple[str, str, str] | None = None  # "Product Manager, Payments": unit or company?
+    under_title: list[str] = []
     for segment in segments:
         text = segment.text
         if len(text) > MAX_SEGMENT or _MARKUP.search(text):
@@ -437,9 +439,11 @@ def _people_fields(segments: list[_Segment]) -> tuple[str | None, str | None, st
         if person and name is None and position is None and not segment.had_data:
             name = person
             continue
-        if (company is None and position_line is not None and not segment.had_data
+        if (position_line is not None and not segment.had_data
                 and segment.line in (position_line, position_line + 1) and _looks_like_organisation(text)):
-            company = text  # the unlabelled line right under a job title ("CEO" / "Contoso")
+            under_title.append(text)  # the unlabelled line right under a job title ("CEO" / "Contoso")
+    if company is None and len(under_title) == 1:
+        company = under_title[0]  # two candidates ("Directeur - Ouest" / "Batiplus"): neither is sure
     if title_with_unit is not None:
         whole, title, unit = title_with_unit
         if company is None:

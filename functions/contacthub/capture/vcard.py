@@ -77,7 +77,8 @@ def _contact(card) -> ExtractedContact:
     name = _text(_first(props, "FN")) or " ".join(p for p in (first, last) if p) or None
     emails = _unique(valid_email(_text(p.value) or "") for p in _preferred(props.get("EMAIL", ())))
     phones = _unique(_tel(p.value) for p in _preferred(props.get("TEL", ())) if "fax" not in _types(p))
-    urls = [u for p in props.get("URL", []) + props.get("X-SOCIALPROFILE", []) if (u := _text(p.value))]
+    urls = [_unescape_uri(u) for p in props.get("URL", []) + props.get("X-SOCIALPROFILE", [])
+            if (u := _text(p.value))]
     linkedin = next((lk for u in urls if (lk := linkedin_profile(u))), None)
     website = next((clean_url(u) for u in urls if not is_social(u)), None)
     return ExtractedContact(
@@ -139,6 +140,11 @@ def _text(value: Any) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
+
+
+def _unescape_uri(value: str) -> str:
+    """URL values are not unescaped by the vCard reader, but Google Contacts writes `http\\://...`."""
+    return re.sub(r"\\([\\:,;])", r"\1", value)
 
 
 def _unique(values) -> tuple[str, ...]:

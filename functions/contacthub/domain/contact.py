@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from .errors import ValidationFailed, Violation
-from .text import clean, fold
+from .text import canonical_uuid, clean, fold
 
 
 class Status(str, Enum):
@@ -218,7 +218,7 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
         elif key == "channel":
             check(key, lambda v=value: _channel(v))
         elif key == "pipeline_state_id":
-            out[key] = value
+            out[key] = canonical_uuid(value) or value  # a non-UUID is refused when the state is looked up
     if violations:
         raise ValidationFailed(violations)
     return out

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
 from .errors import ValidationFailed, Violation
-from .text import clean
+from .text import canonical_uuid, clean
 
 
 class TaskType(str, Enum):
@@ -87,15 +86,6 @@ CONTACT_NOT_FOUND = "Item not found: this contact does not exist."
 INVALID_DATETIME = "This value is not a valid ISO 8601 date-time."
 REQUIRED_ON_CREATE = ("contact_id", "title", "due_date")
 
-
-def canonical_uuid(value: Any) -> str | None:
-    """The canonical (lower-case, hyphenated) form of a UUID string, or None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -205,9 +195,11 @@ def _payload(value: Any) -> dict | None:
     if not isinstance(value, dict):
         raise ValidationFailed.one("payload", "This value should be a JSON object.", "type")
     try:
-        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        # allow_nan=False: Python's json reads NaN and Infinity, which no JSON client could read back.
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8"))
     except (TypeError, ValueError):
-        raise ValidationFailed.one("payload", "This value should be a JSON object.", "type") from None
+        raise ValidationFailed.one("payload", "This value should be a JSON object (numbers must be finite).",
+                                   "type") from None
     if size > MAX_PAYLOAD_BYTES:
         message = f"The payload is too large ({size} bytes; at most {MAX_PAYLOAD_BYTES})."
         raise ValidationFailed.one("payload", message, "too_large")

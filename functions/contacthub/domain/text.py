@@ -25,6 +25,18 @@ def digits(text: str | None) -> str:
     return "".join(c for c in (text or "") if c.isdigit())
 
 
+def canonical_uuid(value: object) -> str | None:
+    """The canonical (lower-case, hyphenated) form of a UUID string, or None when it is not one."""
+    import uuid
+
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
 def clean(text: str | None) -> str | None:
     """Trimmed text, or None when nothing is left."""
     if text is None:

@@ -7,7 +7,7 @@ from email.utils import formataddr
 from typing import Any
 
 from ..domain.errors import ServiceUnavailable
-from .base import OutgoingEmail, has_line_break
+from .base import OutgoingEmail, has_control_character, has_line_break
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ class SesMailer:
     def request(self, email: OutgoingEmail) -> dict:
         """The SendEmail parameters. Refuses any header value with a line break (checked upstream too)."""
         for value in (email.to, email.subject, email.from_name, email.reply_to):
-            if has_line_break(value):
-                raise ValueError("line break in an email header value")
+            if has_line_break(value) or has_control_character(value):
+                raise ValueError("line break or control character in an email header value")
         # A non-ASCII display name is RFC 2047-encoded, as SES requires.
         source = formataddr((email.from_name, self.sender_address), charset="utf-8") if email.from_name \
             else self.sender_address

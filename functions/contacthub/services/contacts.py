@@ -7,6 +7,7 @@ from typing import Any, Callable, Sequence
 
 from ..domain.contact import Contact, Status, join_name, normalize_tags, split_name, tag_key, validate_changes
 from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.text import canonical_uuid
 from ..ports import ContactPage, ContactQuery, ContactRepository, PipelineRepository
 
 MAX_PAGE_SIZE = 100
@@ -19,11 +20,7 @@ def utcnow() -> datetime:
 
 
 def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False
+    return canonical_uuid(value) is not None
 
 
 class ContactService:
@@ -37,7 +34,8 @@ class ContactService:
 
     # ---------------------------------------------------------------- reads
     def get(self, workspace_id: str, contact_id: str) -> Contact:
-        contact = self.contacts.get(workspace_id, contact_id) if is_uuid(contact_id) else None
+        key = canonical_uuid(contact_id)  # ids are stored lower-case; clients may send them in upper case
+        contact = self.contacts.get(workspace_id, key) if key else None
         if contact is None:
             raise NotFound("Contact", contact_id)
         return contact
@@ -167,7 +165,7 @@ class ContactService:
     def _check_state(self, workspace_id: str, state_id: str | None) -> None:
         if state_id is None:
             return
-        if not isinstance(state_id, str) or not is_uuid(state_id) or self.states.get(workspace_id, state_id) is None:
+        if canonical_uuid(state_id) != state_id or self.states.get(workspace_id, state_id) is None:
             raise ValidationFailed.one("pipeline_state_id", "This pipeline state does not exist.", "invalid_state")
 
 

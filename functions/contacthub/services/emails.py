@@ -31,7 +31,7 @@ from ..composers.base import (
 )
 from ..domain.contact import Contact, Status, normalize_email
 from ..domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed, Violation
-from ..mail.base import Mailer, OutgoingEmail, has_line_break
+from ..mail.base import Mailer, OutgoingEmail, has_control_character, has_line_break
 from .contacts import ContactService, is_uuid, utcnow
 
 logger = logging.getLogger(__name__)
@@ -258,6 +258,9 @@ def _draft_input(value: Draft | dict | None, path: str) -> Draft | None:
         violations.append(Violation(f"{path}.subject", "This value should not be blank.", "blank"))
     elif has_line_break(subject):
         violations.append(Violation(f"{path}.subject", "The subject must be a single line.", "line_break"))
+    elif has_control_character(subject):
+        violations.append(Violation(f"{path}.subject", "The subject must not contain control characters.",
+                                    "control_character"))
     elif len(subject.strip()) > MAX_SUBJECT:
         violations.append(Violation(f"{path}.subject", f"This value is too long. It should have {MAX_SUBJECT} "
                                                        "characters or less.", "too_long"))

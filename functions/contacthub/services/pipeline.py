@@ -6,8 +6,8 @@ import uuid
 
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.pipeline import PipelineState, StateType
+from ..domain.text import canonical_uuid
 from ..ports import PipelineRepository
-from .contacts import is_uuid
 
 MAX_STATES = 50
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -21,7 +21,8 @@ class PipelineService:
         return self.states.list(workspace_id)
 
     def get(self, workspace_id: str, state_id: str) -> PipelineState:
-        state = self.states.get(workspace_id, state_id) if is_uuid(state_id) else None
+        key = canonical_uuid(state_id)
+        state = self.states.get(workspace_id, key) if key else None
         if state is None:
             raise NotFound("PipelineState", state_id)
         return state

@@ -212,9 +212,10 @@ def contact_write_operations(old: Contact | None, new: Contact | None) -> list[C
     for key in new_tags.keys() - old_tags.keys():
         label = new_tags[key]
         ops.append(lambda t, k=key, lb=label: t.update(
-            TagItem(pk, f"TAG#{escape(k)}"), actions=[TagItem.contacts.add(1), TagItem.label.set(lb)]))
+            TagItem(pk, f"TAG#{idx.exact_part(k)}"), actions=[TagItem.contacts.add(1), TagItem.label.set(lb)]))
     for key in old_tags.keys() - new_tags.keys():
-        ops.append(lambda t, k=key: t.update(TagItem(pk, f"TAG#{escape(k)}"), actions=[TagItem.contacts.add(-1)]))
+        ops.append(lambda t, k=key: t.update(TagItem(pk, f"TAG#{idx.exact_part(k)}"),
+                                             actions=[TagItem.contacts.add(-1)]))
 
     # location catalogue counts (title follows the latest write)
     old_loc = old.location if old else None

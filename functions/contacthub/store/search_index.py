@@ -6,6 +6,8 @@ the workspace.
 """
 from __future__ import annotations
 
+import hashlib
+
 from ..domain.contact import Contact, tag_key
 from ..domain.text import digits, fold, words
 from .tables import escape
@@ -19,16 +21,44 @@ PREFIX_KINDS = ("name", "email", "phone", "company")
 FACET_KINDS = ("status", "stage", "pipeline", "location", "channel", "tag")
 
 
+# DynamoDB refuses sort keys over 1,024 bytes. Text fields are bounded in characters, yet 255 four-byte
+# characters (or a 50-character tag that accent folding expands 18-fold) pass that in bytes: a value keeps at
+# most this many bytes in a key, leaving room for the kind, the digest and the contact id around it.
+MAX_KEY_VALUE_BYTES = 900
+
+
+def _head(text: str, limit: int = MAX_KEY_VALUE_BYTES) -> str:
+    """The longest prefix of text that fits in ``limit`` UTF-8 bytes (never half a character)."""
+    encoded = text.encode("utf-8")
+    return encoded[:limit].decode("utf-8", "ignore") if len(encoded) > limit else text
+
+
+def prefix_part(value: str) -> str:
+    """A free-text word (or query prefix) in a key, cut to the bound. Both sides cut alike, so a query still
+    finds every word it begins; past the bound it matches words sharing the first MAX_KEY_VALUE_BYTES."""
+    return _head(escape(value))
+
+
+def exact_part(value: str) -> str:
+    """A facet value (tag, location...) in a key. A value past the bound keeps its head plus a digest of the
+    whole, so two long values never share a key; being longer than any short value, it never meets one."""
+    escaped = escape(value)
+    if len(escaped.encode("utf-8")) <= MAX_KEY_VALUE_BYTES:
+        return escaped
+    return f"{_head(escaped)}~{hashlib.sha256(value.encode('utf-8')).hexdigest()[:32]}"
+
+
 def entry_key(kind: str, value: str, contact_id: str) -> str:
-    return f"IDX#{kind}#{escape(value)}#{contact_id}"
+    part = prefix_part(value) if kind in PREFIX_KINDS else exact_part(value)
+    return f"IDX#{kind}#{part}#{contact_id}"
 
 
 def prefix_key(kind: str, prefix: str) -> str:
-    return f"IDX#{kind}#{escape(prefix)}"
+    return f"IDX#{kind}#{prefix_part(prefix)}"
 
 
 def exact_key(kind: str, value: str) -> str:
-    return f"IDX#{kind}#{escape(value)}#"
+    return f"IDX#{kind}#{exact_part(value)}#"
 
 
 def phone_index_value(raw: str, e164: str | None) -> str:
