@@ -83,8 +83,8 @@ _LEGAL_FORMS = (
     "Inc", "INC", "Inc.", "LLC", "L.L.C.", "Ltd", "Ltd.", "LTD", "Limited", "LIMITED", "Corp", "Corp.",
     "CORP", "Corporation", "CORPORATION", "Co.", "CO.", "PLC", "plc", "LLP", "LP", "GmbH", "GMBH", "AG",
     "KG", "SA", "S.A.", "SAS", "S.A.S.", "SASU", "SARL", "Sarl", "S.A.R.L.", "EURL", "SCI", "SNC", "SCOP",
-    "SCA", "SE", "SPRL", "ASBL", "BV", "B.V.", "NV", "N.V.", "SpA", "S.p.A.", "SRL", "Srl", "S.r.l.", "SL", "S.L.", "Oy",
-    "AB", "AS", "A/S", "ApS", "Pty", "Pte", "KK", "& Co", "& Cie", "& Fils", "et Fils", "& Associés",
+    "SCA", "SE", "SPRL", "ASBL", "BV", "B.V.", "NV", "N.V.", "SpA", "S.p.A.", "SRL", "Srl", "S.r.l.", "SL", "S.L.",
+    "Oy", "AB", "AS", "A/S", "ApS", "Pty", "Pte", "KK", "& Co", "& Cie", "& Fils", "et Fils", "& Associés",
     "& Associes", "& Associates", "& Partners", "& Sons",
 )
 # Sector words that name organisations rather than people or jobs (weaker: "Chief Technology Officer").
