@@ -407,3 +407,16 @@ def test_a_session_stays_under_the_item_size_limit(services, workspace):
     # Then the newest draft and instructions were kept, the oldest dropped (stored as ASCII JSON: € is 6 bytes)
     assert stored.latest.number == 10 and stored.latest.draft.body == "€" * MAX_BODY
     assert len(stored.versions) < 10 and 1 <= len(stored.turns) < 20 and stored.turns[-1] == turns[-1]
+
+
+def test_international_addresses_are_sent_in_ascii_or_refused_up_front(api):
+    # Given contacts at an international domain, and with a non-ASCII mailbox name
+    idn = api.post("/api/contacts", json={"name": "Jörg", "emails": ["joerg@bücher.example"]}).json["id"]
+    utf8 = api.post("/api/contacts", json={"name": "Jörg", "emails": ["jörg@bücher.example"]}).json["id"]
+    email = {"emailData": {"subject": "Hallo", "body": "Guten Tag"}}
+    # Then the domain goes out in punycode, and a mailbox SES cannot reach is a 422, not a provider 503
+    sent = api.post(f"/api/contacts/{idn}/emails/send", json=email)
+    assert sent.status == 200, sent.text
+    assert sent.json["to"] == "joerg@xn--bcher-kva.example"
+    refused = api.post(f"/api/contacts/{utf8}/emails/send", json=email)
+    assert refused.status == 422 and refused.json["violations"][0]["propertyPath"] == "to"

@@ -176,7 +176,7 @@ class EmailService:
         if not to:
             raise ValidationFailed.one("to", "This contact has no email address: add one to the contact, or name "
                                              "a recipient in `to`.", "no_recipient")
-        draft = draft.with_changes(to=to)
+        draft = draft.with_changes(to=deliverable_address(to, "to"))
         key = {"workspace": workspace_id, "contact": contact.id}
         if session is not None:
             key["session"] = session.id
@@ -282,6 +282,21 @@ def _draft_input(value: Draft | dict | None, path: str) -> Draft | None:
     if violations:
         raise ValidationFailed(violations)
     return Draft(subject.strip(), body.replace("\r\n", "\n").strip("\n"), to)
+
+
+def deliverable_address(address: str, path: str) -> str:
+    """The address as SES can deliver it: international domains in punycode. SES has no SMTPUTF8, so a
+    non-ASCII mailbox name can never be delivered: say so now rather than fail at the provider (a 503)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        ascii_form = validate_email(address, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        ascii_form = None
+    if not ascii_form:
+        raise ValidationFailed.one(path, "This address cannot receive email from us: its mailbox name has "
+                                         "non-ASCII characters.", "undeliverable")
+    return ascii_form
 
 
 def _sent_to_json(sent: SentEmail) -> dict:
