@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: serve test lint bench openapi clean
+.PHONY: serve test lint bench openapi lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,graphql,capture]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,graphql,capture]" -c constraints.txt
 	touch $(STAMP)
 
 serve: $(STAMP)
@@ -33,6 +33,11 @@ bench: $(STAMP)
 openapi: $(STAMP)
 	$(BIN)/contacthub openapi --write
 	$(BIN)/python -m contacthub_graphql.export
+
+# Re-resolve the pinned environment after changing pyproject.toml.
+lock: $(STAMP)
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) .aws-sam
