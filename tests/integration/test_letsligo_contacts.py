@@ -183,3 +183,9 @@ def test_ids_match_whatever_their_case(api):
     assert api.get(f"/api/contacts/{cid.upper()}").json["id"] == cid
     state = api.get("/api/pipeline_states").json["hydra:member"][0]["id"]
     assert api.get(f"/api/pipeline_states/{state.upper()}").status == 200
+
+
+def test_deep_pages_are_refused_rather_than_read(api):
+    reply = api.get("/api/contacts?page=101&itemsPerPage=100")
+    assert reply.status == 422 and reply.json["violations"][0]["propertyPath"] == "page"
+    assert api.get("/api/contacts?page=100&itemsPerPage=100").status == 200

@@ -11,6 +11,7 @@ from ..domain.text import canonical_uuid
 from ..ports import ContactPage, ContactQuery, ContactRepository, PipelineRepository
 
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 10_000  # deep pages cost reads proportional to the offset: past this, narrow the search instead
 MAX_CONFLICT_RETRIES = 3
 EXTENDABLE_FIELDS = ("notes", "meeting_context")
 
@@ -49,6 +50,9 @@ class ContactService:
     def search(self, workspace_id: str, query: ContactQuery, offset: int = 0,
                limit: int = 30) -> ContactPage:
         limit = max(1, min(limit, MAX_PAGE_SIZE))
+        if offset + limit > MAX_OFFSET:
+            raise ValidationFailed.one("page", f"Only the first {MAX_OFFSET} results can be paged through; "
+                                               "narrow the search with a filter.", "too_deep")
         return self.contacts.find(workspace_id, query, max(offset, 0), limit)
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
