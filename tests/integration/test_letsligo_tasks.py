@@ -271,3 +271,8 @@ def test_api_platform_json_content_types_are_accepted(api, contact, content_type
     patched = api.patch(created.json["@id"], body='{"completed": true}',
                         headers={"Content-Type": content_type})
     assert patched.status == 200 and patched.json["completed"] is True, patched.text
+
+
+def test_deep_task_pages_are_refused_rather_than_read(api):
+    reply = api.get("/api/contact_tasks?page=101&itemsPerPage=100")
+    assert reply.status == 422 and reply.json["violations"][0]["propertyPath"] == "page"

@@ -29,6 +29,7 @@ from ..domain.task import (
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 10_000  # deep pages cost reads proportional to the offset
 MAX_CONFLICT_RETRIES = 3
 SWEEP_BATCH = 20  # tasks deleted per transaction (four items each, plus the counters)
 
@@ -69,6 +70,9 @@ class TaskService:
     def search(self, workspace_id: str, query: TaskQuery, offset: int = 0, limit: int = 30) -> TaskPage:
         """Tasks by due date (soonest first, then by id), filtered with AND."""
         limit = max(1, min(limit, MAX_PAGE_SIZE))
+        if offset + limit > MAX_OFFSET:
+            raise ValidationFailed.one("page", f"Only the first {MAX_OFFSET} tasks can be paged through; "
+                                               "narrow the list with a filter.", "too_deep")
         query = _normalized(query)
         if query is None:
             return TaskPage([], 0)
