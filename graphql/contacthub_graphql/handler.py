@@ -14,6 +14,8 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 
+from contacthub.api.cors import with_cors
+
 from .schema import build_schema
 from .settings import Settings
 from .view import GRAPHQL_RESPONSE, GraphQLView
@@ -44,4 +46,4 @@ _adapter = Mangum(app, lifespan="off", text_mime_types=[*DEFAULT_TEXT_MIME_TYPES
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
 def lambda_handler(event: dict, context: Any) -> dict:
     use_event_loop()
-    return _adapter(event, context)
+    return with_cors(_adapter(event, context))

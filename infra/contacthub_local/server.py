@@ -163,6 +163,11 @@ class LocalApi:
                  source_ip: str = "127.0.0.1") -> LocalResponse:
         """Answer one request as API Gateway in front of the template's functions would."""
         route, found = find_route(method, path, self.routes)
+        if route is None and found and method.upper() == "OPTIONS":
+            # CORS preflight: API Gateway answers it itself (CrmApi's Cors setting), never the functions.
+            from contacthub.api.cors import preflight_headers
+
+            return LocalResponse(204, list(preflight_headers().items()), b"")
         if route is None:
             if found:
                 return gateway_error(405, "Method Not Allowed", "MethodNotAllowedException",

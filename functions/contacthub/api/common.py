@@ -26,6 +26,7 @@ from ..domain.errors import (
     Violation,
 )
 from ..domain.workspace import Principal
+from .cors import with_cors
 
 logger = Logger(service="contacthub")
 
@@ -207,13 +208,13 @@ def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
         try:
             principal = guard(event, dialect)
         except DomainError as error:
-            return dialect.proxy_response(dialect.problem_for(error))
+            return with_cors(dialect.proxy_response(dialect.problem_for(error)))
         except Exception:
             logger.exception("Unhandled error before routing")
-            return dialect.proxy_response(Problem(500, "Internal Server Error"))
+            return with_cors(dialect.proxy_response(Problem(500, "Internal Server Error")))
         logger.append_keys(workspace_id=principal.workspace_id, key_prefix=principal.key_prefix)
         app.append_context(principal=principal)
-        return app.resolve(_json_content_type(event), context)
+        return with_cors(app.resolve(_json_content_type(event), context))
 
     return lambda_handler
 
