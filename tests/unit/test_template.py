@@ -142,7 +142,8 @@ def _normalise(requirement: str) -> str:
 def test_function_requirements_pin_exactly_the_project_dependencies():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     lines = (PROJECT_ROOT / "functions" / "requirements.txt").read_text().splitlines()
-    pinned = [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    pinned = [line.split("#")[0].strip() for line in lines
+              if line.split("#")[0].strip() and not line.startswith("-")]  # "-c" constraints are options
     assert all("==" in r for r in project), "runtime dependencies are pinned with =="
     assert sorted(map(_normalise, pinned)) == sorted(map(_normalise, project))
 
@@ -167,3 +168,9 @@ def test_rest_handler_never_imports_graphql_or_moto(dialect):
         pytest.skip(f"{module} does not exist yet")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_function_builds_resolve_transitive_dependencies_from_the_constraints():
+    for requirements in ("functions/requirements.txt", "graphql/requirements.txt"):
+        lines = (PROJECT_ROOT / requirements).read_text().splitlines()
+        assert "-c ../constraints.txt" in lines, requirements
