@@ -2,7 +2,6 @@
 refineContactEmail -> sendContactEmail) through the real GraphQL Lambda handler, on moto DynamoDB and SES."""
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,11 +11,12 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from conftest import error_members
+from environment import SETTINGS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "capture"
 SIGNATURE = (FIXTURES / "fr_directrice_pipe.txt").read_text(encoding="utf-8")
 MULTI_VCARD = (FIXTURES / "vcard_multi.vcf").read_text(encoding="utf-8")
-SENDER = os.environ["SENDER_ADDRESS"]
+SENDER = SETTINGS.sender_address
 UNKNOWN_UUID = "123e4567-e89b-12d3-a456-426614174000"
 MEMBER_FIELDS = {"ValidationError": "violations { path message code }", "NotFoundError": "entity id",
                  "ServiceUnavailableError": "retryAfter"}
@@ -207,7 +207,7 @@ def outbox() -> list:
 
 
 def guard_records() -> int:
-    return boto3.client("dynamodb").scan(TableName=os.environ["IDEMPOTENCY_TABLE"])["Count"]
+    return boto3.client("dynamodb").scan(TableName=SETTINGS.idempotency_table)["Count"]
 
 
 def new_contact(gql, **fields) -> str:

@@ -2,7 +2,6 @@
 
 Through the real letsligo (and GraphQL) handlers, with moto DynamoDB and SES.
 """
-import os
 
 import boto3
 import pytest
@@ -11,8 +10,9 @@ from moto.ses.models import ses_backends
 
 from contacthub.mail.base import OutgoingEmail
 from contacthub.mail.ses import SesMailer
+from environment import SETTINGS
 
-SENDER = os.environ["SENDER_ADDRESS"]
+SENDER = SETTINGS.sender_address
 
 # Google Contacts escapes the colon of URLs (vCard 3.0 export).
 GOOGLE_VCARD = "\n".join([

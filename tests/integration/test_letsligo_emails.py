@@ -1,6 +1,5 @@
 """letsligo AI email flow through the real handler: prepare, refine, send (moto DynamoDB and SES)."""
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -12,10 +11,11 @@ from contacthub.composers.base import Draft, DraftResult, DraftVersion, EmailSes
 from contacthub.composers.bedrock import BedrockComposer
 from contacthub.domain.contact import Status
 from contacthub.store.tables import EmailSessionItem, SentEmailItem, workspace_pk
+from environment import SETTINGS
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-SENDER = os.environ["SENDER_ADDRESS"]
+SENDER = SETTINGS.sender_address
 SEED_PREPARE = {"message": "Rédige un email de relance après notre rencontre au salon"}  # the letsligo doc's
 SEED_REFINE = {"instruction": "Raccourcis le paragraphe 2"}
 MARIE = {"name": "Marie Dubois", "emails": ["marie@acme.example", "m.dubois@acme.example"], "company": "Acme Corp",
@@ -57,7 +57,7 @@ def _stored(workspace, cid):
 
 
 def _guard_records():
-    return boto3.client("dynamodb").scan(TableName=os.environ["IDEMPOTENCY_TABLE"])["Count"]
+    return boto3.client("dynamodb").scan(TableName=SETTINGS.idempotency_table)["Count"]
 
 
 # --------------------------------------------------------------------------- the flow
@@ -344,7 +344,7 @@ def test_send_guard_waits_for_a_send_in_progress_then_answers_its_result(aws):
     from contacthub.domain.errors import Conflict, ServiceUnavailable
     from contacthub.store.emails import IdempotentSends
 
-    table = os.environ["IDEMPOTENCY_TABLE"]
+    table = SETTINGS.idempotency_table
     guard = IdempotentSends(table, wait_seconds=10, poll_seconds=0.05)
     started, release, calls = threading.Event(), threading.Event(), []
 

@@ -14,6 +14,7 @@ import pytest
 from client import ApiClient
 from contacthub_local.meter import DynamoMeter
 from contacthub_local.template import PROJECT_ROOT
+from environment import SETTINGS
 
 
 def _load_bench():
@@ -31,7 +32,6 @@ _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:?\d\d|Z)?")
 
 def _partition(services, workspace) -> list[str]:
     """A workspace's items with ids and times replaced by stable names (contact number, state number)."""
-    import os
 
     ws = workspace.workspace.id
     names = {ws: "WS"}
@@ -40,7 +40,7 @@ def _partition(services, workspace) -> list[str]:
     client = boto3.client("dynamodb")
     items, start = [], {}
     while True:
-        page = client.query(TableName=os.environ["CRM_TABLE"], KeyConditionExpression="pk = :pk",
+        page = client.query(TableName=SETTINGS.crm_table, KeyConditionExpression="pk = :pk",
                             ExpressionAttributeValues={":pk": {"S": f"WS#{ws}"}}, ConsistentRead=True, **start)
         items += page["Items"]
         if "LastEvaluatedKey" not in page:

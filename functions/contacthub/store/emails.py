@@ -8,11 +8,10 @@ The send guard keeps its records in the IdempotencyTable (aws-lambda-powertools 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -20,6 +19,9 @@ from ..composers.base import Draft, DraftVersion, EmailSession, SentEmail, Turn
 from ..domain.errors import Conflict, ServiceUnavailable
 from .repositories import commit
 from .tables import EmailSessionItem, SentEmailItem, escape, workspace_pk
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 MAX_SESSION_BYTES = 340 * 1024  # of turns and drafts; DynamoDB's item limit is 400 KB
 
@@ -203,8 +205,8 @@ class IdempotentSends:
         self._guarded: Callable | None = None
 
     @classmethod
-    def from_env(cls) -> IdempotentSends:
-        return cls(os.environ.get("IDEMPOTENCY_TABLE"))
+    def from_settings(cls, settings: Settings) -> IdempotentSends:
+        return cls(settings.idempotency_table)
 
     def _guard(self) -> Callable:
         """Built on first use: requests that never send pay nothing for it."""

@@ -1,4 +1,4 @@
-"""Storage shapes. Table names come from the environment that template.yaml sets on every function.
+"""Storage shapes. Table names and region are bound once by the wiring (`bind_tables`), from the settings.
 
 CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk WORKSPACE                  WorkspaceItem     name, counters
@@ -23,7 +23,7 @@ DirectoryTable (looked up before the workspace is known):
 """
 from __future__ import annotations
 
-import os
+from typing import TYPE_CHECKING
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -38,9 +38,8 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-
-def _region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 
 def workspace_pk(workspace_id: str) -> str:
@@ -54,8 +53,7 @@ def escape(value: str) -> str:
 
 class _CrmModel(Model):
     class Meta:
-        table_name = os.environ.get("CRM_TABLE", "contacthub-crm")
-        region = _region()
+        table_name = "contacthub-crm"  # replaced by bind_tables
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -168,8 +166,7 @@ class PipelineStateItem(_CrmModel):
 
 class _DirectoryModel(Model):
     class Meta:
-        table_name = os.environ.get("DIRECTORY_TABLE", "contacthub-directory")
-        region = _region()
+        table_name = "contacthub-directory"  # replaced by bind_tables
 
     pk = UnicodeAttribute(hash_key=True)
 
@@ -267,3 +264,21 @@ class SentEmailItem(_CrmModel):
     subject = UnicodeAttribute()
     sentAt = UTCDateTimeAttribute()
     sessionId = UnicodeAttribute(null=True)
+
+
+def bind_tables(settings: Settings) -> None:
+    """Point every model at the configured tables. Subclasses inherit their base's Meta, so binding the two
+    bases binds all; each model's connection is made on first use, so it is dropped to pick up the change."""
+    for base, table in ((_CrmModel, settings.crm_table), (_DirectoryModel, settings.directory_table)):
+        base.Meta.table_name = table
+        base.Meta.region = settings.region
+        base.Meta.host = settings.dynamodb_endpoint
+        for model in _with_subclasses(base):
+            model._connection = None
+
+
+def _with_subclasses(model: type[Model]) -> list[type[Model]]:
+    found = [model]
+    for sub in model.__subclasses__():
+        found += _with_subclasses(sub)
+    return found
