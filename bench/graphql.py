@@ -10,19 +10,18 @@ Everything else is a fixed number of calls. tests/graphql/test_graphql_dataloade
 """
 from __future__ import annotations
 
+import argparse
+import json
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 # Run as a script, this file's folder heads sys.path, and this file (graphql.py) would shadow graphql-core.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-
-import argparse
-import json
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 FRONTEND_QUERY = """
 query ContactList($first: Int!) {
@@ -134,14 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(_HERE.parent / "infra"))
     from contacthub_local.bootstrap import use_emulated_aws
 
-    use_emulated_aws()  # before any contacthub import: the storage models read their table names at import time
+    settings = use_emulated_aws()
     from moto import mock_aws
 
     from contacthub_local.bootstrap import create_tables
     from contacthub_local.server import invoke
 
     with mock_aws():
-        create_tables()
+        create_tables(settings)
         from contacthub.wiring import services
 
         issued = services().workspaces.create_key("Bench", "Bench User", "bench@example.com")

@@ -182,14 +182,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from contacthub_local.bootstrap import use_emulated_aws
 
-    use_emulated_aws()
+    settings = use_emulated_aws()
     from moto import mock_aws
 
     with mock_aws():
         from contacthub.wiring import services as build
         from contacthub_local.bootstrap import create_tables
 
-        create_tables()
+        create_tables(settings)
         services = build()
         workspace = services.workspaces.create_key("Bench", "Bench User", "bench@example.com").workspace
         bulk_create(workspace.id, NEEDLES)

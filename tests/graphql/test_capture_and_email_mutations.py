@@ -58,7 +58,7 @@ def paths(payload: dict) -> list[str]:
 
 
 # =============================================================================== contact capture
-def test_prepare_then_confirm_creates_the_contact(gql, api, workspace, snapshot):
+def test_prepare_then_confirm_creates_the_contact(gql, letsligo, workspace, snapshot):
     # Given a French signature, prepared with an override
     before = snapshot(workspace)
     prepared = prepare_contact(gql, overrides={"meetingContext": "Salon VivaTech 2025", "tags": ["Salon"]})
@@ -85,7 +85,7 @@ def test_prepare_then_confirm_creates_the_contact(gql, api, workspace, snapshot)
         "Acme SAS", "Salon VivaTech 2025", "PENDING")
     assert gql.data("query($id: ID!) { contact(id: $id) { tags { name } } }", {"id": contact["id"]}) == {
         "contact": {"tags": [{"name": "Salon"}]}}
-    assert api.get(f"/api/contacts/{contact['id']}").json["name"] == "Marie Dubois"
+    assert letsligo.get(f"/api/contacts/{contact['id']}").json["name"] == "Marie Dubois"
     assert snapshot(workspace) != before
 
 
@@ -222,7 +222,7 @@ def prepare_email(gql, contact_id: str, **input) -> dict:
     return payload
 
 
-def test_prepare_refine_send(gql, api, verified_sender):
+def test_prepare_refine_send(gql, letsligo, verified_sender):
     cid = new_contact(gql)
     # Given the doc's instruction
     drafted = prepare_email(gql, cid)
@@ -250,7 +250,7 @@ def test_prepare_refine_send(gql, api, verified_sender):
     assert record["contact"]["id"] == cid and record["contact"]["status"] == "CONTACTED"
     assert record["contact"]["lastActivityAt"] >= record["sentAt"][:19]
     # The same session over REST answers the same record: one flow, two facades
-    rest = api.post(f"/api/contacts/{cid}/emails/send", json={"sessionId": session_id})
+    rest = letsligo.post(f"/api/contacts/{cid}/emails/send", json={"sessionId": session_id})
     assert rest.status == 200 and rest.json["messageId"] == message.id and len(outbox()) == 1
 
 
