@@ -24,6 +24,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+# Before any client exists: the meter joins the botocore sessions created after its import.
+from contacthub_local.meter import DynamoMeter
+
 FRONTEND_QUERY = """
 query ContactList($first: Int!) {
   contacts(first: $first) {
@@ -114,8 +117,6 @@ def seed(services: Any, workspace_id: str, size: int, completed_tasks: bool = Tr
 
 def measure(post: Callable[[str, dict], Any], size: int) -> dict:
     """Run the list for `size` contacts; `post(query, variables)` returns the parsed GraphQL response."""
-    from contacthub_local.meter import DynamoMeter
-
     with DynamoMeter() as meter:
         started = time.perf_counter()
         body = post(FRONTEND_QUERY, {"first": size})
