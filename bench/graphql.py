@@ -23,6 +23,9 @@ from typing import Any
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
+# Before any client exists: the meter joins the botocore sessions created after its import.
+from contacthub_local.meter import DynamoMeter  # noqa: E402
+
 FRONTEND_QUERY = """
 query ContactList($first: Int!) {
   contacts(first: $first) {
@@ -113,8 +116,6 @@ def seed(services: Any, workspace_id: str, size: int, completed_tasks: bool = Tr
 
 def measure(post: Callable[[str, dict], Any], size: int) -> dict:
     """Run the list for `size` contacts; `post(query, variables)` returns the parsed GraphQL response."""
-    from contacthub_local.meter import DynamoMeter
-
     with DynamoMeter() as meter:
         started = time.perf_counter()
         body = post(FRONTEND_QUERY, {"first": size})

@@ -28,6 +28,9 @@ from typing import Any
 from pynamodb.expressions.operand import Value
 from pynamodb.expressions.update import AddAction
 
+# Before any client exists: the meter joins the botocore sessions created after its import.
+from contacthub_local.meter import DynamoMeter
+
 # The three contacts every selective search must find, whatever else the workspace holds.
 NEEDLES = [
     {"first_name": "Ada", "last_name": "Zyzzyva", "emails": ["needle.ada@zyzzyva.example"],
@@ -164,7 +167,6 @@ def bulk_create(workspace_id: str, fields: Iterable[dict[str, Any]], start: date
 def measure(services, workspace_id: str) -> dict[str, tuple[int, int]]:
     """label -> (items read, contacts found) for each selective search."""
     from contacthub.ports import ContactQuery
-    from contacthub_local.meter import DynamoMeter
 
     results = {}
     for label, query in {**SELECTIVE_SEARCHES, **BROAD_SEARCHES}.items():

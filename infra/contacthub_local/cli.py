@@ -201,6 +201,7 @@ def _start_local_aws(endpoint: str | None):
 
 @subcommand("serve", "Run every template route locally, on the same Lambda handlers, with moto.", _configure_serve)
 def serve(args: argparse.Namespace) -> int:
+    from .serialized import serialize_aws_calls_forever
     from .server import LocalApi, start_server
 
     stop = _stop_on_signals()  # first, so Ctrl-C during start-up also ends cleanly
@@ -212,6 +213,7 @@ def serve(args: argparse.Namespace) -> int:
             os.environ.setdefault(name, value)
     settings = configure_environment(endpoint=endpoint, fake_credentials=not endpoint)
     mock = _start_local_aws(endpoint)
+    serialize_aws_calls_forever()  # moto is not thread-safe, and the server answers requests in parallel
     server = None
     try:
         new_store = ensure_tables(settings)
