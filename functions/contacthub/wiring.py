@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .ports import EmailRepository
     from .services.capture import CaptureService
     from .services.contacts import ContactService
     from .services.emails import EmailService
@@ -41,7 +42,8 @@ def services() -> Services:
     tasks = TaskService(TaskRepository())
     email_store = EmailRepository()
     contacts = ContactService(ContactRepository(), states,
-                              on_delete=(tasks.on_contact_deleted, email_store.remove_for_contact))
+                              cleanups=(tasks.delete_for_contact, email_store.remove_for_contact),
+                              open_task_contacts=tasks.contacts_with_open_tasks)
     return Services(
         contacts=contacts,
         pipeline=PipelineService(states),
@@ -52,7 +54,8 @@ def services() -> Services:
     )
 
 
-def _email_service(contacts, email_store, tasks) -> "EmailService":
+def _email_service(contacts: "ContactService", email_store: "EmailRepository",
+                   tasks: "TaskService") -> "EmailService":
     """Composer, mailer and send guard come from the environment (EMAIL_COMPOSER, SENDER_ADDRESS,
     IDEMPOTENCY_TABLE...); each creates its AWS client on first use, so other requests pay nothing for them."""
     from .composers import composer_from_env

@@ -175,7 +175,7 @@ def provision_keys(keys: list[str], new_store: bool) -> list[tuple[str, str, str
     for key in keys:
         principal = workspaces.known_key(key)
         if principal is not None:
-            workspace = workspaces.workspaces.get(principal.workspace_id)
+            workspace = workspaces.get(principal.workspace_id)
             shown.append((workspace.name if workspace else principal.workspace_id, key, "existing"))
             continue
         try:

@@ -137,7 +137,7 @@ def test_whautomate_contact_through_letsligo_and_skarbe(ll, sk, wa, workspace, s
     assert ll.delete(f"/api/contacts/{uuid}").status == 204
     gone_everywhere(ll, sk, wa, uuid, number)
     assert ok(wa.get("/v1/contacts?tags=spa")) == []
-    assert services.contacts.contacts.tag_counts(workspace.workspace.id) == []
+    assert services.contacts.tag_counts(workspace.workspace.id) == []
 
 
 def test_skarbe_contact_through_letsligo_and_whautomate(ll, sk, wa):

@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 
 from ..domain.errors import ServiceUnavailable
-from .base import Brief, Composer, Composition, Draft, Turn
+from ..ports import Composer
+from .base import Brief, Composition, Draft, Turn
 
 logger = logging.getLogger(__name__)
 

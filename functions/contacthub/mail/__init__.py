@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping
 
 from ..domain.errors import ServiceUnavailable
-from .base import Mailer, OutgoingEmail
+from ..ports import Mailer
+from .base import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 

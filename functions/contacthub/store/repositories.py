@@ -1,8 +1,8 @@
 """DynamoDB repositories. Every call is GetItem, BatchGetItem, Query or a transaction: never Scan."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -12,7 +12,7 @@ from ..domain.errors import Conflict
 from ..domain.pipeline import PipelineState
 from ..domain.text import fold, words
 from ..domain.workspace import Principal, User, Workspace
-from ..ports import ContactPage, ContactQuery, LocationCount, TagCount
+from ..ports import AlsoOnAdd, ConsumeCaptureDraft, ContactPage, ContactQuery, LocationCount, TagCount
 from . import search_index as idx
 from .mappers import (
     contact_to_item,
@@ -24,6 +24,7 @@ from .mappers import (
 )
 from .tables import (
     ApiKeyItem,
+    CleanupItem,
     ContactItem,
     ContactNumberItem,
     IndexEntryItem,
@@ -42,12 +43,14 @@ MAX_TRANSACTION_ITEMS = 100
 MAX_MATCHES = 10_000  # index entries read for one search term at most
 BATCH_GET_SIZE = 100
 
+Operation = Callable[[TransactWrite], None]
+
 
 def _connection():
     return ContactItem._get_connection().connection
 
 
-def commit(operations: list[Callable[[TransactWrite], None]]) -> None:
+def commit(operations: Sequence[Operation]) -> None:
     """Run write operations in one TransactWriteItems; a failed condition means someone else won: Conflict."""
     if len(operations) > MAX_TRANSACTION_ITEMS:
         raise Conflict("Too many changes in one write; split them into smaller updates")
@@ -68,6 +71,10 @@ def _contact_sk(contact_id: str) -> str:
 
 def _number_sk(number: int) -> str:
     return f"NUM#{number:012d}"
+
+
+def _cleanup_sk(contact_id: str) -> str:
+    return f"CLEANUP#{contact_id}"
 
 
 class ContactRepository:
@@ -122,15 +129,19 @@ class ContactRepository:
         contacts = self.get_many(workspace_id, ids)
         return [contacts[i] for i in ids if i in contacts]
 
+    def count(self, workspace_id: str) -> int:
+        """The workspace's contacts, from the counter every create and delete moves in its transaction."""
+        try:
+            return int(WorkspaceItem.get(workspace_pk(workspace_id), WORKSPACE_SK, consistent_read=True).contacts
+                       or 0)
+        except DoesNotExist:
+            return 0
+
     def _newest(self, workspace_id: str, offset: int, limit: int) -> ContactPage:
         keys = ContactItem.by_created.query(workspace_id, scan_index_forward=False, limit=offset + limit)
         ids = [k.sk.removeprefix("CONTACT#") for k in keys][offset:]
         contacts = self.get_many(workspace_id, ids)
-        try:
-            total = int(WorkspaceItem.get(workspace_pk(workspace_id), WORKSPACE_SK).contacts or 0)
-        except DoesNotExist:
-            total = 0
-        return ContactPage([contacts[i] for i in ids if i in contacts], total=total)
+        return ContactPage([contacts[i] for i in ids if i in contacts], total=self.count(workspace_id))
 
     def tag_counts(self, workspace_id: str) -> list[TagCount]:
         items = TagItem.query(workspace_pk(workspace_id), TagItem.sk.startswith("TAG#"))
@@ -140,13 +151,6 @@ class ContactRepository:
         items = LocationItem.query(workspace_pk(workspace_id), LocationItem.sk.startswith("LOC#"))
         return [LocationCount(i.locationId, i.title, int(i.contacts)) for i in items if int(i.contacts or 0) > 0]
 
-    def location(self, workspace_id: str, location_id: str) -> LocationCount | None:
-        try:
-            i = LocationItem.get(workspace_pk(workspace_id), f"LOC#{escape(location_id)}")
-        except DoesNotExist:
-            return None
-        return LocationCount(i.locationId, i.title, int(i.contacts or 0))
-
     # ---------------------------------------------------------------- writes
     def allocate_number(self, workspace_id: str) -> int:
         """Atomic per-workspace counter: two concurrent creates never get the same number."""
@@ -154,38 +158,56 @@ class ContactRepository:
         item.update(actions=[WorkspaceItem.nextContactNumber.add(1)], condition=WorkspaceItem.pk.exists())
         return int(item.nextContactNumber)
 
-    def add(self, contact: Contact) -> Contact:
-        return self._write(None, contact)
+    def add(self, contact: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
+        return self._write(None, contact, [_also_operation(a, contact) for a in also])
 
     def update(self, old: Contact, new: Contact) -> Contact:
         return self._write(old, new)
 
     def remove(self, contact: Contact) -> None:
-        self._write(contact, None)
+        commit(contact_write_operations(contact, None))
 
-    def _write(self, old: Contact | None, new: Contact | None) -> Contact | None:
-        ops = contact_write_operations(old, new)
-        item = contact_to_item(new) if new else None
-        if item is not None:
-            ops.insert(0, lambda t: t.save(item))  # version condition added by pynamodb
-        commit(ops)
-        return item_to_contact(item) if item is not None else None
+    def pending_cleanups(self, workspace_id: str, limit: int) -> list[str]:
+        items = CleanupItem.query(workspace_pk(workspace_id), CleanupItem.sk.startswith("CLEANUP#"),
+                                  consistent_read=True, limit=limit)
+        return [i.contactId for i in items]
+
+    def cleanup_done(self, workspace_id: str, contact_id: str) -> None:
+        CleanupItem(workspace_pk(workspace_id), _cleanup_sk(contact_id)).delete()
+
+    def _write(self, old: Contact | None, new: Contact, also: Sequence[Operation] = ()) -> Contact:
+        item = contact_to_item(new)
+        # version condition added by pynamodb
+        commit([lambda t: t.save(item), *contact_write_operations(old, new), *also])
+        return item_to_contact(item)
 
 
-def contact_write_operations(old: Contact | None, new: Contact | None) -> list[Callable[[TransactWrite], None]]:
+def _also_operation(also: AlsoOnAdd, contact: Contact) -> Operation:
+    """The transaction step of an operation that commits with a contact's create."""
+    if isinstance(also, ConsumeCaptureDraft):
+        from .capture import consume_draft_operation
+
+        return consume_draft_operation(also, contact.id)
+    raise TypeError(f"Unknown operation {also!r}")
+
+
+def contact_write_operations(old: Contact | None, new: Contact | None) -> list[Operation]:
     """Everything that must change together with a contact, except the contact's own put.
 
     Index entries, the integer-id alias, tag/location/pipeline counters and the workspace count are
-    diffed between the old and new contact, so an update touches only what changed.
+    diffed between the old and new contact, so an update touches only what changed. A delete also
+    records its pending cleanup.
     """
     ref = new or old
     assert ref is not None
     pk = workspace_pk(ref.workspace_id)
-    ops: list[Callable[[TransactWrite], None]] = []
+    ops: list[Operation] = []
 
-    if new is None:  # delete: the contact itself, with its version check
-        old_item = contact_to_item(old)
+    if new is None:  # delete: the contact itself, with its version check, and its pending cleanup
+        old_item = contact_to_item(ref)
+        cleanup = CleanupItem(pk, _cleanup_sk(ref.id), contactId=ref.id, deletedAt=datetime.now(timezone.utc))
         ops.append(lambda t: t.delete(old_item))
+        ops.append(lambda t: t.save(cleanup))
 
     old_keys = idx.index_entries(old) if old else set()
     new_keys = idx.index_entries(new) if new else set()
@@ -328,9 +350,6 @@ class PipelineRepository:
         except DoesNotExist:
             return None
         return item_to_state(item, workspace_id)
-
-    def get_by_number(self, workspace_id: str, number: int) -> PipelineState | None:
-        return next((s for s in self.list(workspace_id) if s.number == number), None)
 
     def save(self, state: PipelineState) -> PipelineState:
         """Create or change a state's own fields; its contact count is left to contact transactions."""

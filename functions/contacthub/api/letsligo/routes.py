@@ -29,7 +29,7 @@ def _json(body: dict, status: int = 200):
 
 def _contact_response(contact, status: int = 200):
     ws = contact.workspace_id
-    state = services().pipeline.states.get(ws, contact.pipeline_state_id) if contact.pipeline_state_id else None
+    state = services().pipeline.find(ws, contact.pipeline_state_id)
     return _json(mapping.contact_to_wire(contact, state), status)
 
 
