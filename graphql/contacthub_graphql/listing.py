@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def list_contacts(services: Services, workspace_id: str, query: ContactQuery, page: Window,
                   newest_first: bool = True, has_open_tasks: bool | None = None) -> tuple[list[Contact], int]:
     """(the page's contacts, total matches)."""
-    found = services.contacts.list(workspace_id, query, page.offset, page.limit, newest_first=newest_first,
+    found = services.contacts.list_page(workspace_id, query, page.offset, page.limit, newest_first=newest_first,
                                    has_open_tasks=has_open_tasks)
     return found.items, found.total
 
@@ -24,5 +24,5 @@ def list_contacts(services: Services, workspace_id: str, query: ContactQuery, pa
 def list_tasks(services: Services, workspace_id: str, query: TaskQuery, page: Window,
                soonest_first: bool = True) -> tuple[list[Task], int]:
     """(the page's tasks, total matches)."""
-    found = services.tasks.list(workspace_id, query, page.offset, page.limit, soonest_first=soonest_first)
+    found = services.tasks.list_page(workspace_id, query, page.offset, page.limit, soonest_first=soonest_first)
     return found.items, found.total

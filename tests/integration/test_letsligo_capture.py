@@ -305,6 +305,12 @@ def test_authentication_is_required(api):
 
 
 # ---------------------------------------------------------------- helpers
+def _all():
+    from contacthub.ports import ContactQuery
+
+    return ContactQuery()
+
+
 def _contact(services, ws):
     import uuid
 

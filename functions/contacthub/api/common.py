@@ -196,7 +196,7 @@ def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Calla
     for router in routers:
         app.include_router(router)
     install(app, dialect)
-    app.dialect = dialect  # read by the OpenAPI generator
+    app.dialect = dialect  # type: ignore[attr-defined]  # read by the OpenAPI generator
     return app, make_handler(app, dialect)
 
 

@@ -76,7 +76,7 @@ class ContactService:
         offset, limit = paging.bounded(offset, limit)
         return self._contacts.find(workspace_id, query, offset, limit)
 
-    def list(self, workspace_id: str, query: ContactQuery, offset: int = 0, limit: int = paging.DEFAULT_PAGE_SIZE,
+    def list_page(self, workspace_id: str, query: ContactQuery, offset: int = 0, limit: int = paging.DEFAULT_PAGE_SIZE,
              newest_first: bool = True, has_open_tasks: bool | None = None) -> ContactPage:
         """``search`` with an order (oldest first too) and the "has open tasks" filter; ``limit`` may be 0
         (the total alone). Composed from ordered ids, so no contact outside the page is read."""

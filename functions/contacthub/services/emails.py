@@ -64,7 +64,7 @@ class EmailService:
 
     # ---------------------------------------------------------------- drafting
     def prepare(self, workspace_id: str, contact_id: str, message: str, session_id: str | None = None,
-                current: Draft | dict | None = None, *, sender: Sender | None = None) -> DraftResult:
+                current: Draft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
         """Write an email to the contact from an instruction; a new session unless ``session_id`` continues one."""
         message = _instruction(message, "message")
         current = _draft_input(current, "currentEmail")
@@ -73,7 +73,7 @@ class EmailService:
         return self._compose(contact, session, Turn("prepare", message), current, sender or Sender())
 
     def refine(self, workspace_id: str, contact_id: str, instruction: str, session_id: str | None,
-               current: Draft | dict | None = None, *, sender: Sender | None = None) -> DraftResult:
+               current: Draft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
         """A new version of the session's draft (or of ``current``, the user's own edit) with the instruction."""
         instruction = _instruction(instruction, "instruction")
         if not session_id:
@@ -117,7 +117,9 @@ class EmailService:
             turns=(*session.turns, turn)[-MAX_TURNS_KEPT:], versions=(*versions, version)[-MAX_VERSIONS_KEPT:],
             updated_at=now, expires_at=now + self.session_ttl)
         saved = self._emails.save_session(updated) if session.revision else self._emails.add_session(updated)
-        return DraftResult(saved, saved.latest, composition.notes)
+        latest = saved.latest
+        assert latest is not None  # the version just added
+        return DraftResult(saved, latest, composition.notes)
 
     def _keep_user_edit(self, session: EmailSession, versions: list[DraftVersion], now: datetime) -> None:
         try:
@@ -148,7 +150,7 @@ class EmailService:
 
     # ---------------------------------------------------------------- sending
     def send(self, workspace_id: str, contact_id: str, session_id: str | None = None,
-             email_data: Draft | dict | None = None, *, sender: Sender | None = None) -> SentEmail:
+             email_data: Draft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> SentEmail:
         """Send the session's latest draft (or ``email_data``) to the contact, exactly once."""
         if not session_id and email_data is None:
             raise ValidationFailed.one("sessionId", "Give the sessionId of a prepared email, or emailData.", "blank")
@@ -165,22 +167,25 @@ class EmailService:
         if not to:
             raise ValidationFailed.one("to", "This contact has no email address: add one to the contact, or name "
                                              "a recipient in `to`.", "no_recipient")
-        draft = draft.with_changes(to=deliverable_address(to, "to"))
+        address = deliverable_address(to, "to")
+        draft = draft.with_changes(to=address)
         key = {"workspace": workspace_id, "contact": contact.id}
         if session is not None:
             key["session"] = session.id
         else:
             key["email"] = hashlib.sha256(json.dumps([draft.to, draft.subject, draft.body]).encode()).hexdigest()
-        result = self._once.run(key, lambda: self._deliver(contact, draft, session, sender or Sender()))
+        result = self._once.run(key, lambda: self._deliver(contact, draft, address, session,
+                                                                 sender or Sender()))
         return _sent_from_json(result, workspace_id, contact.id)
 
-    def _deliver(self, contact: Contact, draft: Draft, session: EmailSession | None, sender: Sender) -> dict:
+    def _deliver(self, contact: Contact, draft: Draft, to: str, session: EmailSession | None,
+                 sender: Sender) -> dict[str, Any]:
         """Runs inside the send guard: once the mail service took the email, nothing here may raise (an error
         would free the guard's key and let a retry send a second email), so bookkeeping failures are logged."""
         message_id = self._mailer.send(OutgoingEmail(
-            to=draft.to, subject=draft.subject, body=draft.body, from_name=_display_name(sender.name),
+            to=to, subject=draft.subject, body=draft.body, from_name=_display_name(sender.name),
             reply_to=sender.reply_to, tags=(("workspace", contact.workspace_id), ("contact", contact.id))))
-        sent = SentEmail(contact.workspace_id, contact.id, message_id, draft.to, draft.subject, self.clock(),
+        sent = SentEmail(contact.workspace_id, contact.id, message_id, to, draft.subject, self.clock(),
                          session.id if session else None)
         for step, action in (
             ("record the sent email", lambda: self._record_sent(sent)),
@@ -237,14 +242,14 @@ def _display_name(name: str | None) -> str | None:
 def _instruction(value: Any, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationFailed.one(path, "This value should not be blank.", "blank")
-    value = value.strip()
-    if len(value) > MAX_INSTRUCTION:
+    text: str = value.strip()
+    if len(text) > MAX_INSTRUCTION:
         raise ValidationFailed.one(path, f"This value is too long. It should have {MAX_INSTRUCTION} characters "
                                          "or less.", "too_long")
-    return value
+    return text
 
 
-def _draft_input(value: Draft | dict | None, path: str) -> Draft | None:
+def _draft_input(value: Draft | dict[str, Any] | None, path: str) -> Draft | None:
     """A client-supplied email, checked: single-line subject (no header injection), bounded sizes, a valid
     recipient address when one is named."""
     if value is None:
@@ -278,7 +283,7 @@ def _draft_input(value: Draft | dict | None, path: str) -> Draft | None:
                 to = normalize_email(to, f"{path}.to")
             except ValidationFailed as error:
                 violations.extend(error.violations)
-    if violations:
+    if violations or not isinstance(subject, str) or not isinstance(body, str):
         raise ValidationFailed(violations)
     return Draft(subject.strip(), body.replace("\r\n", "\n").strip("\n"), to)
 
@@ -298,12 +303,12 @@ def deliverable_address(address: str, path: str) -> str:
     return ascii_form
 
 
-def _sent_to_json(sent: SentEmail) -> dict:
+def _sent_to_json(sent: SentEmail) -> dict[str, Any]:
     return {"messageId": sent.message_id, "to": sent.to, "subject": sent.subject,
             "sentAt": sent.sent_at.astimezone(UTC).isoformat(), "sessionId": sent.session_id}
 
 
-def _sent_from_json(data: dict, workspace_id: str, contact_id: str) -> SentEmail:
+def _sent_from_json(data: dict[str, Any], workspace_id: str, contact_id: str) -> SentEmail:
     return SentEmail(workspace_id, contact_id, data["messageId"], data["to"], data["subject"],
                      datetime.fromisoformat(data["sentAt"]), data.get("sessionId"))
 

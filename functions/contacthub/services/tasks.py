@@ -19,10 +19,10 @@ from ..domain.task import (
     TaskPage,
     TaskQuery,
     TaskType,
-    canonical_uuid,
     parse_datetime,
     validate_task_fields,
 )
+from ..domain.text import canonical_uuid
 from ..ports import TaskRepository
 from . import paging
 from .retry import retry_on_conflict
@@ -59,7 +59,7 @@ class TaskService:
         served = self._served(workspace_id, page.items)
         return TaskPage(served, max(page.total - (len(page.items) - len(served)), 0))
 
-    def list(self, workspace_id: str, query: TaskQuery, offset: int = 0, limit: int = paging.DEFAULT_PAGE_SIZE,
+    def list_page(self, workspace_id: str, query: TaskQuery, offset: int = 0, limit: int = paging.DEFAULT_PAGE_SIZE,
              soonest_first: bool = True) -> TaskPage:
         """``search`` in either order; ``limit`` may be 0 (the total alone). Latest first reads the mirrored
         window of the soonest-first order and reverses it."""

@@ -219,7 +219,7 @@ class IdempotentSends:
             persistence = DynamoDBPersistenceLayer(table_name=self.table_name, boto3_client=self._client)
             config = IdempotencyConfig(raise_on_no_idempotency_key=True,
                                        expires_after_seconds=self.expires_after_seconds,
-                                       lambda_context=_Budget(self.in_progress_seconds))
+                                       lambda_context=_Budget(self.in_progress_seconds))  # type: ignore[arg-type]
 
             def run_once(action: Callable[[], dict], key: dict) -> dict:
                 return action()

@@ -58,7 +58,7 @@ def list_contacts(
                          pipeline_state_id=state_id)
     result = services().contacts.search(ws, query, offset=(page - 1) * itemsPerPage, limit=itemsPerPage)
     states = {s.id: s for s in services().pipeline.list(ws)}
-    members = [mapping.contact_member(c, states.get(c.pipeline_state_id)) for c in result.items]
+    members = [mapping.contact_member(c, states.get(c.pipeline_state_id or "")) for c in result.items]
     params = {k: v for k, v in contacts.current_event.query_string_parameters.items() if k != "page"} \
         if contacts.current_event.query_string_parameters else {}
     return _json(mapping.collection(mapping.CONTACTS, "Contact", members, result.total, page, itemsPerPage, params))
