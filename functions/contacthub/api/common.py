@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -258,7 +257,3 @@ def parse(model, data: Any):
         return model.model_validate(data)
     except ValidationError as error:
         raise ValidationFailed(violations_from_pydantic(RequestValidationError(error.errors())) or []) from None
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4())

@@ -37,7 +37,7 @@ class Stage(str, Enum):
 
 
 # Bounds. The list bounds also keep the largest update inside one 100-item DynamoDB transaction
-# (see store.repositories.ContactWrites and tests/unit/test_transaction_bounds.py).
+# (see store.repositories.contact_write_operations and tests/unit/test_transaction_bounds.py).
 MAX_SHORT_TEXT = 255
 MAX_URL = 2048
 MAX_LONG_TEXT = 10_000

@@ -48,10 +48,6 @@ class Task:
     updated_at: datetime
     version: int | None = None  # optimistic locking; None before the first write
 
-    @property
-    def is_open(self) -> bool:
-        return not self.completed
-
     def with_changes(self, **changes: Any) -> "Task":
         return replace(self, **changes)
 
