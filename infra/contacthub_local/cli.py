@@ -324,6 +324,28 @@ def keys(args: argparse.Namespace) -> int:
     return 0 if count else 1
 
 
+# -------------------------------------------------------------------- sweep
+def _configure_sweep(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", required=True, help="workspace name or id")
+    _store_arguments(parser)
+
+
+@subcommand("sweep", "Finish the cleanups of deleted contacts (tasks, emails) that were interrupted.",
+            _configure_sweep)
+def sweep(args: argparse.Namespace) -> int:
+    _open_store(args)
+    services = _wiring()
+    workspace = services.workspaces.get(args.workspace) or services.workspaces.find_by_name(args.workspace)
+    if workspace is None:
+        print(f"contacthub: no workspace {args.workspace!r}", file=sys.stderr)
+        return 2
+    total = 0
+    while finished := services.contacts.sweep_deleted(workspace.id):
+        total += finished
+    print(f"finished the cleanup of {total} deleted contact(s)")
+    return 0
+
+
 # -------------------------------------------------------------------- routes, events
 @subcommand("routes", "List every API route of template.yaml and the function that serves it.")
 def list_routes(args: argparse.Namespace) -> int:

@@ -1,6 +1,8 @@
 """A contact's delete cleans up after its commit; an interrupted cleanup is finished by the sweep."""
 from __future__ import annotations
 
+import os
+
 import boto3
 import pytest
 
@@ -38,12 +40,9 @@ def test_an_interrupted_cleanup_is_finished_by_the_sweep(api, services, workspac
                                                         monkeypatch):
     ws = workspace.workspace.id
 
-    def purge_fails(*args, **kwargs):
-        raise RuntimeError("the Lambda timed out here")
-
     # Given the email purge fails after the delete committed (its first read raises)
     with monkeypatch.context() as patched:
-        patched.setattr(EmailSessionItem, "query", purge_fails)
+        patched.setattr(EmailSessionItem, "query", _interrupted)
         reply = api.delete(f"/api/contacts/{contact_with_history.id}")
     # Then the delete still answers as done, and its cleanup is recorded as pending
     assert reply.status == 204, reply.text
@@ -54,3 +53,29 @@ def test_an_interrupted_cleanup_is_finished_by_the_sweep(api, services, workspac
     assert services.contacts.sweep_deleted(ws) == 1
     assert _leftovers(workspace) == []
     assert services.contacts.sweep_deleted(ws) == 0
+
+
+@pytest.fixture
+def restore_environ():
+    """The CLI sets variables like a Lambda environment; undo that after the run."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_the_cli_sweeps_a_workspace(api, services, workspace, contact_with_history, monkeypatch, capsys,
+                                    restore_environ):
+    from contacthub_local import cli
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailSessionItem, "query", _interrupted)
+        assert api.delete(f"/api/contacts/{contact_with_history.id}").status == 204
+    assert _leftovers(workspace) != []
+    assert cli.main(["sweep", "--workspace", workspace.workspace.name]) == 0
+    assert "finished the cleanup of 1 deleted contact(s)" in capsys.readouterr().out
+    assert _leftovers(workspace) == []
+
+
+def _interrupted(*args, **kwargs):
+    raise RuntimeError("the Lambda timed out here")
