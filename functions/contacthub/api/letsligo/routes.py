@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.contact import Status
 from ...ports import ContactQuery
+from ...services.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from ...wiring import services
 from ..common import BadRequest, json_body, parse, principal
 from . import mapping
@@ -19,8 +20,7 @@ from .schemas import ContactCreate, ContactExtend, ContactFields, PipelineStateC
 contacts = Router()
 pipeline_states = Router()
 
-DEFAULT_PAGE_SIZE = 30
-MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 30  # API Platform's default itemsPerPage
 
 
 def _json(body: dict, status: int = 200):
@@ -41,7 +41,7 @@ def create_contact(body: ContactCreate):
 
 @contacts.get("/api/contacts")
 def list_contacts(
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1,
     itemsPerPage: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     name: Annotated[Optional[str], Query(max_length=100)] = None,
     company: Annotated[Optional[str], Query(max_length=100)] = None,
@@ -99,7 +99,7 @@ def update_contact_pipeline_state(id: str):
 
 
 @pipeline_states.get("/api/pipeline_states")
-def list_pipeline_states(page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+def list_pipeline_states(page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1):
     states = services().pipeline.list(principal(pipeline_states).workspace_id)
     chunk = states[(page - 1) * DEFAULT_PAGE_SIZE: page * DEFAULT_PAGE_SIZE]
     members = [mapping.state_to_wire(s, with_context=False) for s in chunk]

@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.task import TaskType
+from ...services.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from ...wiring import services
 from ..common import principal
 from . import task_mapping
 from .errors import LETSLIGO
 from .mapping import collection
-from .routes import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, _json
+from .routes import DEFAULT_PAGE_SIZE, _json
 from .task_schemas import ContactTaskCreate, ContactTaskFields
 
 contact_tasks = Router()
@@ -28,7 +29,7 @@ def _workspace() -> str:
 
 @contact_tasks.get("/api/contact_tasks")
 def list_contact_tasks(
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1,
     itemsPerPage: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     contact: Annotated[Optional[str], Query(max_length=200, description="Contact IRI or id")] = None,
     completed: Annotated[Optional[str], Query(max_length=5, description="true, false, 1 or 0")] = None,
