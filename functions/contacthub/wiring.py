@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .ports import EmailRepository
     from .services.capture import CaptureService
     from .services.contacts import ContactService
     from .services.emails import EmailService
@@ -66,7 +67,8 @@ def services() -> Services:
     tasks = TaskService(TaskRepository())
     email_store = EmailRepository()
     contacts = ContactService(ContactRepository(), states,
-                              on_delete=(tasks.on_contact_deleted, email_store.remove_for_contact))
+                              cleanups=(tasks.delete_for_contact, email_store.remove_for_contact),
+                              open_task_contacts=tasks.contacts_with_open_tasks)
     return Services(
         contacts=contacts,
         pipeline=PipelineService(states),
@@ -77,7 +79,8 @@ def services() -> Services:
     )
 
 
-def _email_service(config: Settings, contacts, email_store, tasks) -> "EmailService":
+def _email_service(config: Settings, contacts: "ContactService", email_store: "EmailRepository",
+                   tasks: "TaskService") -> "EmailService":
     """Composer, mailer and send guard come from the settings (email_composer, sender_address,
     idempotency_table...); each creates its AWS client on first use, so other requests pay nothing for them."""
     from .composers import composer_from_settings

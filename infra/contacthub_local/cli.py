@@ -173,7 +173,7 @@ def provision_keys(keys: list[str], new_store: bool) -> list[tuple[str, str, str
     for key in keys:
         principal = workspaces.known_key(key)
         if principal is not None:
-            workspace = workspaces.workspaces.get(principal.workspace_id)
+            workspace = workspaces.get(principal.workspace_id)
             shown.append((workspace.name if workspace else principal.workspace_id, key, "existing"))
             continue
         try:
@@ -325,6 +325,28 @@ def keys(args: argparse.Namespace) -> int:
     count = workspaces.revoke(display_prefix(args.prefix))
     print(f"revoked {count} key(s)")
     return 0 if count else 1
+
+
+# -------------------------------------------------------------------- sweep
+def _configure_sweep(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", required=True, help="workspace name or id")
+    _store_arguments(parser)
+
+
+@subcommand("sweep", "Finish the cleanups of deleted contacts (tasks, emails) that were interrupted.",
+            _configure_sweep)
+def sweep(args: argparse.Namespace) -> int:
+    _open_store(args)
+    services = _wiring()
+    workspace = services.workspaces.get(args.workspace) or services.workspaces.find_by_name(args.workspace)
+    if workspace is None:
+        print(f"contacthub: no workspace {args.workspace!r}", file=sys.stderr)
+        return 2
+    total = 0
+    while finished := services.contacts.sweep_deleted(workspace.id):
+        total += finished
+    print(f"finished the cleanup of {total} deleted contact(s)")
+    return 0
 
 
 # -------------------------------------------------------------------- routes, events

@@ -163,7 +163,7 @@ def test_keys_create_prints_a_working_key_once_and_revoke_disables_it(services, 
     assert key.startswith("chk_") and "\n" not in key and key not in captured.err
     principal = services.workspaces.known_key(key)
     assert principal is not None
-    assert services.workspaces.workspaces.find_by_name("Acme").id == principal.workspace_id
+    assert services.workspaces.find_by_name("Acme").id == principal.workspace_id
     # When it is revoked by the prefix shown at creation
     assert cli.main(["keys", "revoke", key[:12]]) == 0
     assert services.workspaces.known_key(key) is None

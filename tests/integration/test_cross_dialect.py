@@ -120,7 +120,7 @@ def test_whautomate_contact_through_letsligo_and_skarbe(letsligo, skarbe, whauto
     assert letsligo.delete(f"/api/contacts/{uuid}").status == 204
     gone_everywhere(letsligo, skarbe, whautomate, uuid, number)
     assert ok(whautomate.get("/v1/contacts?tags=spa")) == []
-    assert services.contacts.contacts.tag_counts(workspace.workspace.id) == []
+    assert services.contacts.tag_counts(workspace.workspace.id) == []
 
 
 def test_skarbe_contact_through_letsligo_and_whautomate(letsligo, skarbe, whautomate):

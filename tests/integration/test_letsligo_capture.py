@@ -107,15 +107,19 @@ def test_expiry_is_also_enforced_at_commit(letsligo, services, workspace):
     """A token that expires between the read and the write is refused by the transaction's own condition."""
     from contacthub.capture.model import hash_token
     from contacthub.domain.errors import Conflict
+    from contacthub.ports import ConsumeCaptureDraft
+    from contacthub.store.capture import CaptureDraftRepository
+    from contacthub.store.repositories import ContactRepository
 
     ws = workspace.workspace.id
     token = _prepare(letsligo)["confirmationToken"]
-    draft = services.capture.drafts.get(ws, hash_token(token))
+    drafts = CaptureDraftRepository()
+    draft = drafts.get(ws, hash_token(token))
     late = draft.expires_at + timedelta(seconds=1)
     with pytest.raises(Conflict):
-        services.capture.drafts.add_contact_using(_contact(services, ws), draft, late)
+        ContactRepository().add(_contact(services, ws), also=(ConsumeCaptureDraft(ws, draft.token_hash, late),))
     assert services.contacts.search(ws, _all(), limit=10).total == 0
-    assert services.capture.drafts.get(ws, hash_token(token)).used_at is None
+    assert drafts.get(ws, hash_token(token)).used_at is None
 
 
 def test_unknown_and_foreign_tokens_are_not_found(letsligo, other_letsligo):
@@ -257,22 +261,24 @@ def test_vcard_first_and_last_names_are_kept(letsligo, services, workspace):
     assert [p.e164 for p in contact.phones] == ["+33140000000", "+33607080910"]
 
 
-def test_only_one_of_two_racing_confirmations_creates(letsligo, services, workspace):
+def test_only_one_of_two_racing_confirmations_creates(letsligo, services, workspace, monkeypatch):
     """Both read the draft as unused; the transaction's condition lets exactly one through."""
     from contacthub.capture.model import hash_token
     from contacthub.domain.errors import Gone
+    from contacthub.store.capture import CaptureDraftRepository
 
     ws = workspace.workspace.id
     token = _prepare(letsligo)["confirmationToken"]
-    stale = services.capture.drafts.get(ws, hash_token(token))
+    stale = CaptureDraftRepository().get(ws, hash_token(token))
     assert letsligo.post("/api/contacts/confirm", json={"confirmationToken": token}).status == 201
-    drafts = services.capture.drafts
-    services.capture.drafts = _StaleReads(drafts, stale)  # the loser read before the winner wrote
-    try:
-        with pytest.raises(Gone):
-            services.capture.confirm(ws, token)
-    finally:
-        services.capture.drafts = drafts
+    # the loser read before the winner wrote: its first read is stale, the re-read after the failure is not
+    fresh_get = CaptureDraftRepository.get
+    reads = iter([stale])
+    monkeypatch.setattr(CaptureDraftRepository, "get",
+                        lambda self, workspace_id, token_hash: next(reads, None) or fresh_get(self, workspace_id,
+                                                                                            token_hash))
+    with pytest.raises(Gone):
+        services.capture.confirm(ws, token)
     assert services.contacts.search(ws, _all(), limit=10).total == 1
 
 
@@ -299,18 +305,6 @@ def test_authentication_is_required(letsligo):
 
 
 # ---------------------------------------------------------------- helpers
-class _StaleReads:
-    def __init__(self, inner, stale):
-        self.inner, self.stale = inner, stale
-
-    def get(self, workspace_id, token_hash):
-        stale, self.stale = self.stale, None  # the first read is stale, the re-read after the failure is not
-        return stale or self.inner.get(workspace_id, token_hash)
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-
 def _all():
     from contacthub.ports import ContactQuery
 

@@ -217,10 +217,12 @@ def test_deleting_a_contact_deletes_its_tasks(letsligo, contact, workspace, serv
 
 
 def test_an_interrupted_contact_delete_never_serves_orphans(letsligo, contact, workspace, services):
+    from contacthub.store.repositories import ContactRepository
+
     # Given a contact deleted without its tasks (as if the Lambda died between the two steps)
     task = add_task(letsligo, contact)
     ws = workspace.workspace.id
-    services.contacts.contacts.remove(services.contacts.get(ws, contact.rsplit("/", 1)[1]))
+    ContactRepository().remove(services.contacts.get(ws, contact.rsplit("/", 1)[1]))
     # Then the task is not served, and reading it sweeps it from the store
     assert letsligo.get(task["@id"]).status == 404
     assert "TASK#" not in partition(workspace)

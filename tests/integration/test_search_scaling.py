@@ -122,7 +122,7 @@ def test_selective_search_cost_does_not_grow_with_the_workspace(services, worksp
     at_small = _search_costs(workspace, services)
     # When the workspace grows tenfold with contacts that match none of the searches
     bench.bulk_create(ws, bench.synthetic_fields(large - small, offset=small))
-    assert services.workspaces.workspaces.get(ws).contact_count == large
+    assert services.workspaces.get(ws).contact_count == large
     at_large = _search_costs(workspace, services)
     # Then every search finds the same three contacts and reads exactly as many items as before
     assert at_large == at_small

@@ -66,8 +66,8 @@ def test_put_clears_what_whautomate_owns_and_keeps_the_rest(whautomate, workspac
     assert after.emails == ("marie@acme.example",) and after.company == "Acme"
     assert [p.raw for p in after.phones] == ["07 00 00 00 00", "+33 1 40 00 00 00"]
     assert after.pipeline_state_id == state.id
-    assert services.contacts.contacts.tag_counts(ws) == []
-    assert services.contacts.contacts.location_counts(ws) == []
+    assert services.contacts.tag_counts(ws) == []
+    assert services.contacts.location_counts(ws) == []
 
 
 def test_put_that_lost_a_race_is_a_409_and_loses_nothing(whautomate, workspace, services, monkeypatch):
@@ -149,8 +149,8 @@ def test_invalid_list_parameters_are_400(whautomate, query, field):
 
 def _snapshot(whautomate, services, ws):
     contacts = whautomate.get("/v1/contacts?limit=100").json
-    return json.dumps([contacts, [(t.tag, t.count) for t in services.contacts.contacts.tag_counts(ws)],
-                       [(l.id, l.count) for l in services.contacts.contacts.location_counts(ws)]], sort_keys=True)
+    return json.dumps([contacts, [(t.tag, t.count) for t in services.contacts.tag_counts(ws)],
+                       [(l.id, l.count) for l in services.contacts.location_counts(ws)]], sort_keys=True)
 
 
 def test_rejected_writes_change_nothing(whautomate, workspace, services):

@@ -28,8 +28,8 @@ def test_another_workspace_cannot_reach_a_contact_by_id(whautomate, other_whauto
     assert theirs.status == 200 and theirs.json["id"] != cid
     assert whautomate.get(f"/v1/contacts/{cid}").json == mine
     ws, other = workspace.workspace.id, other_workspace.workspace.id
-    assert [(t.tag, t.count) for t in services.contacts.contacts.tag_counts(ws)] == [("confidential", 1)]
-    assert services.contacts.contacts.tag_counts(other) == []
+    assert [(t.tag, t.count) for t in services.contacts.tag_counts(ws)] == [("confidential", 1)]
+    assert services.contacts.tag_counts(other) == []
 
 
 @pytest.mark.parametrize("query", [
@@ -49,8 +49,8 @@ def test_same_tag_and_location_in_two_workspaces_stay_apart(whautomate, other_wh
     assert [c["id"] for c in whautomate.get("/v1/contacts?tags=confidential&locationId=hq").json] == [mine]
     assert [c["id"] for c in other_whautomate.get("/v1/contacts?tags=confidential&locationId=hq").json] == [theirs]
     other_whautomate.delete(f"/v1/contacts/{theirs}")
-    assert services.contacts.contacts.tag_counts(other_workspace.workspace.id) == []
-    assert [(t.tag, t.count) for t in services.contacts.contacts.tag_counts(workspace.workspace.id)] == [
+    assert services.contacts.tag_counts(other_workspace.workspace.id) == []
+    assert [(t.tag, t.count) for t in services.contacts.tag_counts(workspace.workspace.id)] == [
         ("confidential", 1)]
-    assert [(loc.id, loc.count) for loc in services.contacts.contacts.location_counts(workspace.workspace.id)] == [
+    assert [(loc.id, loc.count) for loc in services.contacts.location_counts(workspace.workspace.id)] == [
         ("hq", 1)]

@@ -2,11 +2,11 @@
 
 
 def _counts(services, ws):
-    return {t.tag.casefold(): t.count for t in services.contacts.contacts.tag_counts(ws)}
+    return {t.tag.casefold(): t.count for t in services.contacts.tag_counts(ws)}
 
 
 def _locations(services, ws):
-    return {(loc.id, loc.title): loc.count for loc in services.contacts.contacts.location_counts(ws)}
+    return {(loc.id, loc.title): loc.count for loc in services.contacts.location_counts(ws)}
 
 
 def test_add_and_remove_tags(whautomate):

@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..domain.errors import ServiceUnavailable
-from .base import Brief, Composer, Composition, Draft, Turn
+from ..ports import Composer
+from .base import Brief, Composition, Draft, Turn
 
 if TYPE_CHECKING:
     from ..settings import Settings

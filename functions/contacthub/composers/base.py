@@ -5,10 +5,8 @@ never sends anything and never touches storage. Pure Python: no AWS, no HTTP her
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
 
 # Bounds shared by the wire models, the service and the composers' output checks.
 MAX_INSTRUCTION = 2_000
@@ -55,17 +53,6 @@ class Turn:
 class Composition:
     draft: Draft
     notes: tuple[str, ...] = ()  # instructions the composer could not (fully) apply, said plainly
-
-
-class Composer(Protocol):
-    name: str
-
-    def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
-        """A new email from the instruction; ``current`` is the draft the user has in front of them, if any."""
-
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
-        """A new version of ``draft`` with the instruction applied."""
 
 
 # --------------------------------------------------------------------------- sessions

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
+from collections.abc import Callable
 from typing import Any
 
 from .errors import ValidationFailed, Violation
@@ -36,7 +37,7 @@ class Stage(str, Enum):
 
 
 # Bounds. The list bounds also keep the largest update inside one 100-item DynamoDB transaction
-# (see store.repositories.ContactWrites and tests/unit/test_transaction_bounds.py).
+# (see store.repositories.contact_write_operations and tests/unit/test_transaction_bounds.py).
 MAX_SHORT_TEXT = 255
 MAX_URL = 2048
 MAX_LONG_TEXT = 10_000
@@ -186,7 +187,7 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     violations: list[Violation] = []
 
-    def check(path: str, fn):
+    def check(path: str, fn: Callable[..., Any]) -> None:
         try:
             out[path] = fn()
         except ValidationFailed as e:
@@ -250,7 +251,8 @@ def _text(value: Any, path: str, limit: int) -> str | None:
     return clean(value)
 
 
-def _bounded_list(values: Any, path: str, limit: int, normalize, dedupe) -> tuple:
+def _bounded_list(values: Any, path: str, limit: int, normalize: Callable[[str, str], Any],
+                  dedupe: Callable[[Any], Any] | None) -> tuple[Any, ...]:
     if values is None:
         return ()
     if not isinstance(values, (list, tuple)):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any
 
 
 class StateType(str, Enum):
@@ -22,7 +23,7 @@ class PipelineState:
     type: StateType = StateType.LEAD
     contact_count: int = 0
 
-    def with_changes(self, **changes) -> "PipelineState":
+    def with_changes(self, **changes: Any) -> "PipelineState":
         return replace(self, **changes)
 
 

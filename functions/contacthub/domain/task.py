@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
+from collections.abc import Callable
 from typing import Any
 
 from .errors import ValidationFailed, Violation
@@ -38,7 +39,7 @@ class Task:
     title: str
     type: TaskType
     task_kind: TaskKind
-    payload: dict | None  # workflow data (JSON object) for system task kinds
+    payload: dict[str, Any] | None  # workflow data (JSON object) for system task kinds
     description: str | None
     due_date: datetime  # UTC, whole seconds
     completed: bool
@@ -46,10 +47,6 @@ class Task:
     created_at: datetime
     updated_at: datetime
     version: int | None = None  # optimistic locking; None before the first write
-
-    @property
-    def is_open(self) -> bool:
-        return not self.completed
 
     def with_changes(self, **changes: Any) -> "Task":
         return replace(self, **changes)
@@ -177,8 +174,8 @@ def _description(value: Any) -> str | None:
     return clean(value)
 
 
-def _choice(path: str, enum: type[Enum]):
-    def check(value: Any):
+def _choice(path: str, enum: type[Enum]) -> Callable[[Any], Enum]:
+    def check(value: Any) -> Enum:
         _not_null(path, value)
         try:
             return enum(value)
@@ -189,7 +186,7 @@ def _choice(path: str, enum: type[Enum]):
     return check
 
 
-def _payload(value: Any) -> dict | None:
+def _payload(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -203,7 +200,8 @@ def _payload(value: Any) -> dict | None:
     if size > MAX_PAYLOAD_BYTES:
         message = f"The payload is too large ({size} bytes; at most {MAX_PAYLOAD_BYTES})."
         raise ValidationFailed.one("payload", message, "too_large")
-    return json.loads(json.dumps(value))  # a deep copy: the task never shares mutable state with the caller
+    copy: dict[str, Any] = json.loads(json.dumps(value))
+    return copy  # a deep copy: the task never shares mutable state with the caller
 
 
 def _due_date(value: Any) -> datetime:

@@ -5,7 +5,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from ..domain.errors import ServiceUnavailable
-from .base import Mailer, OutgoingEmail
+from ..ports import Mailer
+from .base import OutgoingEmail
 
 if TYPE_CHECKING:
     from ..settings import Settings

@@ -17,6 +17,7 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk CAPTURE#<sha256 of token>  CaptureDraftItem  a prepared contact awaiting confirmation (TTL expiresAt)
   sk EMAILSESSION#<contact>#<session>        EmailSessionItem  an email being drafted for a contact (TTL expiresAt)
   sk EMAILSENT#<contact>#<sent at>#<message>  SentEmailItem     an email sent to a contact
+  sk CLEANUP#<contact uuid>     CleanupItem       a deleted contact whose cleanup (tasks, emails) is pending
 DirectoryTable (looked up before the workspace is known):
   pk KEY#<sha256 of api key>    ApiKeyItem
   pk WSNAME#<folded name>       WorkspaceNameItem
@@ -282,3 +283,10 @@ def _with_subclasses(model: type[Model]) -> list[type[Model]]:
     for sub in model.__subclasses__():
         found += _with_subclasses(sub)
     return found
+
+
+class CleanupItem(_CrmModel):
+    """Written in a contact's delete transaction, removed once its cleanups succeeded: what a sweep finishes."""
+
+    contactId = UnicodeAttribute()
+    deletedAt = UTCDateTimeAttribute()

@@ -10,9 +10,6 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import LETSLIGO
 
-DEFAULT_PAGE_SIZE = 30
-MAX_PAGE_SIZE = 100
-
 
 class WireModel(BaseModel):
     """A request body: unknown and read-only properties are refused, never silently dropped."""

@@ -9,11 +9,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ....domain.contact import Status
 from ....ports import ContactQuery
+from ....services.paging import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
 from ....wiring import services
 from ...common import BadRequest, json_body, parse, principal
 from ..errors import LETSLIGO
 from ..pipeline_states.mapping import PIPELINE_STATES
-from ..wire import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, collection, id_from_iri, json_response
+from ..wire import collection, id_from_iri, json_response
 from . import mapping
 from .schemas import ContactCreate, ContactExtend, ContactFields, PipelineStateChange
 
@@ -23,7 +24,7 @@ contacts = Router()
 def contact_response(contact, status: int = 200):
     """The contact as letsligo shows it (with its pipeline state); capture's confirm answers it too."""
     ws = contact.workspace_id
-    state = services().pipeline.states.get(ws, contact.pipeline_state_id) if contact.pipeline_state_id else None
+    state = services().pipeline.find(ws, contact.pipeline_state_id)
     return json_response(mapping.contact_to_wire(contact, state), status)
 
 
@@ -35,7 +36,7 @@ def create_contact(body: ContactCreate):
 
 @contacts.get("/api/contacts")
 def list_contacts(
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1,
     itemsPerPage: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     name: Annotated[Optional[str], Query(max_length=100)] = None,
     company: Annotated[Optional[str], Query(max_length=100)] = None,
@@ -52,7 +53,7 @@ def list_contacts(
                          pipeline_state_id=state_id)
     result = services().contacts.search(ws, query, offset=(page - 1) * itemsPerPage, limit=itemsPerPage)
     states = {s.id: s for s in services().pipeline.list(ws)}
-    members = [mapping.contact_member(c, states.get(c.pipeline_state_id)) for c in result.items]
+    members = [mapping.contact_member(c, states.get(c.pipeline_state_id or "")) for c in result.items]
     params = {k: v for k, v in contacts.current_event.query_string_parameters.items() if k != "page"} \
         if contacts.current_event.query_string_parameters else {}
     return json_response(collection(mapping.CONTACTS, "Contact", members, result.total, page, itemsPerPage, params))

@@ -6,16 +6,17 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from ....services.paging import DEFAULT_PAGE_SIZE, MAX_OFFSET
 from ....wiring import services
 from ...common import principal
-from ..wire import DEFAULT_PAGE_SIZE, collection, json_response
+from ..wire import collection, json_response
 from . import mapping
 
 pipeline_states = Router()
 
 
 @pipeline_states.get("/api/pipeline_states")
-def list_pipeline_states(page: Annotated[int, Query(ge=1, le=10_000)] = 1):
+def list_pipeline_states(page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1):
     states = services().pipeline.list(principal(pipeline_states).workspace_id)
     chunk = states[(page - 1) * DEFAULT_PAGE_SIZE: page * DEFAULT_PAGE_SIZE]
     members = [mapping.state_to_wire(s, with_context=False) for s in chunk]

@@ -12,7 +12,7 @@ from pydantic import Field, StrictBool, StrictStr
 from ....domain.task import TaskKind, TaskType
 from ..wire import WireModel
 
-_DATE_TIME = {"format": "date-time"}
+_DATE_TIME: dict[str, Any] = {"format": "date-time"}
 _CONTACT = "IRI of a contact of your workspace, /api/contacts/{id}"
 
 
