@@ -24,7 +24,7 @@ DirectoryTable (looked up before the workspace is known):
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -271,9 +271,10 @@ def bind_tables(settings: Settings) -> None:
     """Point every model at the configured tables. Subclasses inherit their base's Meta, so binding the two
     bases binds all; each model's connection is made on first use, so it is dropped to pick up the change."""
     for base, table in ((_CrmModel, settings.crm_table), (_DirectoryModel, settings.directory_table)):
-        base.Meta.table_name = table
-        base.Meta.region = settings.region
-        base.Meta.host = settings.dynamodb_endpoint
+        meta: Any = base.Meta  # pynamodb declares no region/host on Meta; it reads them when present
+        meta.table_name = table
+        meta.region = settings.region
+        meta.host = settings.dynamodb_endpoint
         for model in _with_subclasses(base):
             model._connection = None
 
