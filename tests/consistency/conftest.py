@@ -1,0 +1,18 @@
+"""Read-your-writes under the consistency fault mode: eventually consistent reads never catch up.
+
+`stale_dynamodb` turns the fault on after the `workspace` fixture exists (an established workspace, its key
+and pipeline are the common past); whatever a test writes next is seen only by strongly consistent reads.
+"""
+from __future__ import annotations
+
+import pytest
+
+from contacthub_local.consistency_faults import stale_reads
+
+STALE_TODAY = "read from a GSI or an eventually consistent read today"
+
+
+@pytest.fixture
+def stale_dynamodb(workspace):
+    with stale_reads(lag_ms=None) as faults:
+        yield faults
