@@ -81,7 +81,8 @@ class _BufferedContacts:
     def allocate_number(self, workspace_id: str) -> int:
         return next(self._numbers)
 
-    def add(self, contact):
+    def add(self, contact, also=()):
+        assert not also, "a bulk create carries no extra operations"
         self.pending.append(contact)
         return contact
 

@@ -21,6 +21,7 @@ from contacthub_local.sample_events import (
 )
 from contacthub_local.server import LocalApi
 from contacthub_local.template import routes
+from environment import SETTINGS
 from moto import mock_aws
 
 ROUTES = routes()
@@ -48,7 +49,7 @@ def sample_workspace():
     from contacthub.wiring import services as build
 
     with mock_aws():
-        create_tables()
+        create_tables(SETTINGS)
         build.cache_clear()
         services = build()
         issued = services.workspaces.create_key("Sample workspace", "Sample User", "sample@example.com",
