@@ -16,3 +16,9 @@ STALE_TODAY = "read from a GSI or an eventually consistent read today"
 def stale_dynamodb(workspace):
     with stale_reads(lag_ms=None) as faults:
         yield faults
+
+
+@pytest.fixture
+def api(letsligo):
+    """One client for every dialect and GraphQL: each accepts the Bearer key letsligo sends."""
+    return letsligo
