@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     use_emulated_aws()  # before any contacthub import: the storage models read their table names at import time
     from moto import mock_aws
 
+    __import__("contacthub_local.scalable_moto").scalable_moto.install()
     from contacthub_local.bootstrap import create_tables
     from contacthub_local.server import invoke
 

@@ -185,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     use_emulated_aws()
     from moto import mock_aws
 
+    __import__("contacthub_local.scalable_moto").scalable_moto.install()
     with mock_aws():
         from contacthub.wiring import services as build
         from contacthub_local.bootstrap import create_tables

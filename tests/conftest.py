@@ -23,6 +23,7 @@ from contacthub_local.serialized import serialized_aws_calls  # noqa: E402
 
 @pytest.fixture
 def aws():
+    __import__("contacthub_local.scalable_moto").scalable_moto.install()  # per-call cost grows with items touched
     with mock_aws(), serialized_aws_calls():
         create_tables()
         yield

@@ -192,6 +192,7 @@ def _start_local_aws(endpoint: str | None):
     """moto for everything, or with an endpoint only for SES (DynamoDB requests pass through to it)."""
     from moto import mock_aws
 
+    __import__("contacthub_local.scalable_moto").scalable_moto.install()  # per-call cost grows with items touched
     if endpoint:
         mock = mock_aws(config={"core": {"mock_credentials": False,
                                          "passthrough": {"services": ["dynamodb"], "urls": []}}})

@@ -179,6 +179,25 @@ def test_pages_cut_at_one_megabyte_alike():
     assert any(c[0] == "ok" and "LastEvaluatedKey" in c[1] and c[1]["Count"] < 12 for c in calls)
 
 
+def test_page_size_rule_beyond_the_matching_run_alike():
+    """moto also stops (with a LastEvaluatedKey) at a non-matching item that would pass 1 MB."""
+    def scenario(client):
+        create_table(client, gsi=False)
+        sizes = {"A#1": 350_000, "A#2": 350_000, "B#1": 10, "B#2": 350_000, "C#1": 350_000}
+        for sk, size in sizes.items():
+            client.put_item(TableName="t", Item={"pk": {"S": "P"}, "sk": {"S": sk}, "blob": {"S": "x" * size}})
+        calls = []
+        for prefix in ("A#", "B#", "C#"):
+            for forward in (True, False):
+                record(calls, client.query, TableName="t", KeyConditionExpression="pk = :p AND begins_with(sk, :a)",
+                       ExpressionAttributeValues={":p": {"S": "P"}, ":a": {"S": prefix}}, ScanIndexForward=forward,
+                       ProjectionExpression="sk")
+        return calls
+
+    calls = assert_same(scenario)
+    assert "LastEvaluatedKey" in calls[0][1] and calls[0][1]["Count"] == 2
+
+
 def test_number_range_keys_alike():
     def scenario(client):
         create_table(client, range_type="N", gsi=False)
