@@ -66,8 +66,31 @@ def _table_items(table: Any) -> Iterator[Any]:
     for partition in list(table.items.values()):
         if table.range_key_attr is None:
             yield partition
+        elif getattr(partition, "ordered", False):
+            yield from partition.span(0, len(partition))  # in key order, so that loading appends
         else:
             yield from list(partition.values())
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    """A stored attribute value in DynamoDB's JSON shape (binary stays base64, as moto keeps it)."""
+    if value.type == "M":
+        return {"M": {key: _plain(member) for key, member in value.value.items()}}
+    if value.type == "L":
+        return {"L": [_plain(member) for member in value.value]}
+    return {value.type: value.value}
+
+
+def _stored_item(hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> Any:
+    """moto's Item without re-running its per-attribute size check: the item passed it when written."""
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+
+    item = Item.__new__(Item)
+    item.hash_key, item.range_key = hash_key, range_key
+    item.attrs = LimitedSizeDict.__new__(LimitedSizeDict)
+    for name, value in attrs.items():
+        dict.__setitem__(item.attrs, name, DynamoType(value))
+    return item
 
 
 def _records() -> Iterator[dict[str, Any]]:
@@ -78,7 +101,7 @@ def _records() -> Iterator[dict[str, Any]]:
         for table in list(backend.tables.values()):
             yield {"table": _table_definition(table), "account": account_id, "region": region}
             for item in _table_items(table):
-                yield {"item": item.to_json()["Attributes"]}
+                yield {"item": {name: _plain(value) for name, value in item.attrs.items()}}
     for account_id, region, backend in _backends("ses"):
         if not backend.sent_messages:
             continue  # identities are not kept: the local mode verifies its sender at each start
@@ -165,7 +188,7 @@ def load_state(directory: str | os.PathLike) -> bool:
     if not path.exists():
         return False
     from moto.dynamodb.models import dynamodb_backends
-    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+    from moto.dynamodb.models.dynamo_type import DynamoType
     from moto.ses.models import ses_backends
 
     table = ses = None
@@ -174,10 +197,10 @@ def load_state(directory: str | os.PathLike) -> bool:
             attrs = record["item"]
             hash_key = DynamoType(attrs[table.hash_key_attr])
             if table.range_key_attr is None:
-                table.items[hash_key] = Item(hash_key, None, attrs)
+                table.items[hash_key] = _stored_item(hash_key, None, attrs)
             else:
                 range_key = DynamoType(attrs[table.range_key_attr])
-                table.items[hash_key][range_key] = Item(hash_key, range_key, attrs)
+                table.items[hash_key][range_key] = _stored_item(hash_key, range_key, attrs)
         elif "table" in record:
             definition = dict(record["table"])
             ttl = definition.pop("ttl")
