@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{size:>24}{tx0 * 1000:>17.1f} ms{tx1 * 1000:>7.1f} ms{q0 * 1000:>11.1f} ms{q1 * 1000:>7.1f} ms")
     print(f"\n{'contacts stored':>24}{'creates/s before':>20}{'after':>10}")
     for size in contacts:
-        print(f"{size:>24}{creates[False][size]:>20.1f}{creates[True][size]:>10.1f}")
+        print(f"{size:>24}{creates[False][size]:>20.3g}{creates[True][size]:>10.3g}")
     return 0
 
 
