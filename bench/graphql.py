@@ -137,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = use_emulated_aws()
     from moto import mock_aws
 
+    from contacthub_local import scalable_moto
+
+    scalable_moto.install()
     from contacthub_local.bootstrap import create_tables
     from contacthub_local.server import invoke
 

@@ -190,6 +190,9 @@ def _start_local_aws(endpoint: str | None):
     """moto for everything, or with an endpoint only for SES (DynamoDB requests pass through to it)."""
     from moto import mock_aws
 
+    from . import scalable_moto
+
+    scalable_moto.install()  # per-call cost grows with the items a call touches, not with the table
     if endpoint:
         mock = mock_aws(config={"core": {"mock_credentials": False,
                                          "passthrough": {"services": ["dynamodb"], "urls": []}}})
