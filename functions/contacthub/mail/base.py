@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..domain.text import has_control_character, has_line_break  # noqa: F401 - the mailers check headers too
+
 
 @dataclass(frozen=True)
 class OutgoingEmail:
@@ -18,13 +20,3 @@ class OutgoingEmail:
 class Mailer(Protocol):
     def send(self, email: OutgoingEmail) -> str:
         """Hand the email over for delivery; returns the provider's message id. Raises ServiceUnavailable."""
-
-
-def has_control_character(value: str | None) -> bool:
-    """A control character other than a tab (NUL, ESC, DEL...): not allowed in a header value either."""
-    return bool(value) and any((ord(c) < 32 and c != "\t") or 127 <= ord(c) < 160 for c in value)
-
-
-def has_line_break(value: str | None) -> bool:
-    """CR, LF or any other line separator: never allowed in a header value (header injection)."""
-    return bool(value) and any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")

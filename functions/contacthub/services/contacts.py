@@ -5,7 +5,18 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 
-from ..domain.contact import Contact, Status, join_name, normalize_tags, split_name, tag_key, validate_changes
+from ..domain import messages
+from ..domain.contact import (
+    EXTENSION_TEXT,
+    Contact,
+    Status,
+    check_search_terms,
+    join_name,
+    normalize_tags,
+    split_name,
+    tag_key,
+    validate_changes,
+)
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid
 from ..ports import ContactPage, ContactQuery, ContactRepository, PipelineRepository
@@ -53,6 +64,7 @@ class ContactService:
         if offset + limit > MAX_OFFSET:
             raise ValidationFailed.one("page", f"Only the first {MAX_OFFSET} results can be paged through; "
                                                "narrow the search with a filter.", "too_deep")
+        check_search_terms({f: getattr(query, f) for f in query.__dataclass_fields__ if getattr(query, f)})
         return self.contacts.find(workspace_id, query, max(offset, 0), limit)
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
@@ -107,10 +119,8 @@ class ContactService:
     def extend(self, workspace_id: str, contact_id: str, text: str, field: str = "notes") -> Contact:
         """Append text to a free-text field on a new line."""
         if field not in EXTENDABLE_FIELDS:
-            raise ValidationFailed.one("field", "The value you selected is not a valid choice.", "choice")
-        text = (text or "").strip()
-        if not text:
-            raise ValidationFailed.one("text", "This value should not be blank.", "blank")
+            raise ValidationFailed.one("field", messages.choice(), "choice")
+        text = EXTENSION_TEXT(text, "text")
 
         def append(contact: Contact) -> Contact:
             current = getattr(contact, field)
@@ -170,7 +180,7 @@ class ContactService:
         if state_id is None:
             return
         if canonical_uuid(state_id) != state_id or self.states.get(workspace_id, state_id) is None:
-            raise ValidationFailed.one("pipeline_state_id", "This pipeline state does not exist.", "invalid_state")
+            raise ValidationFailed.one("pipeline_state_id", messages.STATE_NOT_FOUND, "invalid_state")
 
 
 def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str, Any]:
@@ -188,12 +198,12 @@ def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str,
         last = values.get("last_name", current.last_name if current else None)
         values["name"] = join_name(first, last)
     if given_name and not values["name"]:
-        raise ValidationFailed.one("name", "This value should not be blank.", "blank")
+        raise ValidationFailed.one("name", messages.BLANK, "blank")
     if given_parts or current is None:
         if not values.get("name"):
             emails = values.get("emails", current.emails if current else ())
             if emails:
                 values["name"] = emails[0]
             else:
-                raise ValidationFailed.one("name", "This value should not be blank.", "blank")
+                raise ValidationFailed.one("name", messages.BLANK, "blank")
     return values

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Protocol
 
+from ..domain import messages
 from ..domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ..domain.task import (
     CONTACT_NOT_FOUND,
@@ -239,7 +240,7 @@ def _normalized(query: TaskQuery) -> TaskQuery | None:
     try:
         task_type = TaskType(query.type) if query.type is not None else None
     except ValueError:
-        raise ValidationFailed.one("type", "The value you selected is not a valid choice.") from None
+        raise ValidationFailed.one("type", messages.choice(), "choice") from None
     before = parse_datetime(query.due_before) if query.due_before is not None else None
     after = parse_datetime(query.due_after) if query.due_after is not None else None
     if (query.due_before is not None and before is None) or (query.due_after is not None and after is None):
