@@ -6,7 +6,8 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 
 from ..domain.errors import ServiceUnavailable
-from .base import Brief, Composer, Composition, Draft, Turn
+from ..domain.email import EmailDraft, Turn
+from .base import Brief, Composer, Composition
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,10 @@ class UnavailableComposer:
         self.reason = reason
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         raise ServiceUnavailable(f"Email writing is not configured: {self.reason}", retry_after=300)
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         raise ServiceUnavailable(f"Email writing is not configured: {self.reason}", retry_after=300)
 
 
@@ -45,10 +46,10 @@ class LazyComposer:
         return self._composer
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         return self.composer.write(brief, instruction, history, current)
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return self.composer.refine(brief, draft, instruction, history)
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from ...composers.base import MAX_BODY, MAX_INSTRUCTION, MAX_SUBJECT, Draft, DraftResult, Sender, SentEmail
+from ...domain.email import MAX_BODY, MAX_INSTRUCTION, MAX_SUBJECT, DraftResult, EmailDraft, Sender, SentEmail
 from ...wiring import services
 from ..common import principal
 from .mapping import CONTACTS, iso
@@ -66,7 +66,7 @@ def draft_from_wire(content: EmailContent | None) -> dict | None:
 
 
 def draft_to_wire(contact_id: str, result: DraftResult, composer: str) -> dict[str, Any]:
-    draft: Draft = result.draft
+    draft: EmailDraft = result.draft
     return {
         "@context": "/api/contexts/EmailDraft",
         "@type": "EmailDraft",
