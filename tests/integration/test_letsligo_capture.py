@@ -105,17 +105,17 @@ def test_an_expired_token_is_gone(api, services):
 
 def test_expiry_is_also_enforced_at_commit(api, services, workspace):
     """A token that expires between the read and the write is refused by the transaction's own condition."""
-    from contacthub.capture.model import hash_token
+    from contacthub.domain.secrets import hash_secret
     from contacthub.domain.errors import Conflict
 
     ws = workspace.workspace.id
     token = _prepare(api)["confirmationToken"]
-    draft = services.capture.drafts.get(ws, hash_token(token))
+    draft = services.capture.drafts.get(ws, hash_secret(token))
     late = draft.expires_at + timedelta(seconds=1)
     with pytest.raises(Conflict):
         services.capture.drafts.add_contact_using(_contact(services, ws), draft, late)
     assert services.contacts.search(ws, _all(), limit=10).total == 0
-    assert services.capture.drafts.get(ws, hash_token(token)).used_at is None
+    assert services.capture.drafts.get(ws, hash_secret(token)).used_at is None
 
 
 def test_unknown_and_foreign_tokens_are_not_found(api, other_api):
@@ -259,12 +259,12 @@ def test_vcard_first_and_last_names_are_kept(api, services, workspace):
 
 def test_only_one_of_two_racing_confirmations_creates(api, services, workspace):
     """Both read the draft as unused; the transaction's condition lets exactly one through."""
-    from contacthub.capture.model import hash_token
+    from contacthub.domain.secrets import hash_secret
     from contacthub.domain.errors import Gone
 
     ws = workspace.workspace.id
     token = _prepare(api)["confirmationToken"]
-    stale = services.capture.drafts.get(ws, hash_token(token))
+    stale = services.capture.drafts.get(ws, hash_secret(token))
     assert api.post("/api/contacts/confirm", json={"confirmationToken": token}).status == 201
     drafts = services.capture.drafts
     services.capture.drafts = _StaleReads(drafts, stale)  # the loser read before the winner wrote

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from contacthub.capture.model import hash_token
+from contacthub.domain.secrets import hash_secret
 from contacthub.domain.errors import Conflict, Gone, NotFound, ValidationFailed
 from contacthub.domain.text import digits, fold
 from contacthub.ports import ContactPage
-from contacthub.services.capture import MAX_TEXT_BYTES, CaptureService
+from contacthub.domain.contact import MAX_CAPTURE_TEXT_BYTES as MAX_TEXT_BYTES
+from contacthub.services.capture import CaptureService
 from contacthub.services.contacts import ContactService
 
 WS, OTHER_WS = "ws-1", "ws-2"
@@ -93,7 +94,7 @@ def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture):
     prepared = capture.prepare(WS, SIGNATURE)
     assert prepared.fields["name"] == "Marie Dubois" and prepared.fields["company"] == "Acme SAS"
     assert prepared.expires_at == T0 + timedelta(hours=1)
-    assert list(capture.drafts.drafts) == [(WS, hash_token(prepared.token))]
+    assert list(capture.drafts.drafts) == [(WS, hash_secret(prepared.token))]
     assert prepared.token not in str(capture.drafts.drafts)
     assert capture.contacts.contacts.contacts == {}
 

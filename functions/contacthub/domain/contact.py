@@ -200,6 +200,16 @@ CONTACT_RULES: dict[str, rules.Rule] = {
 EDITABLE_FIELDS = frozenset(CONTACT_RULES)
 # Text appended to notes or meeting context (the field's own rule then bounds the result).
 EXTENSION_TEXT = rules.Text(required=True)
+# Text pasted for contact capture: a signature or a handful of vCards; the bound limits the heuristics' work.
+MAX_CAPTURE_TEXT_BYTES = 20 * 1024
+_CAPTURE_TEXT = rules.Text(MAX_CAPTURE_TEXT_BYTES, required=True, unit="bytes", normalize=lambda text: text)
+
+
+def capture_text(value: Any, path: str) -> str:
+    """Text to extract a contact from; anything but text holds nothing to capture (blank)."""
+    return _CAPTURE_TEXT(value if isinstance(value, str) else "", path)  # anything else holds nothing to capture
+
+
 # Search terms are not stored, but they are written into index keys: the same text rule applies.
 SEARCH_TERM = rules.Text(MAX_SHORT_TEXT)
 _SEARCH_TAGS = rules.Many(SEARCH_TERM, MAX_TAGS)

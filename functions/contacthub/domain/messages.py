@@ -39,6 +39,14 @@ def too_short(limit: int) -> str:
     return f"This value is too short. It should have {limit} characters or more."
 
 
+def key_length(limit: int | None) -> str:
+    return f"A key has 1 to {limit} characters."
+
+
+def api_key_shape(minimum: int) -> str:
+    return f"An API key has at least {minimum} URL-safe characters."
+
+
 def too_many(limit: int) -> str:
     return f"This collection should contain {limit} elements or less."
 
@@ -55,3 +63,7 @@ def choice(allowed: object = None) -> str:
     if allowed is None:
         return "The value you selected is not a valid choice."
     return f"The value you selected is not a valid choice ({allowed})."
+
+
+def unreadable_vcard(reason: str) -> str:
+    return f"This vCard could not be read: {reason[:200]}"

@@ -263,7 +263,7 @@ class JsonObject:
         for key, item in value.items():
             item_path = f"{path}.{key}"
             if not key or (self.max_key_length is not None and len(key) > self.max_key_length):
-                raise fail(item_path, f"A key has 1 to {self.max_key_length} characters.", "key")
+                raise fail(item_path, messages.key_length(self.max_key_length), "key")
             if self.scalars_only and isinstance(item, (dict, list, tuple)):
                 raise fail(item_path, messages.JSON_SCALAR, "type")
             if isinstance(item, str) and self.max_value_length is not None and len(item) > self.max_value_length:

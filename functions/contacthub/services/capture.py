@@ -8,19 +8,19 @@ draft plus last-minute overrides; the draft is marked used in the contact's own 
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
-from ..capture.model import Draft, hash_token
-from ..domain.contact import MAX_EMAILS, MAX_PHONES, Contact, Phone, validate_changes
+from ..capture.model import CaptureDraft
+from ..domain import messages
+from ..domain.contact import MAX_EMAILS, MAX_PHONES, Contact, Phone, capture_text, validate_changes
 from ..domain.errors import Conflict, Gone, NotFound, ValidationFailed, Violation
+from ..domain.secrets import hash_secret, new_secret
 from ..domain.text import fold
 from ..ports import ContactQuery
 from .contacts import MAX_PAGE_SIZE, ContactService
 
-MAX_TEXT_BYTES = 20 * 1024  # a signature or a handful of vCards; bounds the heuristics' work too
 TOKEN_TTL = timedelta(hours=1)
 MAX_DUPLICATES = 10
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
@@ -43,9 +43,9 @@ class Prepared:
 
 
 class DraftRepository(Protocol):
-    def add(self, draft: Draft) -> None: ...
-    def get(self, workspace_id: str, token_hash: str) -> Draft | None: ...
-    def add_contact_using(self, contact: Contact, draft: Draft, now: datetime) -> Contact: ...
+    def add(self, draft: CaptureDraft) -> None: ...
+    def get(self, workspace_id: str, token_hash: str) -> CaptureDraft | None: ...
+    def add_contact_using(self, contact: Contact, draft: CaptureDraft, now: datetime) -> Contact: ...
 
 
 class CaptureService:
@@ -59,17 +59,16 @@ class CaptureService:
     def prepare(self, workspace_id: str, text: str, overrides: dict[str, Any] | None = None) -> Prepared:
         from ..capture.extract import UnreadableVCard, extract  # heavy imports only when capturing
 
-        _check_text(text)
+        capture_text(text, "text")
         checked = _check_overrides(overrides or {})
         try:
             extraction = extract(text)
         except UnreadableVCard as error:
-            raise ValidationFailed.one("text", f"This vCard could not be read: {str(error)[:200]}",
-                                       "invalid_vcard") from None
+            raise ValidationFailed.one("text", messages.unreadable_vcard(str(error)), "invalid_vcard") from None
         fields = _merge(_valid_only(extraction.contact.as_fields()), checked)
         now = self.clock()
-        token = secrets.token_urlsafe(32)
-        draft = Draft(workspace_id, hash_token(token), _storable(fields), created_at=now,
+        token = new_secret()
+        draft = CaptureDraft(workspace_id, hash_secret(token), _storable(fields), created_at=now,
                       expires_at=now + self.ttl)
         self.drafts.add(draft)
         return Prepared(token, fields, self._duplicates(workspace_id, fields), extraction.source,
@@ -97,10 +96,10 @@ class CaptureService:
             raise
 
     # ---------------------------------------------------------------- helpers
-    def _usable_draft(self, workspace_id: str, token: str) -> Draft:
+    def _usable_draft(self, workspace_id: str, token: str) -> CaptureDraft:
         draft = None
         if isinstance(token, str) and _TOKEN_SHAPE.match(token):
-            draft = self.drafts.get(workspace_id, hash_token(token))
+            draft = self.drafts.get(workspace_id, hash_secret(token))
         if draft is None:
             raise NotFound("Confirmation token")
         if draft.used_at is not None:
@@ -136,7 +135,7 @@ class CaptureService:
 class _ContactsUsingDraft:
     """The workspace's contact repository, except that adding the contact also marks the draft used."""
 
-    def __init__(self, contacts, drafts: DraftRepository, draft: Draft, now: datetime):
+    def __init__(self, contacts, drafts: DraftRepository, draft: CaptureDraft, now: datetime):
         self._contacts, self._drafts, self._draft, self._now = contacts, drafts, draft, now
 
     def __getattr__(self, name: str):
@@ -146,24 +145,16 @@ class _ContactsUsingDraft:
         return self._drafts.add_contact_using(contact, self._draft, self._now)
 
 
-def _check_text(text: Any) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationFailed.one("text", "This value should not be blank.", "blank")
-    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise ValidationFailed.one(
-            "text", f"This value is too long. It should have {MAX_TEXT_BYTES} bytes or less.", "too_long")
-
-
 def _check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
     """Overrides pass the same validation as a create; violations point into `overrides`."""
     if not isinstance(overrides, dict):
-        raise ValidationFailed.one("overrides", "This value should be a JSON object.", "type")
+        raise ValidationFailed.one("overrides", messages.JSON_OBJECT, "type")
     try:
         values = validate_changes(overrides)
     except ValidationFailed as error:
         raise _under_overrides(error) from None
     if "name" in values and not values["name"]:
-        raise ValidationFailed.one("overrides.name", "This value should not be blank.", "blank")
+        raise ValidationFailed.one("overrides.name", messages.BLANK, "blank")
     return values
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from ..capture.model import Draft
+from ..capture.model import CaptureDraft
 from ..domain.contact import Contact
 from .mappers import contact_to_item, item_to_contact
 from .repositories import commit, contact_write_operations
@@ -22,21 +22,21 @@ def _sk(token_hash: str) -> str:
 
 
 class CaptureDraftRepository:
-    def add(self, draft: Draft) -> None:
+    def add(self, draft: CaptureDraft) -> None:
         CaptureDraftItem(workspace_pk(draft.workspace_id), _sk(draft.token_hash), fields=draft.fields,
                          createdAt=draft.created_at, expiresAt=draft.expires_at
                          ).save(condition=CaptureDraftItem.sk.does_not_exist())
 
-    def get(self, workspace_id: str, token_hash: str) -> Draft | None:
+    def get(self, workspace_id: str, token_hash: str) -> CaptureDraft | None:
         try:
             item = CaptureDraftItem.get(workspace_pk(workspace_id), _sk(token_hash), consistent_read=True)
         except DoesNotExist:
             return None
-        return Draft(workspace_id=workspace_id, token_hash=token_hash, fields=dict(item.fields or {}),
+        return CaptureDraft(workspace_id=workspace_id, token_hash=token_hash, fields=dict(item.fields or {}),
                      created_at=item.createdAt, expires_at=item.expiresAt, used_at=item.usedAt,
                      contact_id=item.contactId)
 
-    def add_contact_using(self, contact: Contact, draft: Draft, now: datetime) -> Contact:
+    def add_contact_using(self, contact: Contact, draft: CaptureDraft, now: datetime) -> Contact:
         """Create the contact and mark the draft used in one transaction.
 
         The draft's condition (still unused, not yet expired) is checked by DynamoDB at commit: of two
