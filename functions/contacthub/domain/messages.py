@@ -39,7 +39,7 @@ def too_short(limit: int) -> str:
     return f"This value is too short. It should have {limit} characters or more."
 
 
-def key_length(limit: int | None) -> str:
+def key_length(limit: int) -> str:
     return f"A key has 1 to {limit} characters."
 
 

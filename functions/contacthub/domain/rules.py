@@ -262,13 +262,16 @@ class JsonObject:
             raise fail(path, messages.too_many(self.max_keys), "too_many")
         for key, item in value.items():
             item_path = f"{path}.{key}"
-            if not key or (self.max_key_length is not None and len(key) > self.max_key_length):
+            if self.max_key_length is not None and not 0 < len(key) <= self.max_key_length:
                 raise fail(item_path, messages.key_length(self.max_key_length), "key")
             if self.scalars_only and isinstance(item, (dict, list, tuple)):
                 raise fail(item_path, messages.JSON_SCALAR, "type")
             if isinstance(item, str) and self.max_value_length is not None and len(item) > self.max_value_length:
                 raise fail(item_path, messages.too_long(self.max_value_length), "too_long")
-        encoded = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        try:
+            encoded = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError):  # a value no JSON parser produces (callers inside the process)
+            raise fail(path, messages.JSON_OBJECT, "type") from None
         if self.max_bytes is not None and len(encoded.encode("utf-8")) > self.max_bytes:
             raise fail(path, messages.too_large(len(encoded.encode("utf-8")), self.max_bytes), "too_large")
         return json.loads(encoded)  # a deep copy: stored values never share mutable state with the caller
