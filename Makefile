@@ -19,11 +19,13 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check functions graphql infra tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check functions graphql infra tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/coldstart.py

@@ -20,8 +20,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT / "infra"))
 
-from contacthub_local.template import routes
-
 # Runs in the child: time the import (and first wiring), report ms and peak RSS as one JSON line.
 _CHILD = r"""
 import json, resource, sys, time
@@ -49,6 +47,8 @@ _ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REG
 
 def handler_modules() -> dict[str, list[str]]:
     """Handler module -> absolute code paths (function code first, then layers), deduplicated."""
+    from contacthub_local.template import routes  # from infra/, put on the path above
+
     modules: dict[str, list[str]] = {}
     for route in routes():
         module = route.handler.rpartition(".")[0]

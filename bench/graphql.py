@@ -10,19 +10,21 @@ Everything else is a fixed number of calls. tests/graphql/test_graphql_dataloade
 """
 from __future__ import annotations
 
+import argparse
+import json
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 # Run as a script, this file's folder heads sys.path, and this file (graphql.py) would shadow graphql-core.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-import argparse
-import json
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+# Before any client exists: the meter joins the botocore sessions created after its import.
+from contacthub_local.meter import DynamoMeter  # noqa: E402
 
 FRONTEND_QUERY = """
 query ContactList($first: Int!) {
@@ -114,8 +116,6 @@ def seed(services: Any, workspace_id: str, size: int, completed_tasks: bool = Tr
 
 def measure(post: Callable[[str, dict], Any], size: int) -> dict:
     """Run the list for `size` contacts; `post(query, variables)` returns the parsed GraphQL response."""
-    from contacthub_local.meter import DynamoMeter
-
     with DynamoMeter() as meter:
         started = time.perf_counter()
         body = post(FRONTEND_QUERY, {"first": size})
@@ -134,14 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(_HERE.parent / "infra"))
     from contacthub_local.bootstrap import use_emulated_aws
 
-    use_emulated_aws()  # before any contacthub import: the storage models read their table names at import time
+    settings = use_emulated_aws()
     from moto import mock_aws
 
     from contacthub_local.bootstrap import create_tables
     from contacthub_local.server import invoke
 
     with mock_aws():
-        create_tables()
+        create_tables(settings)
         from contacthub.wiring import services
 
         issued = services().workspaces.create_key("Bench", "Bench User", "bench@example.com")

@@ -28,6 +28,9 @@ from typing import Any
 from pynamodb.expressions.operand import Value
 from pynamodb.expressions.update import AddAction
 
+# Before any client exists: the meter joins the botocore sessions created after its import.
+from contacthub_local.meter import DynamoMeter
+
 # The three contacts every selective search must find, whatever else the workspace holds.
 NEEDLES = [
     {"first_name": "Ada", "last_name": "Zyzzyva", "emails": ["needle.ada@zyzzyva.example"],
@@ -164,7 +167,6 @@ def bulk_create(workspace_id: str, fields: Iterable[dict[str, Any]], start: date
 def measure(services, workspace_id: str) -> dict[str, tuple[int, int]]:
     """label -> (items read, contacts found) for each selective search."""
     from contacthub.ports import ContactQuery
-    from contacthub_local.meter import DynamoMeter
 
     results = {}
     for label, query in {**SELECTIVE_SEARCHES, **BROAD_SEARCHES}.items():
@@ -182,14 +184,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from contacthub_local.bootstrap import use_emulated_aws
 
-    use_emulated_aws()
+    settings = use_emulated_aws()
     from moto import mock_aws
 
     with mock_aws():
         from contacthub.wiring import services as build
         from contacthub_local.bootstrap import create_tables
 
-        create_tables()
+        create_tables(settings)
         services = build()
         workspace = services.workspaces.create_key("Bench", "Bench User", "bench@example.com").workspace
         bulk_create(workspace.id, NEEDLES)

@@ -1,40 +1,35 @@
-"""Shared fixtures: moto DynamoDB with tables built from template.yaml, workspaces with API keys."""
+"""Shared fixtures: moto DynamoDB with tables built from template.yaml, workspaces with API keys, and one
+client per dialect (``letsligo``, ``skarbe``, ``whautomate``; ``other_*`` act for another workspace)."""
 from __future__ import annotations
 
-import os
+import pytest
+from moto import mock_aws
 
-# Before any project import: fake credentials, region and table names, like a Lambda environment.
-os.environ.update({
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-    "CRM_TABLE": "test-crm", "DIRECTORY_TABLE": "test-directory",
-    "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_DEV": "false",
-    # Email flow: the send guard's table, the deterministic composer, a sender verified in moto by the tests.
-    "IDEMPOTENCY_TABLE": "test-idempotency", "EMAIL_COMPOSER": "offline", "SENDER_ADDRESS": "crm@contacthub.example",
-})
-os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+from client import ApiClient
+from contacthub.wiring import services as build_services
+from contacthub.wiring import use_settings
+from contacthub_local.bootstrap import create_tables
+from contacthub_local.serialized import serialized_aws_calls
+from environment import SETTINGS, use_aws_environment
 
-import pytest  # noqa: E402
-from moto import mock_aws  # noqa: E402
 
-from contacthub_local.bootstrap import create_tables  # noqa: E402
-from contacthub_local.serialized import serialized_aws_calls  # noqa: E402
+def pytest_configure(config):
+    use_aws_environment()
+    use_settings(SETTINGS)
 
 
 @pytest.fixture
 def aws():
+    use_settings(SETTINGS)  # a fresh store: services are rebuilt on it
     with mock_aws(), serialized_aws_calls():
-        create_tables()
+        create_tables(SETTINGS)
         yield
+    use_settings(SETTINGS)
 
 
 @pytest.fixture
 def services(aws):
-    from contacthub.wiring import services as build
-
-    build.cache_clear()
-    yield build()
-    build.cache_clear()
+    return build_services()
 
 
 @pytest.fixture
@@ -48,15 +43,32 @@ def other_workspace(services):
     return services.workspaces.create_key("Globex", "Hank Scorpio", "hank@globex.example")
 
 
+# Each dialect's client sends the key the way that vendor's documentation shows.
 @pytest.fixture
-def api(workspace):
-    from client import ApiClient
-
-    return ApiClient(workspace.key)
+def letsligo(workspace):
+    return ApiClient(workspace.key)  # Authorization: Bearer
 
 
 @pytest.fixture
-def other_api(other_workspace):
-    from client import ApiClient
-
+def other_letsligo(other_workspace):
     return ApiClient(other_workspace.key)
+
+
+@pytest.fixture
+def skarbe(workspace):
+    return ApiClient(workspace.key, header="X-Api-Key")
+
+
+@pytest.fixture
+def other_skarbe(other_workspace):
+    return ApiClient(other_workspace.key, header="X-Api-Key")
+
+
+@pytest.fixture
+def whautomate(workspace):
+    return ApiClient(workspace.key, header="x-api-key")
+
+
+@pytest.fixture
+def other_whautomate(other_workspace):
+    return ApiClient(other_workspace.key, header="x-api-key")

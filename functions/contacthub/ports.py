@@ -1,12 +1,22 @@
-"""What the services need from the outside world. DynamoDB adapters implement these in contacthub.store."""
+"""Every port the services take: repositories (DynamoDB adapters in contacthub.store), the composer, the
+mailer and the send guard. Services depend on these Protocols only; tests run them on in-memory fakes."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .domain.contact import Contact
+from .domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from .domain.pipeline import PipelineState
+from .domain.task import Task, TaskPage, TaskQuery
 from .domain.workspace import Principal, User, Workspace
+
+if TYPE_CHECKING:  # annotations only: the adapters' packages import this module
+    from .capture.model import CaptureDraft
+    from .composers.base import Brief, Composition
+    from .mail.base import OutgoingEmail
 
 
 @dataclass(frozen=True)
@@ -49,13 +59,41 @@ class LocationCount:
     count: int
 
 
+@dataclass(frozen=True)
+class ConsumeCaptureDraft:
+    """Mark a capture draft used by the contact being created, in the contact's own transaction.
+
+    The write fails with Conflict (and creates nothing) unless the draft exists, is unused and has not
+    expired at ``now``."""
+
+    workspace_id: str
+    token_hash: str
+    now: datetime
+
+
+AlsoOnAdd = ConsumeCaptureDraft  # the operations a contact's create can carry (a Union when there are more)
+
+# Run after a contact's delete has committed, with (workspace id, contact id). Must be idempotent: a
+# cleanup that failed is run again by the sweep of pending cleanups.
+ContactCleanup = Callable[[str, str], object]
+
+# Ids of the workspace's contacts with at least one open task (the "has open tasks" filter).
+OpenTaskContacts = Callable[[str], set[str]]
+
+
 class ContactRepository(Protocol):
     def get(self, workspace_id: str, contact_id: str) -> Contact | None: ...
     def get_many(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, Contact]: ...
     def get_by_number(self, workspace_id: str, number: int) -> Contact | None: ...
-    def add(self, contact: Contact) -> Contact: ...
+    def count(self, workspace_id: str) -> int: ...
+    def add(self, contact: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
+        """Create the contact and apply ``also`` in the same transaction: all or nothing."""
     def update(self, old: Contact, new: Contact) -> Contact: ...
-    def remove(self, contact: Contact) -> None: ...
+    def remove(self, contact: Contact) -> None:
+        """Delete the contact and record a pending cleanup for it, in one transaction."""
+    def pending_cleanups(self, workspace_id: str, limit: int) -> list[str]:
+        """Ids of deleted contacts whose cleanup has not finished (a Query, oldest first)."""
+    def cleanup_done(self, workspace_id: str, contact_id: str) -> None: ...
     def allocate_number(self, workspace_id: str) -> int: ...
     def find(self, workspace_id: str, query: ContactQuery, offset: int, limit: int) -> ContactPage: ...
     def matching_ids(self, workspace_id: str, query: ContactQuery,
@@ -83,6 +121,59 @@ class WorkspaceRepository(Protocol):
 
 
 class ApiKeyRepository(Protocol):
-    def principal_for(self, key_hash: str) -> Principal | None: ...
+    def principal_for(self, key_hash: str) -> tuple[str, Principal] | None:
+        """(stored hash, principal) of an active key, or None."""
     def add(self, key_hash: str, principal: Principal) -> None: ...
     def revoke(self, key_prefix: str) -> int: ...
+
+
+class TaskRepository(Protocol):
+    def get(self, workspace_id: str, task_id: str) -> Task | None: ...
+    def get_many(self, workspace_id: str, task_ids: Iterable[str]) -> dict[str, Task]: ...
+    def existing_contacts(self, workspace_id: str, contact_ids: Iterable[str]) -> set[str]: ...
+    def find(self, workspace_id: str, query: TaskQuery, offset: int, limit: int) -> TaskPage: ...
+    def for_contacts(self, workspace_id: str, contact_ids: Iterable[str],
+                     query: TaskQuery) -> dict[str, list[Task]]: ...
+    def task_ids_for_contact(self, workspace_id: str, contact_id: str, limit: int) -> list[str]: ...
+    def contacts_with_open_tasks(self, workspace_id: str) -> set[str]: ...
+    def add(self, task: Task) -> Task: ...
+    def update(self, old: Task, new: Task) -> Task: ...
+    def remove(self, task: Task) -> None: ...
+    def remove_many(self, tasks: list[Task]) -> None: ...
+
+
+class CaptureDraftRepository(Protocol):
+    def add(self, draft: CaptureDraft) -> None: ...
+    def get(self, workspace_id: str, token_hash: str) -> CaptureDraft | None: ...
+
+
+class EmailRepository(Protocol):
+    def get_session(self, workspace_id: str, contact_id: str, session_id: str) -> EmailSession | None: ...
+    def add_session(self, session: EmailSession) -> EmailSession: ...
+    def save_session(self, session: EmailSession) -> EmailSession: ...
+    def record_sent(self, sent: SentEmail, close_session: bool = True) -> None:
+        """The sent-email record and, when ``close_session``, its session closed, in one transaction."""
+    def sent_emails(self, workspace_id: str, contact_id: str, limit: int = 20) -> list[SentEmail]: ...
+    def remove_for_contact(self, workspace_id: str, contact_id: str) -> None: ...
+
+
+class Composer(Protocol):
+    name: str
+
+    def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
+              current: EmailDraft | None = None) -> Composition:
+        """A new email from the instruction; ``current`` is the draft the user has in front of them, if any."""
+
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str,
+               history: Sequence[Turn] = ()) -> Composition:
+        """A new version of ``draft`` with the instruction applied."""
+
+
+class Mailer(Protocol):
+    def send(self, email: OutgoingEmail) -> str:
+        """Hand the email over for delivery; returns the provider's message id. Raises ServiceUnavailable."""
+
+
+class SendOnce(Protocol):
+    def run(self, key: dict[str, str], action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """``action()`` at most once per key; later and concurrent calls answer its (JSON) result."""

@@ -1,11 +1,18 @@
-"""Builds services on the DynamoDB adapters, once per Lambda container (warm invocations reuse them)."""
+"""Builds services on the DynamoDB adapters, once per Lambda container (warm invocations reuse them).
+
+The configuration is read once, here: ``settings()`` comes from the environment template.yaml sets, unless the
+CLI, the tests or a bench chose theirs with ``use_settings``.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .settings import Settings
+
 if TYPE_CHECKING:
+    from .ports import EmailRepository
     from .services.capture import CaptureService
     from .services.contacts import ContactService
     from .services.emails import EmailService
@@ -24,6 +31,22 @@ class Services:
     emails: "EmailService"
 
 
+_chosen: Settings | None = None
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return _chosen if _chosen is not None else Settings()
+
+
+def use_settings(chosen: Settings | None) -> None:
+    """Serve from these settings (None: the environment's) and rebuild the services on next use."""
+    global _chosen
+    _chosen = chosen
+    settings.cache_clear()
+    services.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def services() -> Services:
     """Imported lazily so a cold start pays only for what the first request needs."""
@@ -35,30 +58,35 @@ def services() -> Services:
     from .store.capture import CaptureDraftRepository
     from .store.emails import EmailRepository
     from .store.repositories import ApiKeyRepository, ContactRepository, PipelineRepository, WorkspaceRepository
+    from .store.tables import bind_tables
     from .store.tasks import TaskRepository
 
+    config = settings()
+    bind_tables(config)
     states = PipelineRepository()
     tasks = TaskService(TaskRepository())
     email_store = EmailRepository()
     contacts = ContactService(ContactRepository(), states,
-                              on_delete=(tasks.on_contact_deleted, email_store.remove_for_contact))
+                              cleanups=(tasks.delete_for_contact, email_store.remove_for_contact),
+                              open_task_contacts=tasks.contacts_with_open_tasks)
     return Services(
         contacts=contacts,
         pipeline=PipelineService(states),
         workspaces=WorkspaceService(WorkspaceRepository(), ApiKeyRepository()),
         tasks=tasks,
         capture=CaptureService(contacts, CaptureDraftRepository()),
-        emails=_email_service(contacts, email_store, tasks),
+        emails=_email_service(config, contacts, email_store, tasks),
     )
 
 
-def _email_service(contacts, email_store, tasks) -> "EmailService":
-    """Composer, mailer and send guard come from the environment (EMAIL_COMPOSER, SENDER_ADDRESS,
-    IDEMPOTENCY_TABLE...); each creates its AWS client on first use, so other requests pay nothing for them."""
-    from .composers import composer_from_env
-    from .mail import mailer_from_env
+def _email_service(config: Settings, contacts: "ContactService", email_store: "EmailRepository",
+                   tasks: "TaskService") -> "EmailService":
+    """Composer, mailer and send guard come from the settings (email_composer, sender_address,
+    idempotency_table...); each creates its AWS client on first use, so other requests pay nothing for them."""
+    from .composers import composer_from_settings
+    from .mail import mailer_from_settings
     from .services.emails import EmailService, open_task_lines
     from .store.emails import IdempotentSends
 
-    return EmailService(contacts, email_store, composer_from_env(), mailer_from_env(), IdempotentSends.from_env(),
-                        open_tasks=open_task_lines(tasks))
+    return EmailService(contacts, email_store, composer_from_settings(config), mailer_from_settings(config),
+                        IdempotentSends.from_settings(config), open_tasks=open_task_lines(tasks))

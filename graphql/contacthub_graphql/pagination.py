@@ -12,14 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from contacthub.services.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from strawberry.relay import PageInfo
 
 from .errors import BadUserInput
 from .types.connection import Connection, Edge
 
-MAX_PAGE_SIZE = 100  # the services' cap; asking for more is an error, not a silent truncation
+# MAX_PAGE_SIZE and MAX_OFFSET are the services' paging policy: asking for more is an error, not a silent
+# truncation. The default is GraphQL's own, part of the schema.
 DEFAULT_PAGE_SIZE = 20
-MAX_OFFSET = 10_000  # as the REST dialects' page bounds: deep offsets re-read every earlier match
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -55,13 +56,6 @@ def window(kind: str, first: int, after: str | None) -> Window:
     if offset > MAX_OFFSET:
         raise BadUserInput(f"Pages end after {MAX_OFFSET} items; narrow the filters instead")
     return Window(offset, first)
-
-
-def reverse_window(page: Window, total: int) -> Window:
-    """The window holding `page`'s items when the list is counted from its other end (read, then reversed)."""
-    end = max(total - page.offset, 0)
-    start = max(end - page.limit, 0)
-    return Window(start, end - start)
 
 
 def connection(kind: str, items: Sequence[T], page: Window, total: int,

@@ -99,11 +99,11 @@ class Query:
 
     @strawberry.field(description="The tag catalogue: every tag in use, with its contact count.")
     def tags(self, info: Info) -> list[Tag]:
-        counts = info.context.services.contacts.contacts.tag_counts(info.context.workspace_id)
-        return sorted((Tag(name=t.tag, known_count=t.count) for t in counts), key=lambda t: t.name.casefold())
+        counts = info.context.services.contacts.tag_counts(info.context.workspace_id)
+        return [Tag(name=t.tag, known_count=t.count) for t in counts]
 
     @strawberry.field(description="The location catalogue: every location in use, with its contact count.")
     def locations(self, info: Info) -> list[Location]:
-        counts = info.context.services.contacts.contacts.location_counts(info.context.workspace_id)
+        counts = info.context.services.contacts.location_counts(info.context.workspace_id)
         return [Location(id=loc.id, title=loc.title, known_count=loc.count) for loc in counts]
 

@@ -2,8 +2,6 @@
 
 Subcommands live in a registry (``@subcommand``) so other modules can add theirs: a module named in
 ``EXTENSION_MODULES`` registers its commands when imported, and a missing one is simply skipped.
-Nothing from ``contacthub`` (the runtime package) is imported before the environment is set, because the
-storage models read their table names from it at import time.
 """
 from __future__ import annotations
 
@@ -16,8 +14,12 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .template import TABLE_ENV, default_table_names, lambda_environment, resources, routes
+from .template import default_table_names, lambda_environment, resources, routes
+
+if TYPE_CHECKING:
+    from contacthub.settings import Settings
 
 DEFAULT_REGION = "us-east-1"
 # Modules that add subcommands (`openapi`, `outbox`...); each calls `subcommand(...)` at import.
@@ -76,24 +78,29 @@ def main(argv: list[str] | None = None) -> int:
 # -------------------------------------------------------------------- environment
 def configure_environment(*, endpoint: str | None = None, crm_table: str | None = None,
                           directory_table: str | None = None, region: str | None = None,
-                          fake_credentials: bool = False, local_defaults: bool = True) -> None:
-    """Set what a Lambda of the template would see: table names, region, and an endpoint if any.
+                          fake_credentials: bool = False, local_defaults: bool = True) -> Settings:
+    """The settings a Lambda of the template would have (table names, region, endpoint), served from now on.
 
-    Flags beat the environment; ``local_defaults`` falls back to ``contacthub-crm``-style names.
+    Flags beat the environment; ``local_defaults`` falls back to ``contacthub-crm``-style names. The
+    environment keeps only what the AWS clients read themselves (credentials, region, endpoint).
     """
-    names = {"CRM_TABLE": crm_table, "DIRECTORY_TABLE": directory_table}
+    from contacthub.settings import Settings
+    from contacthub.wiring import use_settings
+
+    flags = {"CRM_TABLE": crm_table, "DIRECTORY_TABLE": directory_table}
+    tables = {}
     for env, default in default_table_names().items():
-        value = names.get(env) or os.environ.get(env) or (default if local_defaults else None)
+        value = flags.get(env) or os.environ.get(env) or (default if local_defaults else None)
         if value is None:
             raise SystemExit(f"contacthub: no table name for {env}: pass --{env.lower().replace('_', '-')} "
                              f"or set {env} (see the stack outputs)")
-        os.environ[env] = value
+        tables[env.lower()] = value
     if not (region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")) and not fake_credentials:
         import boto3
 
         region = boto3.Session().region_name  # the profile's region, for a deployed stack
-    # The models read the region at import time, so it is always spelled out in the environment.
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    # The SES and idempotency clients read the region from the environment, as on Lambda.
     os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = region
     if endpoint:
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
@@ -110,30 +117,21 @@ def configure_environment(*, endpoint: str | None = None, crm_table: str | None 
 
         if boto3.Session().get_credentials() is None:  # DynamoDB Local accepts any key, but wants one
             os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"})
-    _check_models_agree()
+    settings = Settings(**tables, region=region, dynamodb_endpoint=endpoint or None)
+    use_settings(settings)
+    return settings
 
 
-def _check_models_agree() -> None:
-    """The models took their table names at import: refuse to run against other tables than they use."""
-    tables = sys.modules.get("contacthub.store.tables")
-    if tables is None:
-        return
-    for model, env in ((tables.ApiKeyItem, "DIRECTORY_TABLE"), (tables.ContactItem, "CRM_TABLE")):
-        if model.Meta.table_name != os.environ[env]:
-            raise SystemExit(f"contacthub: {env}={os.environ[env]} but the models were loaded for "
-                             f"{model.Meta.table_name}; run this in a fresh process")
-
-
-def ensure_tables() -> bool:
+def ensure_tables(settings: Settings) -> bool:
     """Create the template's tables that are missing; True when the store is new (no API key stored yet)."""
     import boto3
 
     from .bootstrap import create_tables
 
-    client = boto3.client("dynamodb")
-    directory = os.environ[TABLE_ENV["DirectoryTable"]]
+    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint)
+    directory = settings.directory_table
     existed = directory in client.list_tables().get("TableNames", [])
-    create_tables(client)
+    create_tables(settings, client)
     if not existed:
         return True
     # One-off emptiness probe at start-up (never on a request path): any item means someone set it up.
@@ -175,7 +173,7 @@ def provision_keys(keys: list[str], new_store: bool) -> list[tuple[str, str, str
     for key in keys:
         principal = workspaces.known_key(key)
         if principal is not None:
-            workspace = workspaces.workspaces.get(principal.workspace_id)
+            workspace = workspaces.get(principal.workspace_id)
             shown.append((workspace.name if workspace else principal.workspace_id, key, "existing"))
             continue
         try:
@@ -203,19 +201,22 @@ def _start_local_aws(endpoint: str | None):
 
 @subcommand("serve", "Run every template route locally, on the same Lambda handlers, with moto.", _configure_serve)
 def serve(args: argparse.Namespace) -> int:
+    from .serialized import serialize_aws_calls_forever
     from .server import LocalApi, start_server
 
     stop = _stop_on_signals()  # first, so Ctrl-C during start-up also ends cleanly
     endpoint = args.dynamodb_endpoint
-    configure_environment(endpoint=endpoint, fake_credentials=not endpoint)
+    # What the template gives its functions (sender, composer, idempotency table...), then the flags.
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     for function in resources(kind="AWS::Serverless::Function"):
         for name, value in lambda_environment(function).items():
             os.environ.setdefault(name, value)
+    settings = configure_environment(endpoint=endpoint, fake_credentials=not endpoint)
     mock = _start_local_aws(endpoint)
+    serialize_aws_calls_forever()  # moto is not thread-safe, and the server answers requests in parallel
     server = None
     try:
-        new_store = ensure_tables()
+        new_store = ensure_tables(settings)
         for hook in SERVE_HOOKS:
             hook()
         keys = provision_keys(args.api_keys, new_store)
@@ -226,7 +227,7 @@ def serve(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"contacthub: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
             return 1
-        _print_banner(server.base_url, endpoint, api, keys, failures, new_store)
+        _print_banner(server.base_url, settings, api, keys, failures, new_store)
         while not stop.wait(0.5):
             pass
     finally:
@@ -246,13 +247,14 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _print_banner(base_url, endpoint, api, keys, failures, new_store) -> None:
+def _print_banner(base_url, settings, api, keys, failures, new_store) -> None:
+    endpoint = settings.dynamodb_endpoint
     functions = {}
     for route in api.routes:
         functions[route.function] = functions.get(route.function, 0) + 1
     lines = [f"contacthub local API on {base_url}",
              (f"  DynamoDB  {endpoint or 'moto, in-process (data is gone when the server stops)'}: "
-              f"{os.environ['CRM_TABLE']}, {os.environ['DIRECTORY_TABLE']}"),
+              f"{settings.crm_table}, {settings.directory_table}"),
              "  SES       moto, in-process",
              "  functions " + ", ".join(f"{name} ({count} routes)" for name, count in functions.items())]
     for handler, error in failures.items():
@@ -291,10 +293,11 @@ def _configure_keys(parser: argparse.ArgumentParser) -> None:
 
 def _open_store(args: argparse.Namespace) -> None:
     endpoint = args.dynamodb_endpoint
-    configure_environment(endpoint=endpoint, crm_table=args.crm_table, directory_table=args.directory_table,
-                          region=args.region, local_defaults=bool(endpoint))
+    settings = configure_environment(endpoint=endpoint, crm_table=args.crm_table,
+                                     directory_table=args.directory_table, region=args.region,
+                                     local_defaults=bool(endpoint))
     if endpoint:
-        ensure_tables()
+        ensure_tables(settings)
 
 
 @subcommand("keys", "Create or revoke API keys in DynamoDB (a deployed stack or an endpoint).", _configure_keys)
@@ -322,6 +325,28 @@ def keys(args: argparse.Namespace) -> int:
     count = workspaces.revoke(display_prefix(args.prefix))
     print(f"revoked {count} key(s)")
     return 0 if count else 1
+
+
+# -------------------------------------------------------------------- sweep
+def _configure_sweep(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", required=True, help="workspace name or id")
+    _store_arguments(parser)
+
+
+@subcommand("sweep", "Finish the cleanups of deleted contacts (tasks, emails) that were interrupted.",
+            _configure_sweep)
+def sweep(args: argparse.Namespace) -> int:
+    _open_store(args)
+    services = _wiring()
+    workspace = services.workspaces.get(args.workspace) or services.workspaces.find_by_name(args.workspace)
+    if workspace is None:
+        print(f"contacthub: no workspace {args.workspace!r}", file=sys.stderr)
+        return 2
+    total = 0
+    while finished := services.contacts.sweep_deleted(workspace.id):
+        total += finished
+    print(f"finished the cleanup of {total} deleted contact(s)")
+    return 0
 
 
 # -------------------------------------------------------------------- routes, events

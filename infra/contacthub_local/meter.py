@@ -4,10 +4,12 @@
         handler(event, context)
     meter.calls["Query"], meter.items_read, meter.scans
 
-Wraps botocore's ``BaseClient._make_api_call`` (every boto3 and pynamodb call goes through it) only while
-at least one meter is active. Items read are what DynamoDB bills reads for: the ``ScannedCount`` of a
-Query or Scan (items the key condition touched, before any filter), 1 per GetItem that found an item,
-and the items a BatchGetItem returned. Works with moto as with a real endpoint.
+Listens to botocore's ``after-call.dynamodb`` event, which every boto3 and pynamodb call emits once it has
+an answer (errors included), so nothing is patched and other wrappers of the call (moto's serialization
+lock) stay in place. The listener joins every botocore session created after this module is imported, as
+moto's does: import it before the clients are built. Items read are what DynamoDB bills reads for: the
+``ScannedCount`` of a Query or Scan (items the key condition touched, before any filter), 1 per GetItem
+that found an item, and the items a BatchGetItem returned. Works with moto as with a real endpoint.
 """
 from __future__ import annotations
 
@@ -16,11 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from botocore.client import BaseClient
+from botocore import handlers
 
+_EVENT = "after-call.dynamodb"
 _lock = threading.Lock()
 _active: list[DynamoMeter] = []
-_original = BaseClient._make_api_call
 
 
 def _items_read(operation: str, result: dict[str, Any]) -> int:
@@ -35,14 +37,30 @@ def _items_read(operation: str, result: dict[str, Any]) -> int:
     return 0
 
 
-def _metered_call(client: BaseClient, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-    result = _original(client, operation, params)
-    if client.meta.service_model.service_name == "dynamodb":
-        read = _items_read(operation, result)
-        with _lock:
-            for meter in _active:
-                meter._record(operation, read)
-    return result
+def _on_call(model: Any = None, parsed: dict[str, Any] | None = None, **_: Any) -> None:
+    if not _active or model is None:
+        return
+    operation = model.name
+    read = _items_read(operation, parsed or {})
+    with _lock:
+        for meter in _active:
+            meter._record(operation, read)
+
+
+def _listen(events: Any) -> None:
+    events.register(_EVENT, _on_call, unique_id="contacthub-dynamo-meter")
+
+
+# Every botocore session registers the built-in handlers when it is created.
+if (_EVENT, _on_call) not in handlers.BUILTIN_HANDLERS:
+    handlers.BUILTIN_HANDLERS.append((_EVENT, _on_call))
+try:  # boto3's default session may already exist: its future clients are metered too
+    import boto3
+
+    if boto3.DEFAULT_SESSION is not None:
+        _listen(boto3.DEFAULT_SESSION.events)
+except ImportError:
+    pass
 
 
 @dataclass
@@ -58,11 +76,6 @@ class DynamoMeter:
     def scans(self) -> int:
         return self.calls["Scan"]
 
-    def reset(self) -> None:
-        with _lock:
-            self.calls.clear()
-            self.reads.clear()
-
     def summary(self) -> str:
         ops = ", ".join(f"{op}={n}" for op, n in sorted(self.calls.items()))
         return f"{self.items_read} items read in {sum(self.calls.values())} calls ({ops})"
@@ -73,13 +86,9 @@ class DynamoMeter:
 
     def __enter__(self) -> Self:
         with _lock:
-            if not _active:
-                BaseClient._make_api_call = _metered_call
             _active.append(self)
         return self
 
     def __exit__(self, *exc) -> None:
         with _lock:
             _active.remove(self)
-            if not _active:
-                BaseClient._make_api_call = _original

@@ -5,12 +5,16 @@ context)``; the proxy response comes back as HTTP, with API Gateway's answers fo
 function (unknown route, too large a body, a crashing handler). Each function behaves as one warm
 container: imported on its first request, one invocation at a time (powertools resolvers keep the current
 event on the app object, so two threads in one handler would mix requests up).
+
+HTTP is werkzeug's threaded WSGI server; errors the gateway gives itself are in the JSON shape of the
+dialect the path belongs to, so a client parses them like any other error of that API.
 """
 from __future__ import annotations
 
 import base64
 import importlib
 import json
+import socket
 import sys
 import threading
 import time
@@ -18,16 +22,19 @@ import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.wrappers import Request, Response
 
 from .events import HeaderInput, QueryInput, api_gateway_event
 from .template import PROJECT_ROOT, Route, find_route, function_properties, routes, stage_name
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload quota
-# An oversized body is read and dropped up to this size so the client gets to read the 413; beyond, we hang up.
-_DRAIN_LIMIT = 8 * MAX_BODY_BYTES
+# Connections waiting to be accepted; the kernel caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 1024
 ACCOUNT_ID = "123456789012"
 Handler = Callable[[dict, Any], Any]
 # Hop-by-hop or framing headers the server computes itself, whatever the handler says.
@@ -58,11 +65,52 @@ class LocalResponse:
         return json.loads(self.body)
 
 
-def gateway_error(status: int, message: str, error_type: str, extra: dict[str, str] | None = None
-                  ) -> LocalResponse:
-    """An answer API Gateway gives on its own, in its JSON shape."""
-    headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type), *(extra or {}).items()]
-    return LocalResponse(status, headers, json.dumps({"message": message}).encode())
+# Base path -> (module, attribute) of the dialect whose error shape answers there; longest prefix first.
+_DIALECTS = (("/api/connect/", "contacthub.api.skarbe.errors", "SKARBE"),
+             ("/api/", "contacthub.api.letsligo.errors", "LETSLIGO"),
+             ("/v1/", "contacthub.api.whautomate.errors", "WHAUTOMATE"))
+_GRAPHQL_PATH = "/graphql"
+_GRAPHQL_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE",
+                  502: "INTERNAL_SERVER_ERROR"}
+
+
+def gateway_error(status: int, message: str, error_type: str, extra: dict[str, str] | None = None,
+                  path: str = "") -> LocalResponse:
+    """An answer the gateway gives on its own (no function reached), in the shape of the path's dialect.
+
+    Paths outside every dialect get API Gateway's own ``{"message": ...}``.
+    """
+    headers = {"x-amzn-ErrorType": error_type, **(extra or {})}
+    result = _dialect_error(status, message, headers, path)
+    if result is None:
+        body = {"message": message}
+        if path == _GRAPHQL_PATH or path.startswith(_GRAPHQL_PATH + "/"):
+            # GraphQL over HTTP: a request error is an `errors` list with a code, as the GraphQL function answers.
+            body = {"errors": [{"message": message, "extensions": {"code": _GRAPHQL_CODES.get(status, "BAD_REQUEST")}}]}
+        result = {"statusCode": status, "headers": {"Content-Type": "application/json", **headers},
+                  "body": json.dumps(body)}
+    return to_local_response(_with_cors(result))
+
+
+def _dialect_error(status: int, message: str, headers: dict[str, str], path: str) -> dict | None:
+    """The dialect's own proxy error response for a path under its base path, or None."""
+    for prefix, module_name, attribute in _DIALECTS:
+        if path.startswith(prefix) or path == prefix.rstrip("/"):
+            try:
+                dialect = getattr(importlib.import_module(module_name), attribute)
+                from contacthub.api.common import Problem
+            except ImportError:
+                return None  # the dialect's code is not loadable: API Gateway's shape still tells the client
+            return dialect.proxy_response(Problem(status, message, headers=headers))
+    return None
+
+
+def _with_cors(result: dict) -> dict:
+    try:
+        from contacthub.api.cors import with_cors
+    except ImportError:
+        return result
+    return with_cors(result)
 
 
 class LambdaContext:
@@ -171,10 +219,10 @@ class LocalApi:
         if route is None:
             if found:
                 return gateway_error(405, "Method Not Allowed", "MethodNotAllowedException",
-                                     {"Allow": ", ".join(found)})
-            return gateway_error(404, "Not Found", "NotFoundException")
+                                     {"Allow": ", ".join(found)}, path=path)
+            return gateway_error(404, "Not Found", "NotFoundException", path=path)
         if body is not None and len(body) > MAX_BODY_BYTES:
-            return gateway_error(413, "Request Too Long", "RequestTooLongException")
+            return too_large(path)
         event = api_gateway_event(method, path, route.path, found, headers, query, body,
                                   stage=self.stage, source_ip=source_ip)
         return self.call(route, event)
@@ -196,7 +244,8 @@ class LocalApi:
         except Exception:  # noqa: BLE001 - API Gateway turns any function failure into a 502
             print(f"[{route.function}] {event['httpMethod']} {event['path']} failed:\n{traceback.format_exc()}",
                   file=sys.stderr, flush=True)
-            response = gateway_error(502, "Internal server error", "InternalServerErrorException")
+            response = gateway_error(502, "Internal server error", "InternalServerErrorException",
+                                     path=event["path"])
         elapsed = time.perf_counter() - started
         if elapsed > context.timeout_s:
             print(f"[{route.function}] took {elapsed:.1f}s: over its {context.timeout_s:g}s timeout, Lambda would "
@@ -243,111 +292,99 @@ def add_code_paths(all_routes: list[Route]) -> None:
                     sys.path.insert(0, path)
 
 
+def too_large(path: str) -> LocalResponse:
+    return gateway_error(413, "Request Too Long", "RequestTooLongException", path=path)
+
+
 # -------------------------------------------------------------------- HTTP
-class _RequestHandler(BaseHTTPRequestHandler):
+class _LocalResponse(Response):
+    default_mimetype = None  # a handler's answer without Content-Type stays without one
+
+
+class _RequestHandler(WSGIRequestHandler):
     server: LocalServer
-    protocol_version = "HTTP/1.1"  # keep-alive; every response carries Content-Length
-    server_version = "contacthub-local"
-
-    def do_request(self) -> None:
-        started = time.perf_counter()
-        split = urlsplit(self.path)
-        body = self._read_body()
-        if body is None:
-            response = gateway_error(413, "Request Too Long", "RequestTooLongException")
-            self._send(response, close=True)
-        else:
-            response = self.server.api.dispatch(self.command, split.path or "/", split.query, self.headers.items(),
-                                                body, source_ip=self.client_address[0])
-            self._send(response)
-        if self.server.api.log_requests:
-            print(f'{self.client_address[0]} "{self.command} {self.path}" {response.status} '
-                  f"{(time.perf_counter() - started) * 1000:.0f}ms {response.function or '-'}",
-                  file=sys.stderr, flush=True)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_request
-
-    def _declared_length(self) -> int | None:
-        value = self.headers.get("Content-Length")
-        if value is None:
-            return None
-        try:
-            return max(0, int(value))
-        except ValueError:
-            return 0
-
-    def _read_body(self) -> bytes | None:
-        """The request body, or None when it is over API Gateway's limit (then read and dropped)."""
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks, total = [], 0
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    break
-                total += size
-                if total > _DRAIN_LIMIT:
-                    self.close_connection = True
-                    return None
-                chunk = self.rfile.read(size)
-                if total <= MAX_BODY_BYTES:
-                    chunks.append(chunk)
-                self.rfile.readline()
-            return b"".join(chunks) if total <= MAX_BODY_BYTES else None
-        length = self._declared_length()
-        if not length:
-            return b""
-        if length <= MAX_BODY_BYTES:
-            return self.rfile.read(length)
-        if length <= _DRAIN_LIMIT:
-            remaining = length
-            while remaining > 0:
-                read = len(self.rfile.read(min(remaining, 1 << 20)) or b"")
-                if not read:
-                    break
-                remaining -= read
-        return None
 
     def handle_expect_100(self) -> bool:
-        """Refuse an oversized body before the client sends it."""
-        length = self._declared_length()
-        if length is not None and length > MAX_BODY_BYTES:
-            self._send(gateway_error(413, "Request Too Long", "RequestTooLongException"), close=True)
-            return False
-        return super().handle_expect_100()
-
-    def _send(self, response: LocalResponse, close: bool = False) -> None:
+        """Refuse an oversized body before the client sends it (werkzeug sends the 100 Continue otherwise)."""
         try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            response = too_large(urlsplit(self.path).path)
             self.send_response(response.status)
             for name, value in response.headers:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(response.body)))
-            if close:
-                self.send_header("Connection", "close")
-                self.close_connection = True
+            self.send_header("Connection", "close")
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(response.body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+            self.wfile.write(response.body)
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Malformed HTTP (before any WSGI call): JSON instead of http.server's HTML page."""
+        body = json.dumps({"message": message or self.responses.get(code, ("Error",))[0]}).encode()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """do_request prints each request with its timing and function instead."""
+        """The WSGI app prints each request with its timing and function instead."""
 
 
-class LocalServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class LocalServer(ThreadedWSGIServer):
+    """werkzeug's threaded server on a socket listening with a real backlog, serving ``api``."""
 
     def __init__(self, address: tuple[str, int], api: LocalApi):
         self.api = api
-        super().__init__(address, _RequestHandler)
+        listener = socket.create_server(address, backlog=LISTEN_BACKLOG)  # OSError when the port is taken
+        try:
+            super().__init__(address[0], listener.getsockname()[1], self.wsgi_app, handler=_RequestHandler,
+                             fd=listener.fileno())
+        finally:
+            listener.close()  # the server works on its own duplicate of the socket
 
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+    def wsgi_app(self, environ: dict, start_response: Callable) -> Any:
+        started = time.perf_counter()
+        request = Request(environ)
+        request.max_content_length = MAX_BODY_BYTES
+        try:
+            response = self._answer(request)
+        except Exception:  # noqa: BLE001 - a bug here still answers JSON, and the traceback goes to stderr
+            print(f"{request.method} {request.full_path} failed in the server:\n{traceback.format_exc()}",
+                  file=sys.stderr, flush=True)
+            response = gateway_error(500, "Internal server error", "InternalServerErrorException",
+                                     path=_raw_path(request))
+        if self.api.log_requests:
+            print(f'{request.remote_addr} "{request.method} {request.full_path.rstrip("?")}" {response.status} '
+                  f"{(time.perf_counter() - started) * 1000:.0f}ms {response.function or '-'}",
+                  file=sys.stderr, flush=True)
+        return _LocalResponse(response.body, status=response.status, headers=response.headers)(environ,
+                                                                                              start_response)
+
+    def _answer(self, request: Request) -> LocalResponse:
+        try:
+            body = request.get_data()  # chunked bodies too; over max_content_length raises
+        except RequestEntityTooLarge:
+            return too_large(_raw_path(request))  # werkzeug drains what the client still sends, then closes
+        return self.api.dispatch(request.method, _raw_path(request), request.environ.get("QUERY_STRING", ""),
+                                 list(request.headers.items()), body, source_ip=request.remote_addr or "127.0.0.1")
+
+
+def _raw_path(request: Request) -> str:
+    """The path as the client sent it: API Gateway passes it undecoded (werkzeug's PATH_INFO is decoded)."""
+    target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    return (urlsplit(target).path if target else request.path) or "/"
 
 
 def start_server(host: str = "127.0.0.1", port: int = 3000, api: LocalApi | None = None

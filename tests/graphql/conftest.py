@@ -54,13 +54,19 @@ def error_members(mutation: str) -> tuple[str, ...]:
 
 
 @pytest.fixture
-def gql(api) -> GraphQLClient:
-    return GraphQLClient(api)
+def graphql_http(workspace) -> ApiClient:
+    """Plain HTTP to /graphql with the workspace's key, sent as frontends do (Bearer)."""
+    return ApiClient(workspace.key)
 
 
 @pytest.fixture
-def other_gql(other_api) -> GraphQLClient:
-    return GraphQLClient(other_api)
+def gql(graphql_http) -> GraphQLClient:
+    return GraphQLClient(graphql_http)
+
+
+@pytest.fixture
+def other_gql(other_workspace) -> GraphQLClient:
+    return GraphQLClient(ApiClient(other_workspace.key))
 
 
 def partition(workspace_id: str) -> str:

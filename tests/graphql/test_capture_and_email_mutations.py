@@ -2,7 +2,6 @@
 refineContactEmail -> sendContactEmail) through the real GraphQL Lambda handler, on moto DynamoDB and SES."""
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,11 +11,12 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from conftest import error_members
+from environment import SETTINGS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "capture"
 SIGNATURE = (FIXTURES / "fr_directrice_pipe.txt").read_text(encoding="utf-8")
 MULTI_VCARD = (FIXTURES / "vcard_multi.vcf").read_text(encoding="utf-8")
-SENDER = os.environ["SENDER_ADDRESS"]
+SENDER = SETTINGS.sender_address
 UNKNOWN_UUID = "123e4567-e89b-12d3-a456-426614174000"
 MEMBER_FIELDS = {"ValidationError": "violations { path message code }", "NotFoundError": "entity id",
                  "ServiceUnavailableError": "retryAfter"}
@@ -58,7 +58,7 @@ def paths(payload: dict) -> list[str]:
 
 
 # =============================================================================== contact capture
-def test_prepare_then_confirm_creates_the_contact(gql, api, workspace, snapshot):
+def test_prepare_then_confirm_creates_the_contact(gql, letsligo, workspace, snapshot):
     # Given a French signature, prepared with an override
     before = snapshot(workspace)
     prepared = prepare_contact(gql, overrides={"meetingContext": "Salon VivaTech 2025", "tags": ["Salon"]})
@@ -85,7 +85,7 @@ def test_prepare_then_confirm_creates_the_contact(gql, api, workspace, snapshot)
         "Acme SAS", "Salon VivaTech 2025", "PENDING")
     assert gql.data("query($id: ID!) { contact(id: $id) { tags { name } } }", {"id": contact["id"]}) == {
         "contact": {"tags": [{"name": "Salon"}]}}
-    assert api.get(f"/api/contacts/{contact['id']}").json["name"] == "Marie Dubois"
+    assert letsligo.get(f"/api/contacts/{contact['id']}").json["name"] == "Marie Dubois"
     assert snapshot(workspace) != before
 
 
@@ -207,7 +207,7 @@ def outbox() -> list:
 
 
 def guard_records() -> int:
-    return boto3.client("dynamodb").scan(TableName=os.environ["IDEMPOTENCY_TABLE"])["Count"]
+    return boto3.client("dynamodb").scan(TableName=SETTINGS.idempotency_table)["Count"]
 
 
 def new_contact(gql, **fields) -> str:
@@ -222,7 +222,7 @@ def prepare_email(gql, contact_id: str, **input) -> dict:
     return payload
 
 
-def test_prepare_refine_send(gql, api, verified_sender):
+def test_prepare_refine_send(gql, letsligo, verified_sender):
     cid = new_contact(gql)
     # Given the doc's instruction
     drafted = prepare_email(gql, cid)
@@ -250,7 +250,7 @@ def test_prepare_refine_send(gql, api, verified_sender):
     assert record["contact"]["id"] == cid and record["contact"]["status"] == "CONTACTED"
     assert record["contact"]["lastActivityAt"] >= record["sentAt"][:19]
     # The same session over REST answers the same record: one flow, two facades
-    rest = api.post(f"/api/contacts/{cid}/emails/send", json={"sessionId": session_id})
+    rest = letsligo.post(f"/api/contacts/{cid}/emails/send", json={"sessionId": session_id})
     assert rest.status == 200 and rest.json["messageId"] == message.id and len(outbox()) == 1
 
 

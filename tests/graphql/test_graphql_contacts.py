@@ -37,7 +37,7 @@ def ids(page: dict) -> list[str]:
     return [edge["node"]["id"] for edge in page["edges"]]
 
 
-def test_created_contact_reads_the_same_in_graphql_letsligo_and_whautomate(gql, api, workspace):
+def test_created_contact_reads_the_same_in_graphql_letsligo_and_whautomate(gql, letsligo, workspace):
     # Given a contact created through GraphQL with every kind of field
     contact = create(gql, **MARIE)
     # Then GraphQL returns canonical values
@@ -47,7 +47,7 @@ def test_created_contact_reads_the_same_in_graphql_letsligo_and_whautomate(gql, 
     assert [t["name"] for t in contact["tags"]] == ["VIP", "Paris"] and contact["tags"][0]["contactCount"] == 1
     assert contact["location"] == {"id": "paris", "title": "Paris office", "contactCount": 1}
     # And letsligo shows the same contact
-    rest = api.get(f"/api/contacts/{contact['id']}")
+    rest = letsligo.get(f"/api/contacts/{contact['id']}")
     assert rest.status == 200, rest.text
     for graph_key, rest_key in [("name", "name"), ("emails", "emails"), ("company", "company"),
                                 ("position", "position"), ("notes", "additionalInfo"),
@@ -63,15 +63,15 @@ def test_created_contact_reads_the_same_in_graphql_letsligo_and_whautomate(gql, 
     assert again["contact"] == contact
 
 
-def test_contact_created_over_rest_is_visible_in_graphql(gql, api):
-    created = api.post("/api/contacts", json={"name": "Jean Martin", "emails": ["jean@x.example"]}).json
+def test_contact_created_over_rest_is_visible_in_graphql(gql, letsligo):
+    created = letsligo.post("/api/contacts", json={"name": "Jean Martin", "emails": ["jean@x.example"]}).json
     page = gql.data(CONTACTS_PAGE, {"first": 10})["contacts"]
     assert ids(page) == [created["id"]] and page["totalCount"] == 1
     found = gql.data("query($id: ID!) { contact(id: $id) { name emails notes } }", {"id": created["id"]})
     assert found["contact"] == {"name": "Jean Martin", "emails": ["jean@x.example"], "notes": None}
 
 
-def test_update_changes_only_given_fields_and_null_clears(gql, api):
+def test_update_changes_only_given_fields_and_null_clears(gql, letsligo):
     contact = create(gql, **MARIE)
     payload = gql.mutate("updateContact", {"id": contact["id"], "position": "CEO", "notes": None,
                                            "emails": ["new@acme.example"]},
@@ -81,7 +81,7 @@ def test_update_changes_only_given_fields_and_null_clears(gql, api):
     assert updated["position"] == "CEO" and updated["notes"] is None and updated["emails"] == ["new@acme.example"]
     assert updated["company"] == "Acme Corp" and [t["name"] for t in updated["tags"]] == ["VIP", "Paris"]
     assert updated["version"] > contact["version"]
-    rest = api.get(f"/api/contacts/{contact['id']}").json
+    rest = letsligo.get(f"/api/contacts/{contact['id']}").json
     assert rest["position"] == "CEO" and rest["additionalInfo"] is None and rest["emails"] == ["new@acme.example"]
 
 
@@ -95,7 +95,7 @@ def test_update_with_a_stale_version_is_a_conflict_and_changes_nothing(gql, work
     assert snapshot(workspace) == before
 
 
-def test_extend_tags_pipeline_state_and_delete(gql, api):
+def test_extend_tags_pipeline_state_and_delete(gql, letsligo):
     contact = create(gql, name="Jean Martin")
     cid = contact["id"]
     extended = gql.mutate("extendContact", {"id": cid, "text": "Likes golf"}, "contact { notes meetingContext }")
@@ -104,7 +104,7 @@ def test_extend_tags_pipeline_state_and_delete(gql, api):
     context = gql.mutate("extendContact", {"id": cid, "text": "Salon", "field": "MEETING_CONTEXT"},
                          "contact { meetingContext }")
     assert context["contact"]["meetingContext"] == "Salon"
-    assert api.get(f"/api/contacts/{cid}").json["additionalInfo"] == "Likes golf\nPlays on Sundays"
+    assert letsligo.get(f"/api/contacts/{cid}").json["additionalInfo"] == "Likes golf\nPlays on Sundays"
 
     tagged = gql.mutate("addTags", {"contactId": cid, "tags": ["VIP", "vip ", "Golf"]}, "contact { tags { name } }")
     assert [t["name"] for t in tagged["contact"]["tags"]] == ["VIP", "Golf"]
@@ -116,14 +116,14 @@ def test_extend_tags_pipeline_state_and_delete(gql, api):
     moved = gql.mutate("moveContactToPipelineState", {"contactId": cid, "pipelineStateId": states[1]["id"]},
                        "contact { pipelineStateId pipelineState { name contactCount } }")
     assert moved["contact"]["pipelineState"] == {"name": states[1]["name"], "contactCount": 1}
-    assert api.get(f"/api/contacts/{cid}").json["pipelineState"]["id"] == states[1]["id"]
+    assert letsligo.get(f"/api/contacts/{cid}").json["pipelineState"]["id"] == states[1]["id"]
     out = gql.mutate("moveContactToPipelineState", {"contactId": cid, "pipelineStateId": None},
                      "contact { pipelineState { name } }")
     assert out["contact"]["pipelineState"] is None
 
     deleted = gql.mutate("deleteContact", {"id": cid}, "deletedContactId")
     assert deleted == {"deletedContactId": cid, "error": None}
-    assert api.get(f"/api/contacts/{cid}").status == 404
+    assert letsligo.get(f"/api/contacts/{cid}").status == 404
     again = gql.mutate("deleteContact", {"id": cid}, "deletedContactId")
     assert again["error"]["__typename"] == "NotFoundError" and again["error"]["entity"] == "Contact"
 
@@ -149,7 +149,7 @@ def test_pages_follow_cursors_in_both_orders(gql):
     assert count_only["edges"] == [] and count_only["totalCount"] == 5 and count_only["pageInfo"]["hasNextPage"]
 
 
-def test_filters_and_search_match_the_rest_search(gql, api):
+def test_filters_and_search_match_the_rest_search(gql, letsligo):
     states = gql.data("{ pipelineStates { id } }")["pipelineStates"]
     ana = create(gql, name="Ana Lima", emails=["ana@globex.example"], company="Globex Corp", tags=["VIP"],
                  stage="CUSTOMER", channel="telegram", location={"id": "lisbon"},
@@ -176,8 +176,8 @@ def test_filters_and_search_match_the_rest_search(gql, api):
     assert matches(search="0611223344") == {bob["id"]}
     assert matches({"locationId": "lisbon", "stage": "LEAD"}, order="CREATED_AT_ASC") == {carl["id"]}
     # the same searches through letsligo
-    assert {m["id"] for m in api.get("/api/contacts?company=acm").json["hydra:member"]} == {bob["id"]}
-    assert {m["id"] for m in api.get("/api/contacts?email=ana@glob").json["hydra:member"]} == {ana["id"]}
+    assert {m["id"] for m in letsligo.get("/api/contacts?company=acm").json["hydra:member"]} == {bob["id"]}
+    assert {m["id"] for m in letsligo.get("/api/contacts?email=ana@glob").json["hydra:member"]} == {ana["id"]}
     catalogue = gql.data("{ locations { id title contactCount } }")["locations"]
     assert catalogue == [{"id": "lisbon", "title": None, "contactCount": 2}]
 

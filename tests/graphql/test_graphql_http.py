@@ -14,13 +14,13 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 ME = "{ me { workspace { name } } }"
 
 
-def post(api, body, accept="application/json", content_type="application/json"):
+def post(graphql_http, body, accept="application/json", content_type="application/json"):
     raw = body if isinstance(body, str) else json.dumps(body)
-    return api.post("/graphql", body=raw, headers={"Accept": accept, "Content-Type": content_type})
+    return graphql_http.post("/graphql", body=raw, headers={"Accept": accept, "Content-Type": content_type})
 
 
-def get(api, params, accept="application/json"):
-    return api.get("/graphql?" + urlencode(params), headers={"Accept": accept})
+def get(graphql_http, params, accept="application/json"):
+    return graphql_http.get("/graphql?" + urlencode(params), headers={"Accept": accept})
 
 
 # ---------------------------------------------------------------- authentication
@@ -48,8 +48,8 @@ def test_a_key_is_required(workspace):
     ("application/json", "application/json"),
     ("*/*", "application/json"),
 ])
-def test_the_response_media_type_follows_accept(api, accept, media_type):
-    reply = post(api, {"query": ME}, accept=accept)
+def test_the_response_media_type_follows_accept(graphql_http, accept, media_type):
+    reply = post(graphql_http, {"query": ME}, accept=accept)
     assert reply.status == 200 and reply.headers["content-type"] == media_type
     assert reply.json["data"]["me"]["workspace"]["name"] == "Acme Corporation"
 
@@ -60,41 +60,41 @@ def test_the_response_media_type_follows_accept(api, accept, media_type):
     {"query": "query($n: Int!) { contacts(first: $n) { totalCount } }", "variables": {"n": "ten"}},  # coercion
     {"query": "query A { me { user { id } } } query B { me { user { id } } }"},  # which operation?
 ])
-def test_documents_that_cannot_run_are_400_for_graphql_response_clients_only(api, body):
-    strict = post(api, body, accept=GRAPHQL_RESPONSE)
+def test_documents_that_cannot_run_are_400_for_graphql_response_clients_only(graphql_http, body):
+    strict = post(graphql_http, body, accept=GRAPHQL_RESPONSE)
     assert strict.status == 400 and strict.headers["content-type"] == GRAPHQL_RESPONSE, strict.text
     assert strict.json["errors"] and "data" not in strict.json
-    legacy = post(api, body)  # classic clients keep 200 with errors
+    legacy = post(graphql_http, body)  # classic clients keep 200 with errors
     assert legacy.status == 200 and legacy.headers["content-type"] == "application/json"
     assert legacy.json["data"] is None and legacy.json["errors"]
 
 
-def test_operation_name_picks_one_of_several_operations(api):
+def test_operation_name_picks_one_of_several_operations(graphql_http):
     document = "query A { me { workspace { name } } } query B { contacts { totalCount } }"
-    reply = post(api, {"query": document, "operationName": "B"}, accept=GRAPHQL_RESPONSE)
+    reply = post(graphql_http, {"query": document, "operationName": "B"}, accept=GRAPHQL_RESPONSE)
     assert reply.status == 200 and reply.json == {"data": {"contacts": {"totalCount": 0}}}
 
 
-def test_field_errors_keep_status_200_with_partial_data(api):
-    reply = post(api, {"query": "{ me { workspace { name } } tasks(first: 500) { totalCount } }"},
+def test_field_errors_keep_status_200_with_partial_data(graphql_http):
+    reply = post(graphql_http, {"query": "{ me { workspace { name } } tasks(first: 500) { totalCount } }"},
                  accept=GRAPHQL_RESPONSE)
     assert reply.status == 200 and reply.json["data"] is None  # tasks is non-null: the error reaches the root
     assert reply.json["errors"][0]["path"] == ["tasks"]
     assert reply.json["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    partial = post(api, {"query": "{ me { workspace { name } } contact(id: \"nope\") { id } }"},
+    partial = post(graphql_http, {"query": "{ me { workspace { name } } contact(id: \"nope\") { id } }"},
                    accept=GRAPHQL_RESPONSE)
     assert partial.status == 200 and partial.json == {"data": {"me": {"workspace": {"name": "Acme Corporation"}},
                                                                "contact": None}}
 
 
-def test_queries_over_get_and_mutations_only_over_post(api):
-    reply = get(api, {"query": "query($n: Int!) { contacts(first: $n) { totalCount } }",
-                      "variables": json.dumps({"n": 1})}, accept=GRAPHQL_RESPONSE)
+def test_queries_over_get_and_mutations_only_over_post(graphql_http):
+    reply = get(graphql_http, {"query": "query($n: Int!) { contacts(first: $n) { totalCount } }",
+                               "variables": json.dumps({"n": 1})}, accept=GRAPHQL_RESPONSE)
     assert reply.status == 200 and reply.json == {"data": {"contacts": {"totalCount": 0}}}
-    mutation = get(api, {"query": 'mutation { createContact(input: {name: "X"}) { contact { id } } }'})
+    mutation = get(graphql_http, {"query": 'mutation { createContact(input: {name: "X"}) { contact { id } } }'})
     assert mutation.status == 405 and mutation.headers["allow"] == "POST"
     assert mutation.json["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
-    assert post(api, {"query": "{ contacts { totalCount } }"}).json["data"]["contacts"]["totalCount"] == 0
+    assert post(graphql_http, {"query": "{ contacts { totalCount } }"}).json["data"]["contacts"]["totalCount"] == 0
 
 
 @pytest.mark.parametrize("body, content_type, status", [
@@ -106,8 +106,8 @@ def test_queries_over_get_and_mutations_only_over_post(api):
     (ME, "application/graphql", 415),
     (json.dumps({"query": ME, "variables": {"pad": "x" * 300_000}}), "application/json", 413),
 ])
-def test_protocol_errors_are_graphql_shaped(api, body, content_type, status):
-    reply = post(api, body, content_type=content_type, accept=GRAPHQL_RESPONSE)
+def test_protocol_errors_are_graphql_shaped(graphql_http, body, content_type, status):
+    reply = post(graphql_http, body, content_type=content_type, accept=GRAPHQL_RESPONSE)
     assert reply.status == status, reply.text
     assert reply.headers["content-type"] == GRAPHQL_RESPONSE
     assert reply.json["errors"][0]["message"] and reply.json["errors"][0]["extensions"]["code"]
@@ -115,7 +115,7 @@ def test_protocol_errors_are_graphql_shaped(api, body, content_type, status):
 
 # ---------------------------------------------------------------- unexpected errors
 
-def test_unexpected_errors_are_masked_and_logged_with_the_request_id(api, services, monkeypatch):
+def test_unexpected_errors_are_masked_and_logged_with_the_request_id(graphql_http, services, monkeypatch):
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append
@@ -126,7 +126,7 @@ def test_unexpected_errors_are_masked_and_logged_with_the_request_id(api, servic
 
     monkeypatch.setattr(services.pipeline, "list", broken)
     try:
-        reply = post(api, {"query": "{ me { workspace { name } } pipelineStates { id } }"}, accept=GRAPHQL_RESPONSE)
+        reply = post(graphql_http, {"query": "{ me { workspace { name } } pipelineStates { id } }"}, accept=GRAPHQL_RESPONSE)
     finally:
         logging.getLogger("contacthub.graphql").removeHandler(handler)
     assert reply.status == 200 and "hunter2" not in reply.text
@@ -139,22 +139,22 @@ def test_unexpected_errors_are_masked_and_logged_with_the_request_id(api, servic
     assert "hunter2" in str(logged[0].exc_info[1])
 
 
-def test_unexpected_errors_in_a_mutation_are_masked_too(api, services, monkeypatch):
+def test_unexpected_errors_in_a_mutation_are_masked_too(graphql_http, services, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("internal")
 
     monkeypatch.setattr(services.contacts, "create", broken)
-    reply = post(api, {"query": 'mutation { createContact(input: {name: "X"}) { contact { id } } }'})
+    reply = post(graphql_http, {"query": 'mutation { createContact(input: {name: "X"}) { contact { id } } }'})
     assert reply.status == 200 and reply.json["errors"][0]["message"] == "Internal server error"
     assert "internal" not in reply.text.replace("Internal", "")
 
 
-def test_a_failure_before_the_schema_runs_is_a_masked_500(api, services, monkeypatch):
+def test_a_failure_before_the_schema_runs_is_a_masked_500(graphql_http, services, monkeypatch):
     def outage(key):
         raise RuntimeError("DirectoryTable throttled: arn:aws:dynamodb:secret")
 
     monkeypatch.setattr(services.workspaces, "authenticate", outage)
-    reply = post(api, {"query": ME}, accept=GRAPHQL_RESPONSE)
+    reply = post(graphql_http, {"query": ME}, accept=GRAPHQL_RESPONSE)
     assert reply.status == 500 and reply.headers["content-type"] == GRAPHQL_RESPONSE
     assert reply.json == {"errors": [{"message": "Internal server error",
                                       "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}
@@ -162,10 +162,10 @@ def test_a_failure_before_the_schema_runs_is_a_masked_500(api, services, monkeyp
 
 # ---------------------------------------------------------------- introspection and GraphiQL
 
-def test_local_mode_serves_graphiql_and_introspection(api):
-    page = api.get("/graphql", headers={"Accept": "text/html"})
+def test_local_mode_serves_graphiql_and_introspection(graphql_http):
+    page = graphql_http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status == 200 and page.headers["content-type"].startswith("text/html") and "graphiql" in page.text
-    types = post(api, {"query": "{ __schema { queryType { name } } }"}).json
+    types = post(graphql_http, {"query": "{ __schema { queryType { name } } }"}).json
     assert types == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
 
 
@@ -185,12 +185,12 @@ def production(monkeypatch):
     monkeypatch.setattr(handler, "_adapter", Mangum(app, lifespan="off", text_mime_types=["application/json", MEDIA]))
 
 
-def test_production_hides_graphiql_and_introspection(api, production):
-    page = api.get("/graphql", headers={"Accept": "text/html"})
+def test_production_hides_graphiql_and_introspection(graphql_http, production):
+    page = graphql_http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status == 404
-    refused = post(api, {"query": "{ __schema { queryType { name } } }"}, accept=GRAPHQL_RESPONSE)
+    refused = post(graphql_http, {"query": "{ __schema { queryType { name } } }"}, accept=GRAPHQL_RESPONSE)
     assert refused.status == 400 and "introspection has been disabled" in refused.json["errors"][0]["message"]
-    assert post(api, {"query": "{ __typename me { workspace { name } } }"}).status == 200
+    assert post(graphql_http, {"query": "{ __typename me { workspace { name } } }"}).status == 200
 
 
 def test_the_switch_reads_the_environment():

@@ -11,9 +11,9 @@ LIMITS = Settings()
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
-def run(api, query, variables=None):
-    return api.post("/graphql", json={"query": query, "variables": variables or {}},
-                    headers={"Accept": GRAPHQL_RESPONSE})
+def run(graphql_http, query, variables=None):
+    return graphql_http.post("/graphql", json={"query": query, "variables": variables or {}},
+                             headers={"Accept": GRAPHQL_RESPONSE})
 
 
 def nested(levels: int) -> str:
@@ -27,21 +27,21 @@ def nested(levels: int) -> str:
     return "{ contacts { edges { node { " + " ".join(hops) + f" {inner} " + "}" * len(hops) + " } } } }"
 
 
-def test_depth_limit(api):
-    assert run(api, nested(LIMITS.max_depth)).status == 200
-    reply = run(api, nested(LIMITS.max_depth + 1))
+def test_depth_limit(graphql_http):
+    assert run(graphql_http, nested(LIMITS.max_depth)).status == 200
+    reply = run(graphql_http, nested(LIMITS.max_depth + 1))
     assert reply.status == 400 and "exceeds maximum operation depth" in reply.json["errors"][0]["message"]
 
 
-def test_alias_limit(api):
+def test_alias_limit(graphql_http):
     allowed = " ".join(f"a{i}: __typename" for i in range(LIMITS.max_aliases))
-    assert run(api, "{ " + allowed + " }").status == 200
-    reply = run(api, "{ " + allowed + " extra: me { user { id } } }")
+    assert run(graphql_http, "{ " + allowed + " }").status == 200
+    reply = run(graphql_http, "{ " + allowed + " extra: me { user { id } } }")
     assert reply.status == 400 and "aliases" in reply.json["errors"][0]["message"]
 
 
-def test_token_limit(api):
-    reply = run(api, "{ me { user { " + "id " * LIMITS.max_tokens + "} } }")
+def test_token_limit(graphql_http):
+    reply = run(graphql_http, "{ me { user { " + "id " * LIMITS.max_tokens + "} } }")
     assert reply.status == 400 and "token" in reply.json["errors"][0]["message"].lower()
 
 
@@ -62,11 +62,11 @@ def cursor(text: str) -> str:
      "at most 10 tags"),
     ("{ contacts { edges { node { tasks(first: 101) { id } } } } }", None, None),
 ])
-def test_page_and_filter_bounds(api, gql, query, variables, message):
+def test_page_and_filter_bounds(graphql_http, gql, query, variables, message):
     if message is None:  # a relation's page size is checked per contact: needs one contact to run
         gql.mutate("createContact", {"name": "Ana"})
         message = "`first` must be between 0 and 100"
-    reply = run(api, query, variables)
+    reply = run(graphql_http, query, variables)
     assert reply.status == 200 and reply.json["data"] is None, reply.text  # a field error: the document was fine
     error = reply.json["errors"][0]
     assert message in error["message"] and error["extensions"]["code"] == "BAD_USER_INPUT"

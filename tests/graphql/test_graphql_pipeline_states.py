@@ -8,7 +8,7 @@ def board(gql) -> list[dict]:
     return gql.data("{ pipelineStates { id name color position type contactCount } }")["pipelineStates"]
 
 
-def test_manage_the_pipeline(gql, api):
+def test_manage_the_pipeline(gql, letsligo):
     # Given the default pipeline
     states = board(gql)
     assert [s["name"] for s in states] == ["New Lead", "Qualified Lead", "Client", "Disqualified"]
@@ -26,13 +26,13 @@ def test_manage_the_pipeline(gql, api):
     # Then the board and letsligo agree on the order
     names = [s["name"] for s in board(gql)]
     assert names == ["New Lead", "Qualified Lead", "Client", "Disqualified", "Reached"]
-    rest = api.get("/api/pipeline_states").json["hydra:member"]
+    rest = letsligo.get("/api/pipeline_states").json["hydra:member"]
     assert [(m["name"], m["position"]) for m in rest] == [(s["name"], s["position"]) for s in board(gql)]
     # And an empty state can be deleted; the others close the gap
     deleted = gql.mutate("deletePipelineState", {"id": state["id"]}, "deletedPipelineStateId")
     assert deleted == {"deletedPipelineStateId": state["id"], "error": None}
     assert [s["position"] for s in board(gql)] == [0, 1, 2, 3]
-    assert api.get(f"/api/pipeline_states/{state['id']}").status == 404
+    assert letsligo.get(f"/api/pipeline_states/{state['id']}").status == 404
 
 
 def test_a_state_in_use_cannot_be_deleted(gql, workspace, snapshot):

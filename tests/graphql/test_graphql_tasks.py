@@ -30,20 +30,20 @@ def titles(page: dict) -> list[str]:
     return [edge["node"]["title"] for edge in page["edges"]]
 
 
-def test_task_lifecycle_matches_letsligo(gql, api, contact_id):
+def test_task_lifecycle_matches_letsligo(gql, letsligo, contact_id):
     # Given a task created through GraphQL (an offset date is stored in UTC)
     task = add_task(gql, contact_id, type="CALL", description="Relance", payload={"source": "fair"},
                     dueDate="2025-03-20T12:00:00+02:00")
     assert task["dueDate"] == "2025-03-20T10:00:00+00:00" and task["taskKind"] == "MANUAL"
     assert task["contact"] == {"id": contact_id, "name": "Marie Dubois"} and task["completed"] is False
     # Then letsligo shows it on the same contact
-    rest = api.get(f"/api/contact_tasks/{task['id']}").json
+    rest = letsligo.get(f"/api/contact_tasks/{task['id']}").json
     assert rest["title"] == "Call back" and rest["type"] == "call" and rest["contact"] == f"/api/contacts/{contact_id}"
     assert rest["dueDate"] == task["dueDate"] and rest["payload"] == {"source": "fair"}
     # When it is completed, changed, reopened
     done = gql.mutate("completeTask", {"id": task["id"]}, "task { completed completedAt }")["task"]
     assert done["completed"] is True and done["completedAt"]
-    assert api.get(f"/api/contact_tasks/{task['id']}").json["completed"] is True
+    assert letsligo.get(f"/api/contact_tasks/{task['id']}").json["completed"] is True
     changed = gql.mutate("updateTask", {"id": task["id"], "title": "Call again", "description": None},
                          "task { title description completed completedAt }")["task"]
     assert changed == {"title": "Call again", "description": None, "completed": True,
@@ -53,15 +53,15 @@ def test_task_lifecycle_matches_letsligo(gql, api, contact_id):
     # And deleted
     assert gql.mutate("deleteTask", {"id": task["id"]}, "deletedTaskId") == {"deletedTaskId": task["id"],
                                                                              "error": None}
-    assert api.get(f"/api/contact_tasks/{task['id']}").status == 404
+    assert letsligo.get(f"/api/contact_tasks/{task['id']}").status == 404
     assert gql.data("query($id: ID!) { task(id: $id) { id } }", {"id": task["id"]})["task"] is None
     gone = gql.mutate("completeTask", {"id": task["id"]}, "task { id }")
     assert gone["error"]["__typename"] == "NotFoundError" and gone["error"]["entity"] == "Task"
 
 
-def test_task_created_over_rest_shows_on_its_contact(gql, api, contact_id):
-    api.post("/api/contact_tasks", json={"contact": f"/api/contacts/{contact_id}", "title": "Send quote",
-                                         "type": "quote", "dueDate": "2025-05-01T09:00:00+00:00"})
+def test_task_created_over_rest_shows_on_its_contact(gql, letsligo, contact_id):
+    letsligo.post("/api/contact_tasks", json={"contact": f"/api/contacts/{contact_id}", "title": "Send quote",
+                                              "type": "quote", "dueDate": "2025-05-01T09:00:00+00:00"})
     found = gql.data("query($id: ID!) { contact(id: $id) { tasks { title type dueDate } } }", {"id": contact_id})
     assert found["contact"]["tasks"] == [{"title": "Send quote", "type": "QUOTE", "dueDate": "2025-05-01T09:00:00+00:00"}]
 
@@ -130,7 +130,7 @@ def test_rejected_task_writes_change_nothing(gql, contact_id, workspace, snapsho
         assert snapshot(workspace) == before, (field, input)
 
 
-def test_deleting_a_contact_removes_its_tasks(gql, api, contact_id):
+def test_deleting_a_contact_removes_its_tasks(gql, letsligo, contact_id):
     task = add_task(gql, contact_id)
     gql.mutate("deleteContact", {"id": contact_id}, "deletedContactId")
     assert gql.data("query($id: ID!) { task(id: $id) { id } }", {"id": task["id"]})["task"] is None

@@ -12,7 +12,6 @@ from contacthub_graphql.pagination import (
     connection,
     decode_cursor,
     encode_cursor,
-    reverse_window,
     window,
 )
 from contacthub_graphql.view import GRAPHQL_RESPONSE, JSON, is_request_error, negotiate
@@ -37,14 +36,6 @@ def test_cursors_round_trip_and_are_typed():
     assert window("contacts", 20, encode_cursor("contacts", 19)) == Window(20, 20)
     with pytest.raises(BadUserInput):
         window("contacts", 101, None)
-
-
-@pytest.mark.parametrize("offset, limit, total, expected", [
-    (0, 3, 5, Window(2, 3)), (3, 3, 5, Window(0, 2)), (5, 3, 5, Window(0, 0)), (0, 10, 5, Window(0, 5)),
-    (0, 0, 5, Window(5, 0)),
-])
-def test_reverse_window(offset, limit, total, expected):
-    assert reverse_window(Window(offset, limit), total) == expected
 
 
 def test_connection_page_info():

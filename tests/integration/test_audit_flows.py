@@ -2,7 +2,6 @@
 
 Through the real letsligo (and GraphQL) handlers, with moto DynamoDB and SES.
 """
-import os
 
 import boto3
 import pytest
@@ -11,8 +10,9 @@ from moto.ses.models import ses_backends
 
 from contacthub.mail.base import OutgoingEmail
 from contacthub.mail.ses import SesMailer
+from environment import SETTINGS
 
-SENDER = os.environ["SENDER_ADDRESS"]
+SENDER = SETTINGS.sender_address
 
 # Google Contacts escapes the colon of URLs (vCard 3.0 export).
 GOOGLE_VCARD = "\n".join([
@@ -47,37 +47,37 @@ ROUSSEAU & ASSOCIÉS
 a.rousseau@rousseau-avocats.example"""
 
 
-def prepare(api, text):
-    reply = api.post("/api/contacts/prepare", json={"text": text})
+def prepare(letsligo, text):
+    reply = letsligo.post("/api/contacts/prepare", json={"text": text})
     assert reply.status == 200, reply.text
     return reply.json["contact"]
 
 
-def test_a_google_vcard_escaped_url_is_read_as_the_url(api):
+def test_a_google_vcard_escaped_url_is_read_as_the_url(letsligo):
     # When a Google Contacts export is prepared
-    contact = prepare(api, GOOGLE_VCARD)
+    contact = prepare(letsligo, GOOGLE_VCARD)
     # Then the website and LinkedIn profile are the URLs, without vCard escapes
     assert contact["website"] == "http://contoso.example"
     assert contact["linkedinUrl"] == "https://www.linkedin.com/in/aishakhan"
 
 
-def test_a_fax_labelled_with_a_bare_f_is_not_taken_for_a_phone(api):
-    contact = prepare(api, FAX_ON_PHONE_LINE)
+def test_a_fax_labelled_with_a_bare_f_is_not_taken_for_a_phone(letsligo):
+    contact = prepare(letsligo, FAX_ON_PHONE_LINE)
     assert contact["phones"] == ["858.555.0147"]  # the fax, 858.555.0148, is left out
     assert contact["name"] == "Emily Zhang" and contact["company"] == "Helix Biotherapeutics"
 
 
-def test_a_title_qualifier_is_not_taken_for_the_company(api):
+def test_a_title_qualifier_is_not_taken_for_the_company(letsligo):
     # Given "Directeur commercial - Ouest" then "Batiplus": which one is the company is not certain
-    contact = prepare(api, DASH_QUALIFIER)
+    contact = prepare(letsligo, DASH_QUALIFIER)
     # Then the qualifier never lands in company (empty beats wrong)
     assert contact["company"] in (None, "Batiplus")
     assert contact["position"].startswith("Directeur commercial")
     assert contact["name"] == "Jean-Baptiste Lefèvre"
 
 
-def test_an_honorific_is_not_part_of_the_name(api):
-    contact = prepare(api, MAITRE)
+def test_an_honorific_is_not_part_of_the_name(letsligo):
+    contact = prepare(letsligo, MAITRE)
     assert contact["name"] == "Antoine Rousseau"
     assert contact["position"] == "Avocat associé" and contact["company"] == "ROUSSEAU & ASSOCIÉS"
 
@@ -90,24 +90,24 @@ def outbox(aws):
 
 
 @pytest.mark.parametrize("subject", ["Hi\x00there", "Hi\x1bthere", "Hi\x7fthere", "Hi\x9bthere"])
-def test_a_subject_with_a_control_character_is_refused_and_nothing_is_sent(api, outbox, subject):
+def test_a_subject_with_a_control_character_is_refused_and_nothing_is_sent(letsligo, outbox, subject):
     # Given a contact with an email address
-    cid = api.post("/api/contacts", json={"name": "Pierre Durand", "emails": ["pierre@durand.example"]}).json["id"]
+    cid = letsligo.post("/api/contacts", json={"name": "Pierre Durand", "emails": ["pierre@durand.example"]}).json["id"]
     # When an email is sent with a control character in its subject
-    reply = api.post(f"/api/contacts/{cid}/emails/send", json={"emailData": {"subject": subject, "body": "Bonjour"}})
+    reply = letsligo.post(f"/api/contacts/{cid}/emails/send", json={"emailData": {"subject": subject, "body": "Bonjour"}})
     # Then it is a 422 on the subject, and no mail left
     assert reply.status == 422, reply.text
     assert reply.json["violations"][0]["propertyPath"] == "emailData.subject"
     assert outbox == []
     # And a tab is still a valid (if unusual) subject character
-    reply = api.post(f"/api/contacts/{cid}/emails/send", json={"emailData": {"subject": "Hi\tthere", "body": "B"}})
+    reply = letsligo.post(f"/api/contacts/{cid}/emails/send", json={"emailData": {"subject": "Hi\tthere", "body": "B"}})
     assert reply.status == 200, reply.text
     assert len(outbox) == 1
 
 
-def test_graphql_refuses_a_control_character_in_the_subject(api, outbox):
-    cid = api.post("/api/contacts", json={"name": "Pierre Durand", "emails": ["pierre@durand.example"]}).json["id"]
-    reply = api.post("/graphql", json={"query": (
+def test_graphql_refuses_a_control_character_in_the_subject(letsligo, outbox):
+    cid = letsligo.post("/api/contacts", json={"name": "Pierre Durand", "emails": ["pierre@durand.example"]}).json["id"]
+    reply = letsligo.post("/graphql", json={"query": (
         'mutation($c: ID!) { sendContactEmail(input: {contactId: $c, emailData: {subject: "a\\u0000b", body: "x"}})'
         " { sentEmail { messageId } error { __typename } } }"), "variables": {"c": cid}})
     assert reply.json["data"]["sendContactEmail"] == {"sentEmail": None, "error": {"__typename": "ValidationError"}}

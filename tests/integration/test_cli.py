@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from contacthub_local import cli
 from contacthub_local.template import PROJECT_ROOT, routes
+from environment import table_environment
 
 CONTACTHUB = Path(sys.executable).with_name("contacthub")
 K1 = "k1_local_key_aaaaaaaaaaaaaaaaaaaaaaaa"
@@ -153,6 +154,7 @@ def test_subcommands_are_a_registry_others_can_extend(capsys, monkeypatch):
 
 # -------------------------------------------------------------------- keys
 def test_keys_create_prints_a_working_key_once_and_revoke_disables_it(services, restore_environ, capsys):
+    os.environ.update(table_environment())
     # When a key is created through the CLI (tables named by the environment)
     assert cli.main(["keys", "create", "--workspace", "Acme", "--user", "Ann", "--email", "ann@acme.example"]) == 0
     captured = capsys.readouterr()
@@ -161,7 +163,7 @@ def test_keys_create_prints_a_working_key_once_and_revoke_disables_it(services, 
     assert key.startswith("chk_") and "\n" not in key and key not in captured.err
     principal = services.workspaces.known_key(key)
     assert principal is not None
-    assert services.workspaces.workspaces.find_by_name("Acme").id == principal.workspace_id
+    assert services.workspaces.find_by_name("Acme").id == principal.workspace_id
     # When it is revoked by the prefix shown at creation
     assert cli.main(["keys", "revoke", key[:12]]) == 0
     assert services.workspaces.known_key(key) is None
@@ -170,6 +172,7 @@ def test_keys_create_prints_a_working_key_once_and_revoke_disables_it(services, 
 
 
 def test_keys_refuse_to_guess_table_names(aws, restore_environ, monkeypatch):
+    os.environ.update(table_environment())
     monkeypatch.delenv("CRM_TABLE")
     with pytest.raises(SystemExit, match="CRM_TABLE"):
         cli.main(["keys", "revoke", "chk_abcdefghij"])
@@ -245,7 +248,7 @@ def dynamodb_endpoint(aws):
 
 def test_keys_and_serve_use_the_given_dynamodb_endpoint(dynamodb_endpoint, services, serve_process):
     _letsligo_or_skip()
-    env = dict(os.environ)
+    env = {**os.environ, **table_environment()}  # the tables the `services` fixture reads
     # Given a key created on the endpoint by a separate `contacthub keys create`
     created = subprocess.run([str(CONTACTHUB), "keys", "create", "--dynamodb-endpoint", dynamodb_endpoint,
                               "--workspace", "Endpoint Co", "--user", "Eve", "--email", "eve@endpoint.example"],

@@ -12,20 +12,20 @@ def cors_origin(monkeypatch):
 
 
 @pytest.mark.parametrize("path", ["/api/contacts", "/api/connect/contacts", "/v1/contacts"])
-def test_rest_answers_and_errors_allow_the_origin(api, path):
-    assert api.get(path).headers.get("Access-Control-Allow-Origin") == ORIGIN
+def test_rest_answers_and_errors_allow_the_origin(letsligo, path):
+    assert letsligo.get(path).headers.get("Access-Control-Allow-Origin") == ORIGIN
     refused = ApiClient(None).get(path)
     assert refused.status == 401 and refused.headers.get("Access-Control-Allow-Origin") == ORIGIN
 
 
-def test_graphql_answers_allow_the_origin(api):
-    reply = api.post("/graphql", json={"query": "{ me { workspace { name } } }"})
+def test_graphql_answers_allow_the_origin(letsligo):
+    reply = letsligo.post("/graphql", json={"query": "{ me { workspace { name } } }"})
     assert reply.status == 200 and reply.headers.get("Access-Control-Allow-Origin") == ORIGIN
 
 
-def test_no_header_when_cors_is_off(api, monkeypatch):
+def test_no_header_when_cors_is_off(letsligo, monkeypatch):
     monkeypatch.setenv("CORS_ALLOW_ORIGIN", "")
-    assert "Access-Control-Allow-Origin" not in api.get("/api/contacts").headers
+    assert "Access-Control-Allow-Origin" not in letsligo.get("/api/contacts").headers
 
 
 def test_local_server_answers_preflight_like_api_gateway(aws):

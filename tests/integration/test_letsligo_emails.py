@@ -1,21 +1,21 @@
 """letsligo AI email flow through the real handler: prepare, refine, send (moto DynamoDB and SES)."""
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 from botocore.stub import Stubber
-from contacthub.api.letsligo.emails import draft_to_wire, sent_to_wire
+from contacthub.api.letsligo.emails.mapping import draft_to_wire, sent_to_wire
 from contacthub.domain.email import DraftResult, DraftVersion, EmailDraft, EmailSession, SentEmail, Turn
 from contacthub.composers.bedrock import BedrockComposer
 from contacthub.domain.contact import Status
 from contacthub.store.tables import EmailSessionItem, SentEmailItem, workspace_pk
+from environment import SETTINGS
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-SENDER = os.environ["SENDER_ADDRESS"]
+SENDER = SETTINGS.sender_address
 SEED_PREPARE = {"message": "Rédige un email de relance après notre rencontre au salon"}  # the letsligo doc's
 SEED_REFINE = {"instruction": "Raccourcis le paragraphe 2"}
 MARIE = {"name": "Marie Dubois", "emails": ["marie@acme.example", "m.dubois@acme.example"], "company": "Acme Corp",
@@ -32,8 +32,8 @@ def outbox():
     return ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
 
 
-def _contact(api, **fields):
-    reply = api.post("/api/contacts", json={**MARIE, **fields})
+def _contact(letsligo, **fields):
+    reply = letsligo.post("/api/contacts", json={**MARIE, **fields})
     assert reply.status == 201, reply.text
     return reply.json["id"]
 
@@ -42,8 +42,8 @@ def _url(cid, action):
     return f"/api/contacts/{cid}/emails/{action}"
 
 
-def _prepare(api, cid, **body):
-    reply = api.post(_url(cid, "prepare"), json={**SEED_PREPARE, **body})
+def _prepare(letsligo, cid, **body):
+    reply = letsligo.post(_url(cid, "prepare"), json={**SEED_PREPARE, **body})
     assert reply.status == 200, reply.text
     return reply.json
 
@@ -57,14 +57,14 @@ def _stored(workspace, cid):
 
 
 def _guard_records():
-    return boto3.client("dynamodb").scan(TableName=os.environ["IDEMPOTENCY_TABLE"])["Count"]
+    return boto3.client("dynamodb").scan(TableName=SETTINGS.idempotency_table)["Count"]
 
 
 # --------------------------------------------------------------------------- the flow
-def test_prepare_refine_send(api, services, workspace):
-    cid = _contact(api)
+def test_prepare_refine_send(letsligo, services, workspace):
+    cid = _contact(letsligo)
     # Given the doc's prepare request
-    draft = _prepare(api, cid)
+    draft = _prepare(letsligo, cid)
     # Then a French follow-up to the contact's first address, in a new session
     assert draft["@type"] == "EmailDraft" and draft["version"] == 1 and draft["composer"] == "offline"
     assert draft["to"] == "marie@acme.example" and draft["notes"] == []
@@ -72,13 +72,13 @@ def test_prepare_refine_send(api, services, workspace):
     assert draft["body"].startswith("Bonjour Marie,\n\nJe me permets de revenir vers vous après notre rencontre")
     assert draft["body"].endswith("Bien cordialement,\nJohn Admin\nAcme Corporation")  # signed by the caller
     # When the doc's refine request is sent
-    refined = api.post(_url(cid, "refine"), json={**SEED_REFINE, "sessionId": draft["sessionId"]})
+    refined = letsligo.post(_url(cid, "refine"), json={**SEED_REFINE, "sessionId": draft["sessionId"]})
     assert refined.status == 200, refined.text
     assert refined.json["sessionId"] == draft["sessionId"] and refined.json["version"] == 2
     assert len(refined.json["body"]) < len(draft["body"])
     # And the session is sent
     before = services.contacts.get(workspace.workspace.id, cid)
-    sent = api.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
+    sent = letsligo.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
     assert sent.status == 200, sent.text
     assert sent.json["status"] == "sent" and sent.json["to"] == "marie@acme.example" and sent.json["messageId"]
     # Then exactly that draft left, from the workspace sender with the user's name
@@ -94,13 +94,13 @@ def test_prepare_refine_send(api, services, workspace):
     assert (record.message_id, record.subject, record.session_id) == (message.id, message.subject, draft["sessionId"])
 
 
-def test_prepare_continues_a_session_and_keeps_user_edits(api, services, workspace):
-    cid = _contact(api)
-    first = _prepare(api, cid)
+def test_prepare_continues_a_session_and_keeps_user_edits(letsligo, services, workspace):
+    cid = _contact(letsligo)
+    first = _prepare(letsligo, cid)
     edit = {"subject": "Mon objet", "body": "Bonjour Marie,\n\nPremière phrase. Deuxième phrase.\n\nJo",
             "to": "m.dubois@acme.example"}
-    refined = api.post(_url(cid, "refine"), json={"instruction": "raccourcis le paragraphe 1",
-                                                  "sessionId": first["sessionId"], "currentEmail": edit})
+    refined = letsligo.post(_url(cid, "refine"), json={"instruction": "raccourcis le paragraphe 1",
+                                                       "sessionId": first["sessionId"], "currentEmail": edit})
     assert refined.status == 200, refined.text
     # the user's edit was refined (not the model's draft) and its recipient kept
     assert refined.json["subject"] == "Mon objet" and refined.json["to"] == "m.dubois@acme.example"
@@ -108,7 +108,7 @@ def test_prepare_continues_a_session_and_keeps_user_edits(api, services, workspa
     session = services.emails.session(workspace.workspace.id, cid, first["sessionId"])
     assert [v.source for v in session.versions] == ["offline", "user", "offline"] and refined.json["version"] == 3
     assert [t.kind for t in session.turns] == ["prepare", "refine"]
-    again = _prepare(api, cid, message="Write a thank-you email instead", sessionId=first["sessionId"])
+    again = _prepare(letsligo, cid, message="Write a thank-you email instead", sessionId=first["sessionId"])
     assert again["sessionId"] == first["sessionId"] and again["subject"] == "Thank you for your time"
 
 
@@ -128,32 +128,32 @@ def test_mapping_golden():
 
 
 # --------------------------------------------------------------------------- exactly once
-def test_retried_sends_answer_the_first_result_and_send_nothing_more(api):
-    cid = _contact(api)
-    session_id = _prepare(api, cid)["sessionId"]
-    first = api.post(_url(cid, "send"), json={"sessionId": session_id})
+def test_retried_sends_answer_the_first_result_and_send_nothing_more(letsligo):
+    cid = _contact(letsligo)
+    session_id = _prepare(letsligo, cid)["sessionId"]
+    first = letsligo.post(_url(cid, "send"), json={"sessionId": session_id})
     # a retry, even one carrying other content, answers the first result
-    retry = api.post(_url(cid, "send"), json={"sessionId": session_id})
-    other = api.post(_url(cid, "send"), json={"sessionId": session_id, "emailData": {"subject": "X", "body": "Y"}})
+    retry = letsligo.post(_url(cid, "send"), json={"sessionId": session_id})
+    other = letsligo.post(_url(cid, "send"), json={"sessionId": session_id, "emailData": {"subject": "X", "body": "Y"}})
     assert first.status == retry.status == other.status == 200
     assert first.json == retry.json == other.json
     # the same emailData request twice: one email; different content: another email
     data = {"emailData": {"subject": "Quick question", "body": "Hello Marie,\n\nAre you free on Monday?"}}
-    one, two = api.post(_url(cid, "send"), json=data), api.post(_url(cid, "send"), json=data)
+    one, two = letsligo.post(_url(cid, "send"), json=data), letsligo.post(_url(cid, "send"), json=data)
     assert one.json == two.json and one.json["sessionId"] is None
-    api.post(_url(cid, "send"), json={"emailData": {**data["emailData"], "body": "Another email"}})
+    letsligo.post(_url(cid, "send"), json={"emailData": {**data["emailData"], "body": "Another email"}})
     assert len(outbox()) == 3
     # a sent session is closed
-    closed = api.post(_url(cid, "refine"), json={"instruction": "shorter", "sessionId": session_id})
+    closed = letsligo.post(_url(cid, "refine"), json={"instruction": "shorter", "sessionId": session_id})
     assert closed.status == 409 and closed.json["@type"] == "hydra:Error"
 
 
 @pytest.mark.parametrize("by", ["session", "emailData"])
-def test_concurrent_double_send_produces_one_email(api, services, workspace, by):
+def test_concurrent_double_send_produces_one_email(letsligo, services, workspace, by):
     ws = workspace.workspace.id
-    cid = _contact(api)
+    cid = _contact(letsligo)
     if by == "session":
-        kwargs = {"session_id": _prepare(api, cid)["sessionId"]}
+        kwargs = {"session_id": _prepare(letsligo, cid)["sessionId"]}
     else:
         kwargs = {"email_data": {"subject": "Hello", "body": "Hello Marie"}}
     # Given two requests sending the same email at the same moment
@@ -166,24 +166,24 @@ def test_concurrent_double_send_produces_one_email(api, services, workspace, by)
 
 
 # --------------------------------------------------------------------------- tenancy and lookups
-def test_sessions_are_bound_to_their_contact_and_workspace(api, other_api):
-    cid = _contact(api)
-    other_cid = _contact(api, name="Jean Martin", emails=["jean@acme.example"])
-    session_id = _prepare(api, cid)["sessionId"]
-    foreign_cid = _contact(other_api, name="Hank", emails=["hank@globex.example"])
+def test_sessions_are_bound_to_their_contact_and_workspace(letsligo, other_letsligo):
+    cid = _contact(letsligo)
+    other_cid = _contact(letsligo, name="Jean Martin", emails=["jean@acme.example"])
+    session_id = _prepare(letsligo, cid)["sessionId"]
+    foreign_cid = _contact(other_letsligo, name="Hank", emails=["hank@globex.example"])
     probes = [
-        (api, other_cid, "refine", {"instruction": "shorter", "sessionId": session_id}),  # another contact's session
-        (api, other_cid, "send", {"sessionId": session_id}),
-        (api, other_cid, "prepare", {**SEED_PREPARE, "sessionId": session_id}),
-        (other_api, cid, "prepare", SEED_PREPARE),  # another workspace's contact, by id
-        (other_api, cid, "refine", {"instruction": "shorter", "sessionId": session_id}),
-        (other_api, cid, "send", {"sessionId": session_id}),
-        (other_api, foreign_cid, "send", {"sessionId": session_id}),  # own contact, foreign session
-        (api, foreign_cid, "send", {"emailData": {"subject": "x", "body": "y"}}),
-        (api, cid, "refine", {"instruction": "shorter", "sessionId": UNKNOWN_UUID}),
-        (api, cid, "send", {"sessionId": "not-a-uuid"}),
-        (api, UNKNOWN_UUID, "prepare", SEED_PREPARE),
-        (api, "not-a-uuid", "send", {"emailData": {"subject": "x", "body": "y"}}),
+        (letsligo, other_cid, "refine", {"instruction": "shorter", "sessionId": session_id}),  # another contact's session
+        (letsligo, other_cid, "send", {"sessionId": session_id}),
+        (letsligo, other_cid, "prepare", {**SEED_PREPARE, "sessionId": session_id}),
+        (other_letsligo, cid, "prepare", SEED_PREPARE),  # another workspace's contact, by id
+        (other_letsligo, cid, "refine", {"instruction": "shorter", "sessionId": session_id}),
+        (other_letsligo, cid, "send", {"sessionId": session_id}),
+        (other_letsligo, foreign_cid, "send", {"sessionId": session_id}),  # own contact, foreign session
+        (letsligo, foreign_cid, "send", {"emailData": {"subject": "x", "body": "y"}}),
+        (letsligo, cid, "refine", {"instruction": "shorter", "sessionId": UNKNOWN_UUID}),
+        (letsligo, cid, "send", {"sessionId": "not-a-uuid"}),
+        (letsligo, UNKNOWN_UUID, "prepare", SEED_PREPARE),
+        (letsligo, "not-a-uuid", "send", {"emailData": {"subject": "x", "body": "y"}}),
     ]
     for client, contact_id, action, body in probes:
         reply = client.post(_url(contact_id, action), json=body)
@@ -192,20 +192,20 @@ def test_sessions_are_bound_to_their_contact_and_workspace(api, other_api):
     assert outbox() == []
 
 
-def test_expired_sessions_are_gone(api, services):
-    cid = _contact(api)
-    session_id = _prepare(api, cid)["sessionId"]
+def test_expired_sessions_are_gone(letsligo, services):
+    cid = _contact(letsligo)
+    session_id = _prepare(letsligo, cid)["sessionId"]
     later = datetime.now(UTC) + timedelta(hours=25)
     services.emails.clock = lambda: later  # TTL deletion lags: reads check the expiry themselves
-    assert api.post(_url(cid, "refine"), json={"instruction": "shorter", "sessionId": session_id}).status == 404
-    assert api.post(_url(cid, "send"), json={"sessionId": session_id}).status == 404
+    assert letsligo.post(_url(cid, "refine"), json={"instruction": "shorter", "sessionId": session_id}).status == 404
+    assert letsligo.post(_url(cid, "send"), json={"sessionId": session_id}).status == 404
     assert outbox() == []
 
 
 # --------------------------------------------------------------------------- bad input
-def test_rejected_requests_change_nothing(api, workspace, services):
-    cid = _contact(api)
-    session_id = _prepare(api, cid)["sessionId"]
+def test_rejected_requests_change_nothing(letsligo, workspace, services):
+    cid = _contact(letsligo)
+    session_id = _prepare(letsligo, cid)["sessionId"]
     before = (_stored(workspace, cid), services.contacts.get(workspace.workspace.id, cid), _guard_records())
     ok = {"subject": "Hello", "body": "Hello Marie"}
     cases = [
@@ -231,47 +231,47 @@ def test_rejected_requests_change_nothing(api, workspace, services):
         ("send", {"sessionId": session_id, "emailData": {"subject": 5, "body": "x"}}, 422, "emailData.subject"),
     ]
     for action, body, status, path in cases:
-        reply = api.post(_url(cid, action), json=body)
+        reply = letsligo.post(_url(cid, action), json=body)
         assert reply.status == status, (action, body, reply.status, reply.text[:300])
         assert path in [v["propertyPath"] for v in reply.json["violations"]], (action, reply.json)
     for raw, content_type, status in (("{not json", "application/json", 400), ("message=hi", "text/plain", 415)):
-        reply = api.post(_url(cid, "prepare"), body=raw, headers={"Content-Type": content_type})
+        reply = letsligo.post(_url(cid, "prepare"), body=raw, headers={"Content-Type": content_type})
         assert reply.status == status and reply.json["@type"] == "hydra:Error"
     # Then nothing was stored, sent, or reserved, and the contact is as it was
     assert (_stored(workspace, cid), services.contacts.get(workspace.workspace.id, cid), _guard_records()) == before
     assert outbox() == []
 
 
-def test_a_contact_without_email_cannot_be_sent_to(api):
-    cid = _contact(api, emails=[])
-    draft = _prepare(api, cid)
+def test_a_contact_without_email_cannot_be_sent_to(letsligo):
+    cid = _contact(letsligo, emails=[])
+    draft = _prepare(letsligo, cid)
     assert draft["to"] is None
-    reply = api.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
+    reply = letsligo.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
     assert reply.status == 422
     (violation,) = reply.json["violations"]
     assert violation["propertyPath"] == "to" and "no email address" in violation["message"]
     assert outbox() == []
     # naming a recipient explicitly is allowed
-    named = api.post(_url(cid, "send"), json={"sessionId": draft["sessionId"],
+    named = letsligo.post(_url(cid, "send"), json={"sessionId": draft["sessionId"],
                                                "emailData": {"subject": draft["subject"], "body": draft["body"],
                                                              "to": "marie.perso@example.org"}})
     assert named.status == 200 and outbox()[0].destinations == {"ToAddresses": ["marie.perso@example.org"]}
 
 
-def test_status_moves_to_contacted_only_from_pending_or_enriched(api, services, workspace):
+def test_status_moves_to_contacted_only_from_pending_or_enriched(letsligo, services, workspace):
     ws = workspace.workspace.id
-    cid = _contact(api)
+    cid = _contact(letsligo)
     services.contacts.set_status(ws, cid, Status.QUALIFIED)
-    assert api.post(_url(cid, "send"), json={"emailData": {"subject": "Hi", "body": "Hello"}}).status == 200
+    assert letsligo.post(_url(cid, "send"), json={"emailData": {"subject": "Hi", "body": "Hello"}}).status == 200
     assert services.contacts.get(ws, cid).status == Status.QUALIFIED
 
 
 # --------------------------------------------------------------------------- failures keep the draft
-def test_ses_failure_is_a_503_and_keeps_the_draft(api, services, workspace):
-    cid = _contact(api)
-    draft = _prepare(api, cid)
+def test_ses_failure_is_a_503_and_keeps_the_draft(letsligo, services, workspace):
+    cid = _contact(letsligo)
+    draft = _prepare(letsligo, cid)
     boto3.client("sesv2").delete_email_identity(EmailIdentity=SENDER)  # SES now rejects the sender
-    failed = api.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
+    failed = letsligo.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
     assert failed.status == 503 and failed.headers["Retry-After"] == "300"
     assert failed.json["@type"] == "hydra:Error" and failed.json["status"] == 503
     # nothing left, the session still holds its draft, the contact is untouched
@@ -281,8 +281,8 @@ def test_ses_failure_is_a_503_and_keeps_the_draft(api, services, workspace):
     assert services.contacts.get(workspace.workspace.id, cid).status == Status.PENDING
     # and once SES accepts the sender again, the retry sends it, once
     boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
-    assert api.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]}).status == 200
-    assert api.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]}).status == 200
+    assert letsligo.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]}).status == 200
+    assert letsligo.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]}).status == 200
     assert len(outbox()) == 1
 
 
@@ -302,38 +302,38 @@ def _bedrock(services, *errors_or_texts):
     return stubber
 
 
-def test_bedrock_drafts_through_the_api(api, services):
-    cid = _contact(api)
+def test_bedrock_drafts_through_the_api(letsligo, services):
+    cid = _contact(letsligo)
     _bedrock(services, json.dumps({"subject": "Suite au salon", "body": "Bonjour Marie,\n\nMerci !", "notes": []}))
-    reply = api.post(_url(cid, "prepare"), json=SEED_PREPARE)
+    reply = letsligo.post(_url(cid, "prepare"), json=SEED_PREPARE)
     assert reply.status == 200 and reply.json["composer"] == "bedrock" and reply.json["subject"] == "Suite au salon"
 
 
-def test_model_throttling_is_a_503_and_keeps_the_users_edit(api, services, workspace):
-    cid = _contact(api)
-    draft = _prepare(api, cid)
+def test_model_throttling_is_a_503_and_keeps_the_users_edit(letsligo, services, workspace):
+    cid = _contact(letsligo)
+    draft = _prepare(letsligo, cid)
     _bedrock(services, ("ThrottlingException", "slow down", 429), "This is not JSON at all")
     edit = {"subject": "Mon objet", "body": "Bonjour Marie,\n\nMon texte à moi."}
-    throttled = api.post(_url(cid, "refine"), json={"instruction": "plus formel", "sessionId": draft["sessionId"],
-                                                    "currentEmail": edit})
+    throttled = letsligo.post(_url(cid, "refine"), json={"instruction": "plus formel", "sessionId": draft["sessionId"],
+                                                         "currentEmail": edit})
     assert throttled.status == 503 and throttled.headers["Retry-After"] == "10"
     # the user's edit is now the session's latest draft: nothing they typed is lost
     session = services.emails.session(workspace.workspace.id, cid, draft["sessionId"])
     assert session.latest.source == "user" and session.latest.draft.body == edit["body"]
     assert session.latest.draft.to == "marie@acme.example"
-    malformed = api.post(_url(cid, "refine"), json={"instruction": "plus formel", "sessionId": draft["sessionId"]})
+    malformed = letsligo.post(_url(cid, "refine"), json={"instruction": "plus formel", "sessionId": draft["sessionId"]})
     assert malformed.status == 503 and malformed.headers["Retry-After"] == "2"  # a clear 503, never a 502
-    sent = api.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
+    sent = letsligo.post(_url(cid, "send"), json={"sessionId": draft["sessionId"]})
     assert sent.status == 200 and outbox()[0].body == edit["body"]
 
 
 # --------------------------------------------------------------------------- lifecycle
-def test_deleting_the_contact_removes_its_email_items(api, workspace):
-    cid = _contact(api)
-    session_id = _prepare(api, cid)["sessionId"]
-    assert api.post(_url(cid, "send"), json={"sessionId": session_id}).status == 200
+def test_deleting_the_contact_removes_its_email_items(letsligo, workspace):
+    cid = _contact(letsligo)
+    session_id = _prepare(letsligo, cid)["sessionId"]
+    assert letsligo.post(_url(cid, "send"), json={"sessionId": session_id}).status == 200
     assert _stored(workspace, cid) != json.dumps([[], []])
-    assert api.delete(f"/api/contacts/{cid}").status == 204
+    assert letsligo.delete(f"/api/contacts/{cid}").status == 204
     assert _stored(workspace, cid) == json.dumps([[], []])
 
 
@@ -344,7 +344,7 @@ def test_send_guard_waits_for_a_send_in_progress_then_answers_its_result(aws):
     from contacthub.domain.errors import Conflict, ServiceUnavailable
     from contacthub.store.emails import IdempotentSends
 
-    table = os.environ["IDEMPOTENCY_TABLE"]
+    table = SETTINGS.idempotency_table
     guard = IdempotentSends(table, wait_seconds=10, poll_seconds=0.05)
     started, release, calls = threading.Event(), threading.Event(), []
 
@@ -409,14 +409,14 @@ def test_a_session_stays_under_the_item_size_limit(services, workspace):
     assert len(stored.versions) < 10 and 1 <= len(stored.turns) < 20 and stored.turns[-1] == turns[-1]
 
 
-def test_international_addresses_are_sent_in_ascii_or_refused_up_front(api):
+def test_international_addresses_are_sent_in_ascii_or_refused_up_front(letsligo):
     # Given contacts at an international domain, and with a non-ASCII mailbox name
-    idn = api.post("/api/contacts", json={"name": "Jörg", "emails": ["joerg@bücher.example"]}).json["id"]
-    utf8 = api.post("/api/contacts", json={"name": "Jörg", "emails": ["jörg@bücher.example"]}).json["id"]
+    idn = letsligo.post("/api/contacts", json={"name": "Jörg", "emails": ["joerg@bücher.example"]}).json["id"]
+    utf8 = letsligo.post("/api/contacts", json={"name": "Jörg", "emails": ["jörg@bücher.example"]}).json["id"]
     email = {"emailData": {"subject": "Hallo", "body": "Guten Tag"}}
     # Then the domain goes out in punycode, and a mailbox SES cannot reach is a 422, not a provider 503
-    sent = api.post(f"/api/contacts/{idn}/emails/send", json=email)
+    sent = letsligo.post(f"/api/contacts/{idn}/emails/send", json=email)
     assert sent.status == 200, sent.text
     assert sent.json["to"] == "joerg@xn--bcher-kva.example"
-    refused = api.post(f"/api/contacts/{utf8}/emails/send", json=email)
+    refused = letsligo.post(f"/api/contacts/{utf8}/emails/send", json=email)
     assert refused.status == 422 and refused.json["violations"][0]["propertyPath"] == "to"

@@ -124,12 +124,29 @@ def test_expect_continue_gets_413_before_the_body_is_sent(fake):
     connection.close()
 
 
-def test_keep_alive_serves_several_requests_on_one_connection(fake):
+def test_each_answer_closes_its_connection_and_the_client_reconnects(fake):
+    # werkzeug's server does not keep connections alive (it cannot drain a body before the next request)
     host, port = fake.base_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     for thing in ("1", "2", "3"):
         connection.request("GET", f"/things/{thing}")
-        assert json.loads(connection.getresponse().read())["params"] == {"id": thing}
+        response = connection.getresponse()
+        assert response.getheader("Connection") == "close"
+        assert json.loads(response.read())["params"] == {"id": thing}
+    connection.close()
+
+
+def test_chunked_request_body_reaches_the_handler(fake):
+    def chunks():
+        yield b'{"a": '
+        yield b"1}"
+
+    host, port = fake.base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("POST", "/things/search", body=chunks(), encode_chunked=True,
+                       headers={"Content-Type": "application/json"})
+    assert connection.getresponse().status == 200
+    assert json.loads(fake.events[-1]["body"]) == {"a": 1}
     connection.close()
 
 
@@ -229,3 +246,41 @@ def test_letsligo_create_contact_over_http(template_server, workspace):
 def test_letsligo_rejects_a_missing_key(template_server):
     status, _, body = request(template_server.base_url, "GET", "/api/contacts")
     assert status == 401 and json.loads(body)
+
+
+# -------------------------------------------------------------------- errors in the dialect's shape
+def _crash(event, context):
+    raise RuntimeError("handler bug")
+
+
+@pytest.mark.parametrize(("path", "shape"), [
+    ("/api/contacts", lambda body: body["@type"] == "hydra:Error" and body["status"] == 405),
+    ("/api/connect/contacts", lambda body: set(body) == {"error"}),
+    ("/v1/contacts", lambda body: body["error"] == "MethodNotAllowed"),
+    ("/graphql", lambda body: body["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"),
+])
+def test_unknown_method_is_a_405_in_the_dialects_shape(aws, path, shape):
+    reply = LocalApi(log_requests=False).invoke("TRACE", path)
+    assert reply.status == 405 and reply.header("Allow") and shape(reply.json()), reply.text
+
+
+def test_gateway_errors_use_the_dialect_of_the_path(aws):
+    api = LocalApi(log_requests=False)
+    # Unknown route under a dialect's base path
+    assert api.invoke("GET", "/v1/nothing").json() == {"error": "NotFound", "message": "Not Found"}
+    assert api.invoke("GET", "/api/connect/nothing").json() == {"error": "Not Found"}
+    letsligo = api.invoke("GET", "/api/nothing")
+    assert letsligo.status == 404 and letsligo.json()["@type"] == "hydra:Error"
+    assert letsligo.header("Content-Type").startswith("application/ld+json")
+    # Too large a body
+    too_large = api.invoke("POST", "/v1/contacts", body=b"x" * (MAX_BODY_BYTES + 1))
+    assert too_large.status == 413 and too_large.json()["error"] == "PayloadTooLarge"
+
+
+def test_handler_crash_is_a_502_in_the_dialects_shape(aws):
+    from contacthub_local.template import routes
+
+    handlers = {route.handler: _crash for route in routes()}
+    api = LocalApi(handlers=handlers, log_requests=False)
+    reply = api.invoke("GET", "/api/connect/me")
+    assert reply.status == 502 and reply.json() == {"error": "Internal server error"}

@@ -1,15 +1,9 @@
 """skarbe lead statuses and /me through the real handler."""
-import pytest
 
 from client import ApiClient
 
 LEAD_STATUSES_EXAMPLE = [{"id": 1, "type": "lead", "label": "New Lead", "color": "#3B82F6", "order": 1},
                          {"id": 2, "type": "qualified", "label": "Qualified Lead", "color": "#10B981", "order": 2}]
-
-
-@pytest.fixture
-def skarbe(workspace):
-    return ApiClient(workspace.key, header="X-Api-Key")
 
 
 def test_new_workspace_lead_statuses_match_the_doc(skarbe):
@@ -29,10 +23,10 @@ def test_lead_statuses_follow_the_pipeline(skarbe, services, workspace):
     assert [s["order"] for s in statuses] == [1, 2, 3, 4, 5]
 
 
-def test_me_reports_the_keys_user_and_workspace(skarbe, other_workspace):
+def test_me_reports_the_keys_user_and_workspace(skarbe, other_skarbe):
     assert skarbe.get("/api/connect/me").json == {"details": {"name": "John Admin", "email": "john@acme.example"},
                                                   "workspace": {"name": "Acme Corporation"}}
-    theirs = ApiClient(other_workspace.key, header="X-Api-Key").get("/api/connect/me").json
+    theirs = other_skarbe.get("/api/connect/me").json
     assert theirs == {"details": {"name": "Hank Scorpio", "email": "hank@globex.example"},
                       "workspace": {"name": "Globex"}}
 

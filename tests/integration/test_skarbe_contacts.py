@@ -12,16 +12,6 @@ ATTRIBUTES = {"id", "email", "photo", "firstName", "lastName", "fullName", "jobT
               "facebookUrl", "instagramUrl", "linkedinUrl", "note", "lastActivityAt", "createdAt", "leadStatus"}
 
 
-@pytest.fixture
-def skarbe(workspace):
-    return ApiClient(workspace.key, header="X-Api-Key")
-
-
-@pytest.fixture
-def other_skarbe(other_workspace):
-    return ApiClient(other_workspace.key, header="X-Api-Key")
-
-
 def _stored(services, workspace) -> tuple:
     """Everything a create could have changed: contacts, the contact count, the next number."""
     from contacthub.store.tables import WorkspaceItem, workspace_pk
@@ -200,9 +190,9 @@ def test_authentication(workspace):
             assert reply.status == 401 and set(reply.json) == {"error"}, (method, url, reply.text)
 
 
-def test_contacts_of_other_dialects_have_integer_ids(skarbe, api):
-    api.post("/api/contacts", json={"name": "Marie Dubois", "emails": ["marie@acme.example"],
-                                    "additionalInfo": "Met at the fair"})
+def test_contacts_of_other_dialects_have_integer_ids(skarbe, letsligo):
+    letsligo.post("/api/contacts", json={"name": "Marie Dubois", "emails": ["marie@acme.example"],
+                                         "additionalInfo": "Met at the fair"})
     [marie] = skarbe.get("/api/connect/contacts?query=marie").json
     assert (marie["id"], marie["firstName"], marie["lastName"], marie["fullName"], marie["note"]) == (
         1, "Marie", "Dubois", "Marie Dubois", "Met at the fair")

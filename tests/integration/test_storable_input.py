@@ -7,7 +7,6 @@ import json
 import boto3
 import pytest
 
-from client import ApiClient
 
 JSON = {"Content-Type": "application/json"}
 DUE = "2025-03-20T10:00:00+00:00"
@@ -29,25 +28,20 @@ def nested(levels: int) -> dict:
 
 
 @pytest.fixture
-def whautomate(workspace):
-    return ApiClient(workspace.key, header="x-api-key")
-
-
-@pytest.fixture
-def task(api):
-    cid = api.post("/api/contacts", json={"name": "Task Owner"}).json["id"]
-    return api.post("/api/contact_tasks", json={"contact": f"/api/contacts/{cid}", "title": "Call",
+def task(letsligo):
+    cid = letsligo.post("/api/contacts", json={"name": "Task Owner"}).json["id"]
+    return letsligo.post("/api/contact_tasks", json={"contact": f"/api/contacts/{cid}", "title": "Call",
                                                 "dueDate": DUE}).json
 
 
-def test_task_title_with_a_lone_surrogate_is_a_422_on_create_and_update(api, workspace, task):
+def test_task_title_with_a_lone_surrogate_is_a_422_on_create_and_update(letsligo, workspace, task):
     # Given a task (writing the surrogate reached DynamoDB and answered 500)
     before = stored_items(workspace)
     contact = task["contact"]
     # When a title holds a lone surrogate, on create and on update
-    created = api.post("/api/contact_tasks", headers=JSON,
+    created = letsligo.post("/api/contact_tasks", headers=JSON,
                        body='{"contact": "%s", "title": "x\\ud800", "dueDate": "%s"}' % (contact, DUE))
-    patched = api.patch(task["@id"], body='{"title": "\\ud800"}',
+    patched = letsligo.patch(task["@id"], body='{"title": "\\ud800"}',
                         headers={"Content-Type": "application/merge-patch+json"})
     # Then both are 422 naming the title, and nothing was written
     for reply in (created, patched):
@@ -56,17 +50,17 @@ def test_task_title_with_a_lone_surrogate_is_a_422_on_create_and_update(api, wor
     assert stored_items(workspace) == before
 
 
-def test_task_payload_nested_too_deeply_is_a_422(api, workspace, task):
+def test_task_payload_nested_too_deeply_is_a_422(letsligo, workspace, task):
     before = stored_items(workspace)
-    reply = api.post("/api/contact_tasks", json={"contact": task["contact"], "title": "Deep", "dueDate": DUE,
+    reply = letsligo.post("/api/contact_tasks", json={"contact": task["contact"], "title": "Deep", "dueDate": DUE,
                                                  "payload": nested(400)})
     assert reply.status == 422 and reply.json["violations"][0]["propertyPath"] == "payload", reply.text
     assert stored_items(workspace) == before
 
 
-def test_capture_text_with_a_lone_surrogate_is_a_422(api, workspace):
+def test_capture_text_with_a_lone_surrogate_is_a_422(letsligo, workspace):
     before = stored_items(workspace)
-    reply = api.post("/api/contacts/prepare", body='{"text": "Marie Dubois\\ud800"}', headers=JSON)
+    reply = letsligo.post("/api/contacts/prepare", body='{"text": "Marie Dubois\\ud800"}', headers=JSON)
     assert reply.status == 422 and reply.json["violations"][0]["propertyPath"] == "text", reply.text
     assert stored_items(workspace) == before  # no capture draft either
 

@@ -12,7 +12,7 @@ def test_create_search_update_delete(workspace, services):
     c2 = services.contacts.update(ws, c.id, {"name": "Marie Curie", "tags": ["Lead"]})
     assert c2.version == c.version + 1 and c2.first_name == "Marie"
     assert services.contacts.search(ws, ContactQuery(name="dub")).items == []
-    assert [t.tag for t in services.contacts.contacts.tag_counts(ws)] == ["Lead"]
+    assert [t.tag for t in services.contacts.tag_counts(ws)] == ["Lead"]
     services.contacts.delete(ws, c.id)
     assert services.contacts.search(ws, ContactQuery(person="mar")).total == 0
     assert services.contacts.search(ws, ContactQuery()).total == 0

@@ -14,14 +14,9 @@ WIRE_KEYS = {"id", "name", "phoneNumber", "location", "stage", "notes", "customF
 MISSING = "123e4567-e89b-12d3-a456-426614174000"
 
 
-@pytest.fixture
-def wa(workspace):
-    return ApiClient(workspace.key, header="x-api-key")
-
-
-def test_create_get_put_delete(wa):
+def test_create_get_put_delete(whautomate):
     # Given the doc's create request
-    created = wa.post("/v1/contacts", json=SEED)
+    created = whautomate.post("/v1/contacts", json=SEED)
     # Then a 200 with the contact under a server-assigned UUID (the client's "id" is ignored)
     assert created.status == 200, created.text
     assert created.headers["Content-Type"].startswith("application/json")
@@ -29,28 +24,28 @@ def test_create_get_put_delete(wa):
     assert contact.keys() == WIRE_KEYS and contact["id"] != "text" and len(contact["id"]) == 36
     assert {k: contact[k] for k in SEED if k != "id"} == {k: v for k, v in SEED.items() if k != "id"}
     assert contact["channel"] is None
-    assert wa.get(f"/v1/contacts/{contact['id']}").json == contact
+    assert whautomate.get(f"/v1/contacts/{contact['id']}").json == contact
     # When it is replaced with what the client read back, changed
     sent = {**contact, "stage": "Customer", "tags": ["spa"], "channel": "whatsapp"}
-    put = wa.put(f"/v1/contacts/{contact['id']}", json=sent)
+    put = whautomate.put(f"/v1/contacts/{contact['id']}", json=sent)
     assert put.status == 200, put.text
     assert put.json == sent
-    assert wa.get(f"/v1/contacts/{contact['id']}").json == sent
+    assert whautomate.get(f"/v1/contacts/{contact['id']}").json == sent
     # And deleted
-    deleted = wa.delete(f"/v1/contacts/{contact['id']}")
+    deleted = whautomate.delete(f"/v1/contacts/{contact['id']}")
     assert deleted.status == 200 and deleted.json == {"success": True}
-    assert wa.get(f"/v1/contacts/{contact['id']}").status == 404
-    assert wa.delete(f"/v1/contacts/{contact['id']}").status == 404
+    assert whautomate.get(f"/v1/contacts/{contact['id']}").status == 404
+    assert whautomate.delete(f"/v1/contacts/{contact['id']}").status == 404
 
 
-def test_client_chosen_id_never_selects_or_overwrites_a_contact(wa):
-    first = wa.post("/v1/contacts", json={"name": "First", "phoneNumber": "+33 6 11 11 11 11"}).json
-    second = wa.post("/v1/contacts", json={"id": first["id"], "name": "Second", "phoneNumber": "0622222222"})
+def test_client_chosen_id_never_selects_or_overwrites_a_contact(whautomate):
+    first = whautomate.post("/v1/contacts", json={"name": "First", "phoneNumber": "+33 6 11 11 11 11"}).json
+    second = whautomate.post("/v1/contacts", json={"id": first["id"], "name": "Second", "phoneNumber": "0622222222"})
     assert second.status == 200 and second.json["id"] != first["id"]
-    assert wa.get(f"/v1/contacts/{first['id']}").json == first
+    assert whautomate.get(f"/v1/contacts/{first['id']}").json == first
 
 
-def test_put_clears_what_whautomate_owns_and_keeps_the_rest(wa, workspace, services):
+def test_put_clears_what_whautomate_owns_and_keeps_the_rest(whautomate, workspace, services):
     # Given a contact with fields only the other dialects show
     ws = workspace.workspace.id
     state = services.pipeline.list(ws)[1]
@@ -60,7 +55,7 @@ def test_put_clears_what_whautomate_owns_and_keeps_the_rest(wa, workspace, servi
         "custom_fields": {"a": 1}, "location": {"id": "paris"}, "channel": "telegram",
         "pipeline_state_id": state.id})
     # When whautomate PUTs only the two required fields, the same name and a new primary phone
-    reply = wa.put(f"/v1/contacts/{made.id}", json={"name": "Marie Anne Dubois", "phoneNumber": "07 00 00 00 00"})
+    reply = whautomate.put(f"/v1/contacts/{made.id}", json={"name": "Marie Anne Dubois", "phoneNumber": "07 00 00 00 00"})
     # Then what whautomate documents is replaced (omitted = cleared), channel and the rest are kept
     assert reply.status == 200, reply.text
     assert reply.json == {"id": made.id, "name": "Marie Anne Dubois", "phoneNumber": "07 00 00 00 00",
@@ -71,17 +66,17 @@ def test_put_clears_what_whautomate_owns_and_keeps_the_rest(wa, workspace, servi
     assert after.emails == ("marie@acme.example",) and after.company == "Acme"
     assert [p.raw for p in after.phones] == ["07 00 00 00 00", "+33 1 40 00 00 00"]
     assert after.pipeline_state_id == state.id
-    assert services.contacts.contacts.tag_counts(ws) == []
-    assert services.contacts.contacts.location_counts(ws) == []
+    assert services.contacts.tag_counts(ws) == []
+    assert services.contacts.location_counts(ws) == []
 
 
-def test_put_that_lost_a_race_is_a_409_and_loses_nothing(wa, workspace, services, monkeypatch):
+def test_put_that_lost_a_race_is_a_409_and_loses_nothing(whautomate, workspace, services, monkeypatch):
     ws = workspace.workspace.id
-    cid = wa.post("/v1/contacts", json={"name": "Race", "phoneNumber": "0611111111"}).json["id"]
+    cid = whautomate.post("/v1/contacts", json={"name": "Race", "phoneNumber": "0611111111"}).json["id"]
     stale = services.contacts.get(ws, cid)
     services.contacts.update(ws, cid, {"emails": ["winner@x.example"]})  # someone else wrote meanwhile
     monkeypatch.setattr(type(services.contacts), "get", lambda self, w, c: stale)
-    reply = wa.put(f"/v1/contacts/{cid}", json={"name": "Race", "phoneNumber": "0622222222"})
+    reply = whautomate.put(f"/v1/contacts/{cid}", json={"name": "Race", "phoneNumber": "0622222222"})
     monkeypatch.undo()
     assert reply.status == 409 and reply.json["error"] == "Conflict"
     kept = services.contacts.get(ws, cid)
@@ -94,9 +89,9 @@ def _ids(reply):
     return [c["id"] for c in reply.json]
 
 
-def test_search_filters_combine(wa):
+def test_search_filters_combine(whautomate):
     def add(name, phone, **extra):
-        return wa.post("/v1/contacts", json={"name": name, "phoneNumber": phone, **extra}).json["id"]
+        return whautomate.post("/v1/contacts", json={"name": name, "phoneNumber": phone, **extra}).json["id"]
 
     elodie = add("Élodie Martin", "+33 6 12 34 56 78", tags=["VIP", "paid"], channel="whatsapp",
                  location={"id": "paris", "title": "Paris"})
@@ -104,40 +99,40 @@ def test_search_filters_combine(wa):
                location={"id": "paris", "title": "Paris"})
     zoe = add("Zoé Petit", "0699887766", tags=["paid"], channel="whatsapp", location={"id": "lyon"})
 
-    assert _ids(wa.get("/v1/contacts")) == [zoe, eloi, elodie]  # newest first
-    assert wa.get("/v1/contacts").headers["X-Total-Count"] == "3"
-    assert set(_ids(wa.get("/v1/contacts?searchText=elo"))) == {elodie, eloi}  # accents folded
-    assert _ids(wa.get("/v1/contacts?searchText=" + quote("élodie mar"))) == [elodie]
+    assert _ids(whautomate.get("/v1/contacts")) == [zoe, eloi, elodie]  # newest first
+    assert whautomate.get("/v1/contacts").headers["X-Total-Count"] == "3"
+    assert set(_ids(whautomate.get("/v1/contacts?searchText=elo"))) == {elodie, eloi}  # accents folded
+    assert _ids(whautomate.get("/v1/contacts?searchText=" + quote("élodie mar"))) == [elodie]
     for phone in ("0612345678", "+33612", "06 12 34", "+33 6 12 34 56 78", "612345678"):
-        assert _ids(wa.get("/v1/contacts?searchText=" + quote(phone))) == [elodie], phone
-    assert _ids(wa.get("/v1/contacts?searchText=" + quote("020 7946"))) == [eloi]
-    assert _ids(wa.get("/v1/contacts?tags=vip")) == [eloi, elodie]  # case-insensitive
-    assert _ids(wa.get("/v1/contacts?tags=" + quote("vip, PAID"))) == [elodie]  # AND
-    assert _ids(wa.get("/v1/contacts?tags=vip,nope")) == []
-    assert _ids(wa.get("/v1/contacts?locationId=paris")) == [eloi, elodie]
-    assert _ids(wa.get("/v1/contacts?channel=WhatsApp")) == [zoe, elodie]
-    assert _ids(wa.get("/v1/contacts?channel=whatsapp&tags=paid&locationId=lyon")) == [zoe]
-    assert _ids(wa.get("/v1/contacts?searchText=elo&channel=whatsapp")) == [elodie]
-    assert _ids(wa.get("/v1/contacts?searchText=zzz")) == []
+        assert _ids(whautomate.get("/v1/contacts?searchText=" + quote(phone))) == [elodie], phone
+    assert _ids(whautomate.get("/v1/contacts?searchText=" + quote("020 7946"))) == [eloi]
+    assert _ids(whautomate.get("/v1/contacts?tags=vip")) == [eloi, elodie]  # case-insensitive
+    assert _ids(whautomate.get("/v1/contacts?tags=" + quote("vip, PAID"))) == [elodie]  # AND
+    assert _ids(whautomate.get("/v1/contacts?tags=vip,nope")) == []
+    assert _ids(whautomate.get("/v1/contacts?locationId=paris")) == [eloi, elodie]
+    assert _ids(whautomate.get("/v1/contacts?channel=WhatsApp")) == [zoe, elodie]
+    assert _ids(whautomate.get("/v1/contacts?channel=whatsapp&tags=paid&locationId=lyon")) == [zoe]
+    assert _ids(whautomate.get("/v1/contacts?searchText=elo&channel=whatsapp")) == [elodie]
+    assert _ids(whautomate.get("/v1/contacts?searchText=zzz")) == []
 
 
-def test_search_by_email_set_elsewhere(wa, workspace, services):
+def test_search_by_email_set_elsewhere(whautomate, workspace, services):
     made = services.contacts.create(workspace.workspace.id, {"name": "Kai", "emails": ["kai.lee@corp.example"]})
-    assert _ids(wa.get("/v1/contacts?searchText=KAI.LE")) == [made.id]
-    assert wa.get(f"/v1/contacts/{made.id}").json["phoneNumber"] is None
+    assert _ids(whautomate.get("/v1/contacts?searchText=KAI.LE")) == [made.id]
+    assert whautomate.get(f"/v1/contacts/{made.id}").json["phoneNumber"] is None
 
 
-def test_pages(wa):
-    ids = [wa.post("/v1/contacts", json={"name": f"Person {i}", "phoneNumber": f"06000000{i:02d}"}).json["id"]
+def test_pages(whautomate):
+    ids = [whautomate.post("/v1/contacts", json={"name": f"Person {i}", "phoneNumber": f"06000000{i:02d}"}).json["id"]
            for i in range(5)]
     newest = list(reversed(ids))
-    assert _ids(wa.get("/v1/contacts?limit=2")) == newest[:2]
-    assert _ids(wa.get("/v1/contacts?limit=2&page=2")) == newest[2:4]
-    last = wa.get("/v1/contacts?limit=2&page=3")
+    assert _ids(whautomate.get("/v1/contacts?limit=2")) == newest[:2]
+    assert _ids(whautomate.get("/v1/contacts?limit=2&page=2")) == newest[2:4]
+    last = whautomate.get("/v1/contacts?limit=2&page=3")
     assert _ids(last) == newest[4:] and last.headers["X-Total-Count"] == "5"
-    assert _ids(wa.get("/v1/contacts?limit=2&page=4")) == []
-    assert _ids(wa.get("/v1/contacts?searchText=person&limit=3&page=2")) == newest[3:]
-    assert len(_ids(wa.get("/v1/contacts"))) == 5  # default limit 20
+    assert _ids(whautomate.get("/v1/contacts?limit=2&page=4")) == []
+    assert _ids(whautomate.get("/v1/contacts?searchText=person&limit=3&page=2")) == newest[3:]
+    assert len(_ids(whautomate.get("/v1/contacts"))) == 5  # default limit 20
 
 
 @pytest.mark.parametrize(("query", "field"), [
@@ -146,22 +141,22 @@ def test_pages(wa):
     ("searchText=" + "a" * 101, "searchText"), ("tags=" + ",".join(f"t{i}" for i in range(11)), "tags"),
     ("tags=" + "x" * 51, "tags"), ("channel=" + "c" * 40, "channel"),
 ])
-def test_invalid_list_parameters_are_400(wa, query, field):
-    reply = wa.get(f"/v1/contacts?{query}")
+def test_invalid_list_parameters_are_400(whautomate, query, field):
+    reply = whautomate.get(f"/v1/contacts?{query}")
     assert reply.status == 400, reply.text
     assert reply.json["error"] == "ValidationError" and reply.json["field"] == field
 
 
-def _snapshot(wa, services, ws):
-    contacts = wa.get("/v1/contacts?limit=100").json
-    return json.dumps([contacts, [(t.tag, t.count) for t in services.contacts.contacts.tag_counts(ws)],
-                       [(l.id, l.count) for l in services.contacts.contacts.location_counts(ws)]], sort_keys=True)
+def _snapshot(whautomate, services, ws):
+    contacts = whautomate.get("/v1/contacts?limit=100").json
+    return json.dumps([contacts, [(t.tag, t.count) for t in services.contacts.tag_counts(ws)],
+                       [(l.id, l.count) for l in services.contacts.location_counts(ws)]], sort_keys=True)
 
 
-def test_rejected_writes_change_nothing(wa, workspace, services):
+def test_rejected_writes_change_nothing(whautomate, workspace, services):
     ws = workspace.workspace.id
-    cid = wa.post("/v1/contacts", json={**SEED, "channel": "whatsapp"}).json["id"]
-    before = _snapshot(wa, services, ws)
+    cid = whautomate.post("/v1/contacts", json={**SEED, "channel": "whatsapp"}).json["id"]
+    before = _snapshot(whautomate, services, ws)
     ok = {"name": "X", "phoneNumber": "0612345678"}
     json_header = {"Content-Type": "application/json"}
     cases = [
@@ -217,7 +212,7 @@ def test_rejected_writes_change_nothing(wa, workspace, services):
         ("DELETE", "/v1/contacts/not-a-uuid", {}, 404, None),
     ]
     for method, url, kwargs, status, field in cases:
-        reply = wa.request(method, url, **kwargs)
+        reply = whautomate.request(method, url, **kwargs)
         case = (method, url, kwargs.get("json", kwargs.get("body")), reply.status, reply.text[:300])
         assert reply.status == status, case
         assert reply.json["error"] and reply.json["message"], case
@@ -226,10 +221,10 @@ def test_rejected_writes_change_nothing(wa, workspace, services):
             assert reply.json["details"][0]["field"] == field, case
         else:
             assert "field" not in reply.json, case
-    assert _snapshot(wa, services, ws) == before
+    assert _snapshot(whautomate, services, ws) == before
 
 
-def test_authentication(wa, workspace):
+def test_authentication(whautomate, workspace):
     assert ApiClient(workspace.key).get("/v1/contacts").status == 200  # Authorization: Bearer
     assert ApiClient(workspace.key, header="X-API-KEY").get("/v1/contacts").status == 200
     for client in (ApiClient(None), ApiClient("chk_unknown_key_000000000000000000000", header="x-api-key"),
@@ -242,12 +237,12 @@ def test_authentication(wa, workspace):
     assert ApiClient(None).post("/v1/contacts", json={"name": "X"}).status == 401
 
 
-def test_unknown_ids_are_404(wa):
+def test_unknown_ids_are_404(whautomate):
     for cid in (MISSING, "not-a-uuid", "1"):
         for method, url, kwargs in (("GET", f"/v1/contacts/{cid}", {}),
                                     ("PUT", f"/v1/contacts/{cid}", {"json": {"name": "X", "phoneNumber": "0611"}}),
                                     ("DELETE", f"/v1/contacts/{cid}", {}),
                                     ("POST", f"/v1/contacts/{cid}/tags/add", {"json": {"tags": ["x"]}}),
                                     ("POST", f"/v1/contacts/{cid}/tags/remove", {"json": {"tags": ["x"]}})):
-            reply = wa.request(method, url, **kwargs)
+            reply = whautomate.request(method, url, **kwargs)
             assert reply.status == 404 and reply.json == {"error": "NotFound", "message": "Not Found"}, (method, url)

@@ -2,17 +2,6 @@
 from urllib.parse import quote
 
 import pytest
-from client import ApiClient
-
-
-@pytest.fixture
-def wa(workspace):
-    return ApiClient(workspace.key, header="x-api-key")
-
-
-@pytest.fixture
-def intruder(other_workspace):
-    return ApiClient(other_workspace.key, header="x-api-key")
 
 
 SECRET = {"name": "Élodie Secret", "phoneNumber": "+33 6 12 34 56 78", "stage": "Customer", "notes": "private",
@@ -20,8 +9,8 @@ SECRET = {"name": "Élodie Secret", "phoneNumber": "+33 6 12 34 56 78", "stage":
           "channel": "whatsapp"}
 
 
-def test_another_workspace_cannot_reach_a_contact_by_id(wa, intruder, workspace, other_workspace, services):
-    mine = wa.post("/v1/contacts", json=SECRET).json
+def test_another_workspace_cannot_reach_a_contact_by_id(whautomate, other_whautomate, workspace, other_workspace, services):
+    mine = whautomate.post("/v1/contacts", json=SECRET).json
     cid = mine["id"]
     attempts = [
         ("GET", f"/v1/contacts/{cid}", {}),
@@ -31,37 +20,37 @@ def test_another_workspace_cannot_reach_a_contact_by_id(wa, intruder, workspace,
         ("POST", f"/v1/contacts/{cid}/tags/remove", {"json": {"tags": ["confidential"]}}),
     ]
     for method, url, kwargs in attempts:
-        reply = intruder.request(method, url, **kwargs)
+        reply = other_whautomate.request(method, url, **kwargs)
         # the same answer as for an id that never existed: nothing tells the contact is there
         assert reply.status == 404 and reply.json == {"error": "NotFound", "message": "Not Found"}, (method, url)
     # a client-chosen id on create does not reach it either
-    theirs = intruder.post("/v1/contacts", json={"id": cid, "name": "Copy", "phoneNumber": "0600000000"})
+    theirs = other_whautomate.post("/v1/contacts", json={"id": cid, "name": "Copy", "phoneNumber": "0600000000"})
     assert theirs.status == 200 and theirs.json["id"] != cid
-    assert wa.get(f"/v1/contacts/{cid}").json == mine
+    assert whautomate.get(f"/v1/contacts/{cid}").json == mine
     ws, other = workspace.workspace.id, other_workspace.workspace.id
-    assert [(t.tag, t.count) for t in services.contacts.contacts.tag_counts(ws)] == [("confidential", 1)]
-    assert services.contacts.contacts.tag_counts(other) == []
+    assert [(t.tag, t.count) for t in services.contacts.tag_counts(ws)] == [("confidential", 1)]
+    assert services.contacts.tag_counts(other) == []
 
 
 @pytest.mark.parametrize("query", [
     "", "searchText=elodie", "searchText=" + quote("+33 6 12 34"), "searchText=0612345678",
     "tags=confidential", "locationId=hq", "channel=whatsapp", "searchText=secret&tags=confidential&locationId=hq",
 ])
-def test_another_workspace_finds_nothing(wa, intruder, query):
-    wa.post("/v1/contacts", json=SECRET)
-    reply = intruder.get(f"/v1/contacts?{query}")
+def test_another_workspace_finds_nothing(whautomate, other_whautomate, query):
+    whautomate.post("/v1/contacts", json=SECRET)
+    reply = other_whautomate.get(f"/v1/contacts?{query}")
     assert reply.status == 200 and reply.json == [] and reply.headers["X-Total-Count"] == "0"
-    assert len(wa.get(f"/v1/contacts?{query}").json) == 1  # while the owner finds it
+    assert len(whautomate.get(f"/v1/contacts?{query}").json) == 1  # while the owner finds it
 
 
-def test_same_tag_and_location_in_two_workspaces_stay_apart(wa, intruder, workspace, other_workspace, services):
-    mine = wa.post("/v1/contacts", json=SECRET).json["id"]
-    theirs = intruder.post("/v1/contacts", json={**SECRET, "name": "Their Own"}).json["id"]
-    assert [c["id"] for c in wa.get("/v1/contacts?tags=confidential&locationId=hq").json] == [mine]
-    assert [c["id"] for c in intruder.get("/v1/contacts?tags=confidential&locationId=hq").json] == [theirs]
-    intruder.delete(f"/v1/contacts/{theirs}")
-    assert services.contacts.contacts.tag_counts(other_workspace.workspace.id) == []
-    assert [(t.tag, t.count) for t in services.contacts.contacts.tag_counts(workspace.workspace.id)] == [
+def test_same_tag_and_location_in_two_workspaces_stay_apart(whautomate, other_whautomate, workspace, other_workspace, services):
+    mine = whautomate.post("/v1/contacts", json=SECRET).json["id"]
+    theirs = other_whautomate.post("/v1/contacts", json={**SECRET, "name": "Their Own"}).json["id"]
+    assert [c["id"] for c in whautomate.get("/v1/contacts?tags=confidential&locationId=hq").json] == [mine]
+    assert [c["id"] for c in other_whautomate.get("/v1/contacts?tags=confidential&locationId=hq").json] == [theirs]
+    other_whautomate.delete(f"/v1/contacts/{theirs}")
+    assert services.contacts.tag_counts(other_workspace.workspace.id) == []
+    assert [(t.tag, t.count) for t in services.contacts.tag_counts(workspace.workspace.id)] == [
         ("confidential", 1)]
-    assert [(loc.id, loc.count) for loc in services.contacts.contacts.location_counts(workspace.workspace.id)] == [
+    assert [(loc.id, loc.count) for loc in services.contacts.location_counts(workspace.workspace.id)] == [
         ("hq", 1)]

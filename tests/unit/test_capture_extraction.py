@@ -17,6 +17,7 @@ from contacthub.capture.model import EXTRACTED_FIELDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "capture"
 SAMPLES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".vcf"))
+FIELDS_RIGHT_TODAY = 168  # non-empty fields extracted right over all samples; raise it as samples are added
 
 
 def _expected(sample: Path) -> dict:
@@ -71,4 +72,6 @@ def test_accuracy_summary(capsys):
             f"({100 * ok / len(judged):.1f}%) over {len(SAMPLES)} samples; {len(wrong)} wrong"
         )
     assert not wrong, wrong  # an unrecognised value may stay empty, never land in the wrong field
-    assert ok / len(judged) >= 0.95
+    assert ok == len(judged)  # every field the samples pin is right today
+    # Extracting less and rewriting the expectations to match would pass every sample test: not this floor.
+    assert ok >= FIELDS_RIGHT_TODAY, f"{ok} fields right, {FIELDS_RIGHT_TODAY} before"

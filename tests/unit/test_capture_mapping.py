@@ -2,13 +2,8 @@
 
 from datetime import datetime, timezone
 
-from contacthub.api.letsligo.capture_schemas import (
-    ContactConfirm,
-    ContactPrepare,
-    duplicate_to_wire,
-    overrides_from_wire,
-    prepared_to_wire,
-)
+from contacthub.api.letsligo.capture.mapping import duplicate_to_wire, overrides_from_wire, prepared_to_wire
+from contacthub.api.letsligo.capture.schemas import ContactConfirm, ContactPrepare
 from contacthub.api.letsligo.errors import LETSLIGO
 from contacthub.domain.contact import Contact, Phone
 from contacthub.services.capture import Duplicate, Prepared

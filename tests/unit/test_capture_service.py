@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from fakes import InMemoryContacts, InMemoryDrafts, InMemoryStates
 
 from contacthub.domain.secrets import hash_secret
 from contacthub.domain.errors import Conflict, Gone, NotFound, ValidationFailed
-from contacthub.domain.text import digits, fold
-from contacthub.ports import ContactPage
 from contacthub.domain.contact import MAX_CAPTURE_TEXT_BYTES as MAX_TEXT_BYTES
 from contacthub.services.capture import CaptureService
 from contacthub.services.contacts import ContactService
@@ -21,54 +19,6 @@ SIGNATURE = (
     "Cordialement,\nMarie Dubois\nDirectrice commerciale | Acme SAS\nPortable : 06 12 34 56 78\n"
     "marie@acme.example"
 )
-
-
-class InMemoryContacts:
-    """The ContactRepository calls a create and a duplicate search make, on a dict."""
-
-    def __init__(self):
-        self.contacts = {}
-        self.numbers = {}
-
-    def allocate_number(self, ws):
-        self.numbers[ws] = self.numbers.get(ws, 0) + 1
-        return self.numbers[ws]
-
-    def add(self, contact):
-        self.contacts[(contact.workspace_id, contact.id)] = contact
-        return contact
-
-    def find(self, ws, q, offset, limit):
-        found = [
-            c
-            for (w, _), c in self.contacts.items()
-            if w == ws
-            and (not q.email or any(fold(e).startswith(fold(q.email)) for e in c.emails))
-            and (not q.phone or any(digits(p.e164 or p.raw).endswith(digits(q.phone)[-9:]) for p in c.phones))
-        ]
-        return ContactPage(found[offset : offset + limit], len(found))
-
-
-class InMemoryDrafts:
-    def __init__(self, contacts: InMemoryContacts):
-        self.drafts = {}
-        self.contacts = contacts
-        self.fail_next_commit = False
-
-    def add(self, draft):
-        self.drafts[(draft.workspace_id, draft.token_hash)] = draft
-
-    def get(self, ws, token_hash):
-        return self.drafts.get((ws, token_hash))
-
-    def add_contact_using(self, contact, draft, now):
-        key = (draft.workspace_id, draft.token_hash)
-        current = self.drafts.get(key)
-        if self.fail_next_commit or current is None or current.used_at or now >= current.expires_at:
-            self.fail_next_commit = False
-            raise Conflict("condition failed")
-        self.drafts[key] = replace(current, used_at=now, contact_id=contact.id)
-        return self.contacts.add(contact)
 
 
 @pytest.fixture
@@ -83,20 +33,27 @@ def clock():
 
 
 @pytest.fixture
-def capture(clock):
-    contacts = InMemoryContacts()
-    return CaptureService(
-        ContactService(contacts, states=None, clock=clock), InMemoryDrafts(contacts), clock=clock
-    )
+def drafts():
+    return InMemoryDrafts()
 
 
-def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture):
+@pytest.fixture
+def contacts(drafts):
+    return InMemoryContacts(drafts)
+
+
+@pytest.fixture
+def capture(clock, contacts, drafts):
+    return CaptureService(ContactService(contacts, InMemoryStates(), clock=clock), drafts, clock=clock)
+
+
+def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture, contacts, drafts):
     prepared = capture.prepare(WS, SIGNATURE)
     assert prepared.fields["name"] == "Marie Dubois" and prepared.fields["company"] == "Acme SAS"
     assert prepared.expires_at == T0 + timedelta(hours=1)
-    assert list(capture.drafts.drafts) == [(WS, hash_secret(prepared.token))]
-    assert prepared.token not in str(capture.drafts.drafts)
-    assert capture.contacts.contacts.contacts == {}
+    assert list(drafts.drafts) == [(WS, hash_secret(prepared.token))]
+    assert prepared.token not in str(drafts.drafts)
+    assert contacts.contacts == {}
 
 
 def test_overrides_win_field_by_field(capture):
@@ -131,12 +88,12 @@ def test_invalid_overrides_keep_the_token(capture):
     assert capture.confirm(WS, token).name == "Marie Dubois"
 
 
-def test_expiry_uses_the_injected_clock(capture, clock):
+def test_expiry_uses_the_injected_clock(capture, clock, contacts):
     token = capture.prepare(WS, SIGNATURE).token
     clock.now = T0 + timedelta(hours=1)
     with pytest.raises(Gone, match="expired"):
         capture.confirm(WS, token)
-    assert capture.contacts.contacts.contacts == {}
+    assert contacts.contacts == {}
 
 
 def test_used_unknown_and_foreign_tokens(capture):
@@ -151,12 +108,15 @@ def test_used_unknown_and_foreign_tokens(capture):
         capture.confirm(OTHER_WS, capture.prepare(WS, SIGNATURE).token)
 
 
-def test_a_failed_commit_does_not_burn_the_token(capture):
+def test_a_failed_commit_does_not_burn_the_token(capture, contacts, drafts):
     token = capture.prepare(WS, SIGNATURE).token
-    capture.drafts.fail_next_commit = True
+    contacts.fail_next_commit = 1
     with pytest.raises(Conflict):
         capture.confirm(WS, token)
-    assert capture.confirm(WS, token).name == "Marie Dubois"
+    assert drafts.get(WS, hash_secret(token)).used_at is None
+    created = capture.confirm(WS, token)
+    assert created.name == "Marie Dubois"
+    assert drafts.get(WS, hash_secret(token)).contact_id == created.id  # consumed with the create
 
 
 def test_text_bounds(capture):

@@ -4,7 +4,7 @@ import json
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from contacthub.composers import UnavailableComposer, composer_from_env
+from contacthub.composers import UnavailableComposer, composer_from_settings
 from contacthub.composers.base import Brief
 from contacthub.domain.email import EmailDraft, Turn
 from contacthub.composers.bedrock import BedrockComposer
@@ -12,6 +12,7 @@ from contacthub.composers.offline import OfflineComposer
 from contacthub.composers.openai_compat import OpenAICompatibleComposer
 from contacthub.composers.prompt import SYSTEM
 from contacthub.domain.errors import ServiceUnavailable
+from contacthub.settings import Settings
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 BRIEF = Brief("Marie Dubois", "Marie", "Dubois", "Acme Corp", "Directrice", "Salon VivaTech 2025",
@@ -106,19 +107,25 @@ def test_fenced_json_and_multiline_subject_are_accepted_safely(stubbed):
     assert result.notes == ("could not add the joke",)
 
 
+def _configured(**values) -> Settings:
+    """Settings with just these email values, whatever the environment holds."""
+    return Settings(**{"email_composer": "", "bedrock_model_id": "", "openai_model": "", "openai_base_url": "",
+                       "openai_api_key": None, **values})
+
+
 def test_composer_is_chosen_by_configuration():
-    assert isinstance(composer_from_env({}).composer, OfflineComposer)
-    offline = composer_from_env({"EMAIL_COMPOSER": "offline"})
+    assert isinstance(composer_from_settings(_configured()).composer, OfflineComposer)
+    offline = composer_from_settings(_configured(email_composer="offline"))
     assert offline.name == "offline" and isinstance(offline.composer, OfflineComposer)
-    bedrock = composer_from_env({"EMAIL_COMPOSER": "bedrock", "BEDROCK_MODEL_ID": MODEL})
+    bedrock = composer_from_settings(_configured(email_composer="bedrock", bedrock_model_id=MODEL))
     assert isinstance(bedrock, BedrockComposer) and bedrock.model_id == MODEL
-    openai = composer_from_env({"EMAIL_COMPOSER": "openai", "OPENAI_MODEL": "gpt-4o-mini",
-                                "OPENAI_BASE_URL": "http://127.0.0.1:9/v1/"})
+    openai = composer_from_settings(_configured(email_composer="openai", openai_model="gpt-4o-mini",
+                                                openai_base_url="http://127.0.0.1:9/v1/"))
     assert isinstance(openai, OpenAICompatibleComposer) and openai.url == "http://127.0.0.1:9/v1/chat/completions"
     # misconfiguration does not break start-up: drafting answers 503 instead
-    for env in ({"EMAIL_COMPOSER": "bedrock"}, {"EMAIL_COMPOSER": "gpt"}, {"EMAIL_COMPOSER": "openai"},
-                {"EMAIL_COMPOSER": "openai", "OPENAI_MODEL": "m", "OPENAI_BASE_URL": "file:///etc/passwd"}):
-        broken = composer_from_env(env)
+    for values in ({"email_composer": "bedrock"}, {"email_composer": "gpt"}, {"email_composer": "openai"},
+                   {"email_composer": "openai", "openai_model": "m", "openai_base_url": "file:///etc/passwd"}):
+        broken = composer_from_settings(_configured(**values))
         assert isinstance(broken, UnavailableComposer)
         with pytest.raises(ServiceUnavailable):
             broken.write(BRIEF, "Write")

@@ -1,7 +1,9 @@
 """Golden tests: the letsligo vendor examples map to and from the canonical model."""
 from datetime import datetime, timezone
 
-from contacthub.api.letsligo import mapping
+from contacthub.api.letsligo.contacts import mapping
+from contacthub.api.letsligo.pipeline_states.mapping import PIPELINE_STATES, state_to_wire
+from contacthub.api.letsligo.wire import collection, id_from_iri
 from contacthub.domain.contact import Contact, Phone, Status
 from contacthub.domain.pipeline import PipelineState, StateType
 
@@ -42,13 +44,13 @@ def test_pipeline_state_response_example():
 
 def test_pipeline_state_member():
     state = PipelineState("w", "s1", 3, "Client", "#8B5CF6", 2, StateType.QUALIFIED)
-    assert mapping.state_to_wire(state, with_context=False) == {
+    assert state_to_wire(state, with_context=False) == {
         "@id": "/api/pipeline_states/s1", "@type": "PipelineState", "id": "s1", "name": "Client",
         "color": "#8B5CF6", "position": 2}
 
 
 def test_collection_view_keeps_filters():
-    body = mapping.collection("/api/contacts", "Contact", [], total=65, page=2, page_size=30,
+    body = collection("/api/contacts", "Contact", [], total=65, page=2, page_size=30,
                               query={"name": "mar"})
     assert body["hydra:totalItems"] == 65
     assert body["hydra:view"] == {
@@ -58,5 +60,5 @@ def test_collection_view_keeps_filters():
 
 
 def test_iri_or_bare_id():
-    assert mapping.id_from_iri("/api/pipeline_states/abc", mapping.PIPELINE_STATES) == "abc"
-    assert mapping.id_from_iri("abc", mapping.PIPELINE_STATES) == "abc"
+    assert id_from_iri("/api/pipeline_states/abc", PIPELINE_STATES) == "abc"
+    assert id_from_iri("abc", PIPELINE_STATES) == "abc"

@@ -4,9 +4,10 @@ import pytest
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from botocore.stub import Stubber
 from contacthub.domain.errors import ServiceUnavailable
-from contacthub.mail import UnconfiguredMailer, mailer_from_env
+from contacthub.mail import UnconfiguredMailer, mailer_from_settings
 from contacthub.mail.base import OutgoingEmail
 from contacthub.mail.ses import SesMailer
+from contacthub.settings import Settings
 
 SENDER = "crm@contacthub.example"
 EMAIL = OutgoingEmail(to="marie@acme.example", subject="Suite à notre rencontre", body="Bonjour Marie,\n\nMerci.",
@@ -101,9 +102,9 @@ def test_unverified_sender_is_a_503_in_moto_too(aws):
 
 
 def test_mailer_from_configuration():
-    assert isinstance(mailer_from_env({"SENDER_ADDRESS": SENDER}), SesMailer)
-    for env in ({}, {"SENDER_ADDRESS": "not an address"}, {"SENDER_ADDRESS": "a@b.example\nBcc: c@d.example"}):
-        mailer = mailer_from_env(env)
+    assert isinstance(mailer_from_settings(Settings(sender_address=SENDER)), SesMailer)
+    for sender in ("", "not an address", "a@b.example\nBcc: c@d.example"):
+        mailer = mailer_from_settings(Settings(sender_address=sender))
         assert isinstance(mailer, UnconfiguredMailer)
         with pytest.raises(ServiceUnavailable):
             mailer.send(EMAIL)

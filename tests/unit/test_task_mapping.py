@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from contacthub.api.common import BadRequest
-from contacthub.api.letsligo import task_mapping
-from contacthub.api.letsligo.mapping import collection
+from contacthub.api.letsligo.tasks import mapping as task_mapping
+from contacthub.api.letsligo.wire import collection
 from contacthub.domain.task import Task, TaskKind, TaskQuery, TaskType
 
 TASK_ID = "323e4567-e89b-12d3-a456-426614174000"

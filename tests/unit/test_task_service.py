@@ -4,85 +4,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from fakes import InMemoryTasks
 
 from contacthub.domain.errors import Conflict, NotFound, ValidationFailed
-from contacthub.domain.task import Task, TaskPage, TaskQuery, TaskType
+from contacthub.domain.task import TaskPage, TaskQuery, TaskType
 from contacthub.services.tasks import SWEEP_BATCH, TaskService
 
 WS, OTHER_WS = "ws-1", "ws-2"
 ANNA = "11111111-1111-4111-8111-111111111111"
 BOB = "22222222-2222-4222-8222-222222222222"
 THEIRS = "33333333-3333-4333-8333-333333333333"  # a contact of OTHER_WS
-
-
-class InMemoryTasks:
-    """The TaskRepository port on dicts, with the store's version and contact-existence conditions."""
-
-    def __init__(self):
-        self.tasks: dict[tuple[str, str], Task] = {}
-        self.contacts = {(WS, ANNA), (WS, BOB), (OTHER_WS, THEIRS)}
-        self.fail_next_update = 0
-        self.remove_many_calls = 0
-
-    def get(self, ws, task_id):
-        return self.tasks.get((ws, task_id))
-
-    def get_many(self, ws, ids):
-        return {i: self.tasks[(ws, i)] for i in ids if (ws, i) in self.tasks}
-
-    def existing_contacts(self, ws, ids):
-        return {i for i in ids if (ws, i) in self.contacts}
-
-    def _matching(self, ws, q: TaskQuery):
-        for t in self.tasks.values():
-            if t.workspace_id != ws or (q.contact_id and t.contact_id != q.contact_id):
-                continue
-            if q.completed is not None and t.completed != q.completed or q.type and t.type != q.type:
-                continue
-            if q.due_before and t.due_date > q.due_before or q.due_after and t.due_date < q.due_after:
-                continue
-            yield t
-
-    def find(self, ws, q, offset, limit):
-        found = sorted(self._matching(ws, q), key=lambda t: (t.due_date, t.id))
-        return TaskPage(found[offset:offset + limit], len(found))
-
-    def for_contacts(self, ws, ids, q):
-        found = sorted(self._matching(ws, q), key=lambda t: (t.due_date, t.id))
-        return {cid: [t for t in found if t.contact_id == cid] for cid in ids}
-
-    def task_ids_for_contact(self, ws, cid, limit):
-        return [t.id for t in self.tasks.values() if t.workspace_id == ws and t.contact_id == cid][:limit]
-
-    def contacts_with_open_tasks(self, ws):
-        return {t.contact_id for t in self.tasks.values() if t.workspace_id == ws and not t.completed}
-
-    def add(self, task):
-        if (task.workspace_id, task.contact_id) not in self.contacts:
-            raise Conflict("contact gone")
-        saved = task.with_changes(version=1)
-        self.tasks[(task.workspace_id, task.id)] = saved
-        return saved
-
-    def update(self, old, new):
-        if self.fail_next_update:
-            self.fail_next_update -= 1
-            raise Conflict("lost race")
-        current = self.tasks.get((old.workspace_id, old.id))
-        if current is None or current.version != old.version:
-            raise Conflict("version")
-        saved = new.with_changes(version=old.version + 1)
-        self.tasks[(new.workspace_id, new.id)] = saved
-        return saved
-
-    def remove(self, task):
-        del self.tasks[(task.workspace_id, task.id)]
-
-    def remove_many(self, tasks):
-        assert len(tasks) <= SWEEP_BATCH
-        self.remove_many_calls += 1
-        for task in tasks:
-            self.remove(task)
 
 
 class Clock:
@@ -96,7 +27,7 @@ class Clock:
 
 @pytest.fixture
 def repo():
-    return InMemoryTasks()
+    return InMemoryTasks({(WS, ANNA), (WS, BOB), (OTHER_WS, THEIRS)}, sweep_batch=SWEEP_BATCH)
 
 
 @pytest.fixture
@@ -198,10 +129,11 @@ def test_delete_for_contact_works_in_bounded_batches(service, repo):
     assert service.delete_for_contact(WS, "nope") == 0
 
 
-def test_contact_delete_hook_never_fails_the_delete(service, repo):
+def test_deleting_a_contacts_tasks_reports_a_failure_to_the_caller(service, repo):
     new_task(service)
     repo.remove_many = lambda tasks: (_ for _ in ()).throw(Conflict("busy"))
-    service.on_contact_deleted(WS, ANNA)  # swallowed: reads hide and sweep what is left
+    with pytest.raises(Conflict):  # ContactService logs it and leaves the contact's cleanup to its sweep
+        service.delete_for_contact(WS, ANNA)
 
 
 def test_search_orders_by_due_date_and_filters(service):

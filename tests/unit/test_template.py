@@ -17,6 +17,7 @@ import tomllib
 import boto3
 import pytest
 from contacthub_local.template import PROJECT_ROOT, TABLE_ENV, load_template, resources, routes
+from environment import SETTINGS
 from pynamodb.models import Model
 
 FUNCTIONS = resources(kind="AWS::Serverless::Function")
@@ -77,7 +78,7 @@ def _models() -> list[type[Model]]:
 
 
 def _logical_table(model: type[Model]) -> str:
-    by_name = {os.environ[env]: logical for logical, env in TABLE_ENV.items()}
+    by_name = {getattr(SETTINGS, env.lower()): logical for logical, env in TABLE_ENV.items()}
     assert model.Meta.table_name in by_name, f"{model.__name__} uses a table the template does not define"
     return by_name[model.Meta.table_name]
 
@@ -90,10 +91,10 @@ def test_every_template_table_is_named_through_the_environment():
     assert set(resources(kind="AWS::DynamoDB::Table")) == set(TABLE_ENV)
 
 
-def test_tables_created_from_the_template_match_the_pynamodb_models(aws):
-    # Given the tables as the tests (and `serve`) create them from template.yaml
+def test_tables_created_from_the_template_match_the_pynamodb_models(services):
+    # Given the tables as the tests (and `serve`) create them from template.yaml, the models bound to them
     client = boto3.client("dynamodb")
-    created = {logical: client.describe_table(TableName=os.environ[env])["Table"]
+    created = {logical: client.describe_table(TableName=getattr(SETTINGS, env.lower()))["Table"]
                for logical, env in TABLE_ENV.items()}
     used_indexes = {logical: set() for logical in created}
     for model in _models():
@@ -129,7 +130,7 @@ def test_tables_keep_the_template_ttl_attribute(aws):
 
     client = boto3.client("dynamodb")
     for logical, attribute in ttl_attributes().items():
-        ttl = client.describe_time_to_live(TableName=os.environ[TABLE_ENV[logical]])["TimeToLiveDescription"]
+        ttl = client.describe_time_to_live(TableName=getattr(SETTINGS, TABLE_ENV[logical].lower()))["TimeToLiveDescription"]
         assert ttl.get("AttributeName") == attribute
 
 

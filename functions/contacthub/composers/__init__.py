@@ -1,13 +1,17 @@
-"""Email composers: offline templates, Amazon Bedrock, or an OpenAI-compatible endpoint (EMAIL_COMPOSER)."""
+"""Email composers: offline templates, Amazon Bedrock, or an OpenAI-compatible endpoint (settings.email_composer)."""
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ..domain.errors import ServiceUnavailable
 from ..domain.email import EmailDraft, Turn
-from .base import Brief, Composer, Composition
+from ..ports import Composer
+from .base import Brief, Composition
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +57,9 @@ class LazyComposer:
         return self.composer.refine(brief, draft, instruction, history)
 
 
-def composer_from_env(env: Mapping[str, str] | None = None) -> Composer:
-    """The composer EMAIL_COMPOSER names (default offline), configured from the environment."""
-    env = os.environ if env is None else env
-    choice = (env.get("EMAIL_COMPOSER") or "offline").strip().lower()
+def composer_from_settings(settings: Settings) -> Composer:
+    """The composer settings.email_composer names (EMAIL_COMPOSER; default offline)."""
+    choice = (settings.email_composer or "offline").strip().lower()
     try:
         if choice == "offline":
             def offline() -> Composer:
@@ -68,18 +71,18 @@ def composer_from_env(env: Mapping[str, str] | None = None) -> Composer:
         if choice == "bedrock":
             from .bedrock import BedrockComposer
 
-            model = env.get("BEDROCK_MODEL_ID", "").strip()
+            model = settings.bedrock_model_id.strip()
             if not model:
                 raise ValueError("BEDROCK_MODEL_ID is not set")
             return BedrockComposer(model)
         if choice == "openai":
             from .openai_compat import DEFAULT_BASE_URL, OpenAICompatibleComposer
 
-            model = env.get("OPENAI_MODEL", "").strip()
+            model = settings.openai_model.strip()
             if not model:
                 raise ValueError("OPENAI_MODEL is not set")
-            return OpenAICompatibleComposer(model, env.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
-                                            env.get("OPENAI_API_KEY"))
+            return OpenAICompatibleComposer(model, settings.openai_base_url or DEFAULT_BASE_URL,
+                                            settings.openai_api_key)
         raise ValueError(f"EMAIL_COMPOSER={choice!r}; expected one of {', '.join(CHOICES)}")
     except ValueError as error:
         logger.error("Email composer misconfigured: %s", error)

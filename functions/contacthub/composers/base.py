@@ -5,11 +5,9 @@ never sends anything and never touches storage. Pure Python: no AWS, no HTTP her
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from ..domain.email import EmailDraft, Turn
+from ..domain.email import EmailDraft
 
 
 @dataclass(frozen=True)
@@ -33,15 +31,3 @@ class Brief:
 class Composition:
     draft: EmailDraft
     notes: tuple[str, ...] = ()  # instructions the composer could not (fully) apply, said plainly
-
-
-class Composer(Protocol):
-    name: str
-
-    def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: EmailDraft | None = None) -> Composition:
-        """A new email from the instruction; ``current`` is the draft the user has in front of them, if any."""
-
-    def refine(self, brief: Brief, draft: EmailDraft, instruction: str,
-               history: Sequence[Turn] = ()) -> Composition:
-        """A new version of ``draft`` with the instruction applied."""

@@ -388,7 +388,7 @@ class OfflineComposer:
         language = detect_language(instruction)
         ops = [op for op in read_instruction(instruction) if op.kind in ("language", "formal", "friendly",
                                                                           "shorter", "longer")]
-        target = next((op.value for op in ops if op.kind == "language"), language)
+        target = next((op.value for op in ops if op.kind == "language" and op.value), language)
         draft = self._render(brief, instruction, target)
         notes: list[str] = []
         for op in ops:
@@ -460,7 +460,7 @@ class OfflineComposer:
         # A language switch rewrites the email, so it goes first and the other changes apply to the result.
         ops = sorted(read_instruction(instruction), key=lambda op: op.kind != "language")
         for op in ops:
-            if op.kind == "language":
+            if op.kind == "language" and op.value:
                 draft, note = self._switch_language(brief, draft, op.value, language, history, speaks)
                 language = op.value
             else:

@@ -79,6 +79,6 @@ class OpenAICompatibleComposer:
 
 def _retry_after(value: str | None) -> int:
     try:
-        return max(1, min(int(float(value)), 300))
+        return max(1, min(int(float(value or "")), 300))
     except (TypeError, ValueError):
         return 10

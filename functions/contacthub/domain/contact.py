@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import messages, rules
 from .text import canonical_uuid, clean, fold
@@ -36,7 +37,7 @@ class Stage(str, Enum):
 
 
 # Bounds. The list bounds also keep the largest update inside one 100-item DynamoDB transaction
-# (see store.repositories.ContactWrites and tests/unit/test_transaction_bounds.py).
+# (see store.repositories.contact_write_operations and tests/unit/test_transaction_bounds.py).
 MAX_SHORT_TEXT = 255
 MAX_URL = 2048
 MAX_LONG_TEXT = 10_000
@@ -158,7 +159,7 @@ def _as_string(format: Callable[[str, str], Any]) -> rules.Rule:
     return check
 
 
-_TAG = rules.Text(MAX_TAG_LENGTH, required=True, normalize=normalize_tag)
+_TAG = rules.RequiredText(MAX_TAG_LENGTH, normalize=normalize_tag)
 TAGS = rules.Many(_TAG, MAX_TAGS, key=tag_key, count_distinct=True)
 
 
@@ -173,7 +174,7 @@ def _location(value: Any, path: str) -> Location | None:
     return Location(id=fields["id"], title=fields["title"]) if fields else None
 
 
-_LOCATION = rules.Record({"id": rules.Text(MAX_SHORT_TEXT, required=True), "title": rules.Text(MAX_SHORT_TEXT)},
+_LOCATION = rules.Record({"id": rules.RequiredText(MAX_SHORT_TEXT), "title": rules.Text(MAX_SHORT_TEXT)},
                          required=("id",))
 
 
@@ -199,10 +200,10 @@ CONTACT_RULES: dict[str, rules.Rule] = {
 }
 EDITABLE_FIELDS = frozenset(CONTACT_RULES)
 # Text appended to notes or meeting context (the field's own rule then bounds the result).
-EXTENSION_TEXT = rules.Text(required=True)
+EXTENSION_TEXT = rules.RequiredText()
 # Text pasted for contact capture: a signature or a handful of vCards; the bound limits the heuristics' work.
 MAX_CAPTURE_TEXT_BYTES = 20 * 1024
-_CAPTURE_TEXT = rules.Text(MAX_CAPTURE_TEXT_BYTES, required=True, unit="bytes", normalize=lambda text: text)
+_CAPTURE_TEXT = rules.RequiredText(MAX_CAPTURE_TEXT_BYTES, unit="bytes", normalize=lambda text: text)
 
 
 def capture_text(value: Any, path: str) -> str:

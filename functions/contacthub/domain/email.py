@@ -24,7 +24,7 @@ class EmailDraft:
     body: str
     to: str | None = None  # one recipient; None until the service resolves it
 
-    def with_changes(self, **changes) -> EmailDraft:
+    def with_changes(self, **changes: Any) -> EmailDraft:
         return replace(self, **changes)
 
 
@@ -77,7 +77,7 @@ class EmailSession:
     def latest(self) -> DraftVersion | None:
         return self.versions[-1] if self.versions else None
 
-    def with_changes(self, **changes) -> EmailSession:
+    def with_changes(self, **changes: Any) -> EmailSession:
         return replace(self, **changes)
 
 
@@ -110,11 +110,11 @@ def _recipient(value: Any, path: str) -> str | None:
     return normalize_email(value, path)
 
 
-INSTRUCTION = rules.Text(MAX_INSTRUCTION, required=True)
+INSTRUCTION = rules.RequiredText(MAX_INSTRUCTION)
 # A client-supplied email: single-line subject (no header injection), bounded sizes, a valid recipient.
 DRAFT = rules.Record({
-    "subject": rules.Text(MAX_SUBJECT, required=True, single_line=True, no_control=True),
-    "body": rules.Text(MAX_BODY, required=True, no_nul=True,
+    "subject": rules.RequiredText(MAX_SUBJECT, single_line=True, no_control=True),
+    "body": rules.RequiredText(MAX_BODY, no_nul=True,
                        normalize=lambda body: body.replace("\r\n", "\n").strip("\n")),
     "to": _recipient,
 }, required=("subject", "body"))

@@ -26,7 +26,7 @@ class PipelineState:
     type: StateType = StateType.LEAD
     contact_count: int = 0
 
-    def with_changes(self, **changes) -> "PipelineState":
+    def with_changes(self, **changes: Any) -> "PipelineState":
         return replace(self, **changes)
 
 
@@ -43,7 +43,7 @@ MAX_STATES = 50
 MAX_STATE_NAME = 100
 
 STATE_RULES: dict[str, rules.Rule] = {
-    "name": rules.Text(MAX_STATE_NAME, required=True),
+    "name": rules.RequiredText(MAX_STATE_NAME),
     "color": rules.Pattern(re.compile(r"^#[0-9A-F]{6}$"), messages.COLOR, 7, normalize=str.upper),
     "type": rules.Choice(StateType, required=True),
 }

@@ -120,6 +120,19 @@ class Text:
 
 
 @dataclass(frozen=True)
+class RequiredText(Text):
+    """A `Text` that null and blank never pass: it always answers a string."""
+
+    required: bool = True
+
+    def __call__(self, value: Any, path: str) -> str:
+        text = super().__call__(value, path)
+        if text is None:  # unreachable while required; keeps the answer a str for the type checker
+            raise fail(path, messages.BLANK, "blank")
+        return text
+
+
+@dataclass(frozen=True)
 class Pattern:
     """A short code matching ``regex`` once normalised (lower-cased, upper-cased...)."""
 
@@ -214,7 +227,8 @@ class Many:
     key: Callable[[Any], Any] | None = None
     count_distinct: bool = False
 
-    def __call__(self, values: Any, path: str) -> tuple:
+    def __call__(self, value: Any, path: str) -> tuple[Any, ...]:
+        values = value
         if values is None:
             return ()
         if not isinstance(values, (list, tuple)):
@@ -248,7 +262,7 @@ class JsonObject:
     max_value_length: int | None = None
     max_bytes: int | None = None
 
-    def __call__(self, value: Any, path: str) -> dict | None:
+    def __call__(self, value: Any, path: str) -> dict[str, Any] | None:
         import json
 
         if value is None:
@@ -274,7 +288,8 @@ class JsonObject:
             raise fail(path, messages.JSON_OBJECT, "type") from None
         if self.max_bytes is not None and len(encoded.encode("utf-8")) > self.max_bytes:
             raise fail(path, messages.too_large(len(encoded.encode("utf-8")), self.max_bytes), "too_large")
-        return json.loads(encoded)  # a deep copy: stored values never share mutable state with the caller
+        copy: dict[str, Any] = json.loads(encoded)
+        return copy  # a deep copy: stored values never share mutable state with the caller
 
 
 @dataclass(frozen=True)

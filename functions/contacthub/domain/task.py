@@ -7,8 +7,6 @@ from enum import Enum
 from typing import Any
 
 from . import messages, rules
-from .messages import CONTACT_NOT_FOUND, INVALID_DATETIME  # noqa: F401 - the task service names them
-from .text import canonical_uuid, parse_datetime  # noqa: F401 - task filters parse with the same rules
 
 
 class TaskType(str, Enum):
@@ -38,7 +36,7 @@ class Task:
     title: str
     type: TaskType
     task_kind: TaskKind
-    payload: dict | None  # workflow data (JSON object) for system task kinds
+    payload: dict[str, Any] | None  # workflow data (JSON object) for system task kinds
     description: str | None
     due_date: datetime  # UTC, whole seconds
     completed: bool
@@ -46,10 +44,6 @@ class Task:
     created_at: datetime
     updated_at: datetime
     version: int | None = None  # optimistic locking; None before the first write
-
-    @property
-    def is_open(self) -> bool:
-        return not self.completed
 
     def with_changes(self, **changes: Any) -> "Task":
         return replace(self, **changes)
@@ -85,7 +79,7 @@ MAX_DUE = datetime(9999, 1, 1, tzinfo=timezone.utc)
 REQUIRED_ON_CREATE = ("contact_id", "title", "due_date")
 TASK_RULES: dict[str, rules.Rule] = {
     "contact_id": rules.Uuid(messages.CONTACT_NOT_FOUND),
-    "title": rules.Text(MAX_TITLE, required=True),
+    "title": rules.RequiredText(MAX_TITLE),
     "type": rules.Choice(TaskType, required=True),
     "task_kind": rules.Choice(TaskKind, required=True),
     "payload": rules.JsonObject(max_bytes=MAX_PAYLOAD_BYTES),

@@ -50,12 +50,12 @@ def is_encodable(text: str) -> bool:
 
 def has_control_character(value: str | None) -> bool:
     """A control character other than a tab (NUL, ESC, DEL...): not allowed in a header value either."""
-    return bool(value) and any((ord(c) < 32 and c != "\t") or 127 <= ord(c) < 160 for c in value)
+    return value is not None and any((ord(c) < 32 and c != "\t") or 127 <= ord(c) < 160 for c in value)
 
 
 def has_line_break(value: str | None) -> bool:
     """CR, LF or any other line separator: never allowed in a header value (header injection)."""
-    return bool(value) and any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    return value is not None and any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def clean(text: str | None) -> str | None:

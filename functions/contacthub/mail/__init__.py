@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..domain.errors import ServiceUnavailable
-from .base import Mailer, OutgoingEmail
+from ..ports import Mailer
+from .base import OutgoingEmail
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +24,11 @@ class UnconfiguredMailer:
         raise ServiceUnavailable(f"Sending email is not configured: {self.reason}", retry_after=300)
 
 
-def mailer_from_env(env: Mapping[str, str] | None = None) -> Mailer:
-    env = os.environ if env is None else env
+def mailer_from_settings(settings: Settings) -> Mailer:
     from .ses import SesMailer
 
     try:
-        return SesMailer(env.get("SENDER_ADDRESS", "").strip(), configuration_set=env.get("SES_CONFIGURATION_SET"))
+        return SesMailer(settings.sender_address.strip(), configuration_set=settings.ses_configuration_set)
     except ValueError as error:
         logger.error("Mailer misconfigured: %s", error)
         return UnconfiguredMailer("SENDER_ADDRESS is missing or invalid")

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
-
-from ..domain.text import has_control_character, has_line_break  # noqa: F401 - the mailers check headers too
 
 
 @dataclass(frozen=True)
@@ -15,8 +12,3 @@ class OutgoingEmail:
     from_name: str | None = None  # display name shown before the workspace's sender address
     reply_to: str | None = None
     tags: tuple[tuple[str, str], ...] = ()  # (name, value) for delivery events, e.g. ("workspace", id)
-
-
-class Mailer(Protocol):
-    def send(self, email: OutgoingEmail) -> str:
-        """Hand the email over for delivery; returns the provider's message id. Raises ServiceUnavailable."""

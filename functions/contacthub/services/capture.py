@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any
 
 from ..capture.model import CaptureDraft
 from ..domain import messages
@@ -18,8 +19,9 @@ from ..domain.contact import MAX_EMAILS, MAX_PHONES, Contact, Phone, capture_tex
 from ..domain.errors import Conflict, Gone, NotFound, ValidationFailed, Violation
 from ..domain.secrets import hash_secret, new_secret
 from ..domain.text import fold
-from ..ports import ContactQuery
-from .contacts import MAX_PAGE_SIZE, ContactService
+from ..ports import CaptureDraftRepository, ConsumeCaptureDraft, ContactQuery
+from .contacts import ContactService
+from .paging import MAX_PAGE_SIZE
 
 TOKEN_TTL = timedelta(hours=1)
 MAX_DUPLICATES = 10
@@ -42,17 +44,11 @@ class Prepared:
     expires_at: datetime
 
 
-class DraftRepository(Protocol):
-    def add(self, draft: CaptureDraft) -> None: ...
-    def get(self, workspace_id: str, token_hash: str) -> CaptureDraft | None: ...
-    def add_contact_using(self, contact: Contact, draft: CaptureDraft, now: datetime) -> Contact: ...
-
-
 class CaptureService:
-    def __init__(self, contacts: ContactService, drafts: DraftRepository,
+    def __init__(self, contacts: ContactService, drafts: CaptureDraftRepository,
                  clock: Callable[[], datetime] | None = None, ttl: timedelta = TOKEN_TTL):
-        self.contacts = contacts
-        self.drafts = drafts
+        self._contacts = contacts
+        self._drafts = drafts
         self.clock = clock or contacts.clock
         self.ttl = ttl
 
@@ -69,8 +65,8 @@ class CaptureService:
         now = self.clock()
         token = new_secret()
         draft = CaptureDraft(workspace_id, hash_secret(token), _storable(fields), created_at=now,
-                      expires_at=now + self.ttl)
-        self.drafts.add(draft)
+                             expires_at=now + self.ttl)
+        self._drafts.add(draft)
         return Prepared(token, fields, self._duplicates(workspace_id, fields), extraction.source,
                         extraction.cards_found, draft.expires_at)
 
@@ -82,13 +78,10 @@ class CaptureService:
         """
         draft = self._usable_draft(workspace_id, token)
         fields = _merge(draft.fields, _check_overrides(overrides or {}))
-        now = self.clock()
-        # ContactService.create does the validation, naming and numbering; only its final write changes:
-        # the draft is marked used in the very transaction that creates the contact.
-        creating = ContactService(_ContactsUsingDraft(self.contacts.contacts, self.drafts, draft, now),
-                                  self.contacts.states, clock=self.contacts.clock)
+        # The draft is marked used in the very transaction that creates the contact.
+        consume = ConsumeCaptureDraft(workspace_id, draft.token_hash, self.clock())
         try:
-            return creating.create(workspace_id, _storable(fields))
+            return self._contacts.create(workspace_id, _storable(fields), also=(consume,))
         except ValidationFailed as error:
             raise _under_overrides(error) from None
         except Conflict:
@@ -99,7 +92,7 @@ class CaptureService:
     def _usable_draft(self, workspace_id: str, token: str) -> CaptureDraft:
         draft = None
         if isinstance(token, str) and _TOKEN_SHAPE.match(token):
-            draft = self.drafts.get(workspace_id, hash_secret(token))
+            draft = self._drafts.get(workspace_id, hash_secret(token))
         if draft is None:
             raise NotFound("Confirmation token")
         if draft.used_at is not None:
@@ -118,31 +111,18 @@ class CaptureService:
                 entry[1].append(field)
 
         for email in fields.get("emails") or ():
-            for contact in self.contacts.search(workspace_id, ContactQuery(email=email),
+            for contact in self._contacts.search(workspace_id, ContactQuery(email=email),
                                                 limit=MAX_PAGE_SIZE).items:
                 if fold(email) in {fold(e) for e in contact.emails}:
                     note(contact, "emails")
         for phone in fields.get("phones") or ():
             if phone.e164 is None:
                 continue  # without a country it cannot be compared reliably
-            for contact in self.contacts.search(workspace_id, ContactQuery(phone=phone.e164),
+            for contact in self._contacts.search(workspace_id, ContactQuery(phone=phone.e164),
                                                 limit=MAX_PAGE_SIZE).items:
                 if phone.e164 in {p.e164 for p in contact.phones}:
                     note(contact, "phones")
         return tuple(Duplicate(c, tuple(f)) for c, f in list(matches.values())[:MAX_DUPLICATES])
-
-
-class _ContactsUsingDraft:
-    """The workspace's contact repository, except that adding the contact also marks the draft used."""
-
-    def __init__(self, contacts, drafts: DraftRepository, draft: CaptureDraft, now: datetime):
-        self._contacts, self._drafts, self._draft, self._now = contacts, drafts, draft, now
-
-    def __getattr__(self, name: str):
-        return getattr(self._contacts, name)
-
-    def add(self, contact: Contact) -> Contact:
-        return self._drafts.add_contact_using(contact, self._draft, self._now)
 
 
 def _check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:

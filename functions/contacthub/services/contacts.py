@@ -1,9 +1,12 @@
 """Contact use cases shared by every dialect and by GraphQL."""
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
-from typing import Any, Callable, Sequence
+from itertools import islice
+from typing import Any
 
 from ..domain import messages
 from ..domain.contact import (
@@ -19,12 +22,24 @@ from ..domain.contact import (
 )
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid
-from ..ports import ContactPage, ContactQuery, ContactRepository, PipelineRepository
+from ..ports import (
+    AlsoOnAdd,
+    ContactCleanup,
+    ContactPage,
+    ContactQuery,
+    ContactRepository,
+    LocationCount,
+    OpenTaskContacts,
+    PipelineRepository,
+    TagCount,
+)
+from . import paging
+from .retry import Final, retry_on_conflict
 
-MAX_PAGE_SIZE = 100
-MAX_OFFSET = 10_000  # deep pages cost reads proportional to the offset: past this, narrow the search instead
-MAX_CONFLICT_RETRIES = 3
+logger = logging.getLogger(__name__)
+
 EXTENDABLE_FIELDS = ("notes", "meeting_context")
+SWEEP_BATCH = 25  # pending cleanups finished per sweep call
 
 
 def utcnow() -> datetime:
@@ -38,40 +53,96 @@ def is_uuid(value: str) -> bool:
 class ContactService:
     def __init__(self, contacts: ContactRepository, states: PipelineRepository,
                  clock: Callable[[], datetime] = utcnow,
-                 on_delete: Sequence[Callable[[str, str], Any]] = ()):
-        self.contacts = contacts
-        self.states = states
+                 cleanups: Sequence[ContactCleanup] = (),
+                 open_task_contacts: OpenTaskContacts | None = None):
+        self._contacts = contacts
+        self._states = states
         self.clock = clock
-        self.on_delete = tuple(on_delete)  # (workspace id, contact id) -> None, run after a delete (e.g. its tasks)
+        self._cleanups = tuple(cleanups)  # what a deleted contact leaves elsewhere (its tasks, its emails)
+        self._open_task_contacts = open_task_contacts
 
     # ---------------------------------------------------------------- reads
     def get(self, workspace_id: str, contact_id: str) -> Contact:
         key = canonical_uuid(contact_id)  # ids are stored lower-case; clients may send them in upper case
-        contact = self.contacts.get(workspace_id, key) if key else None
+        contact = self._contacts.get(workspace_id, key) if key else None
         if contact is None:
             raise NotFound("Contact", contact_id)
         return contact
 
+    def get_many(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, Contact]:
+        """The contacts found among these ids (others, malformed ones included, are left out), keyed as asked."""
+        keys = {cid: key for cid in contact_ids if (key := canonical_uuid(cid))}
+        found = self._contacts.get_many(workspace_id, dict.fromkeys(keys.values()))
+        return {cid: found[key] for cid, key in keys.items() if key in found}
+
     def get_by_number(self, workspace_id: str, number: int) -> Contact:
-        contact = self.contacts.get_by_number(workspace_id, number) if number > 0 else None
+        contact = self._contacts.get_by_number(workspace_id, number) if number > 0 else None
         if contact is None:
             raise NotFound("Contact", number)
         return contact
 
     def search(self, workspace_id: str, query: ContactQuery, offset: int = 0,
-               limit: int = 30) -> ContactPage:
-        limit = max(1, min(limit, MAX_PAGE_SIZE))
-        if offset + limit > MAX_OFFSET:
-            raise ValidationFailed.one("page", f"Only the first {MAX_OFFSET} results can be paged through; "
-                                               "narrow the search with a filter.", "too_deep")
-        check_search_terms({f: getattr(query, f) for f in query.__dataclass_fields__ if getattr(query, f)})
-        return self.contacts.find(workspace_id, query, max(offset, 0), limit)
+               limit: int = paging.DEFAULT_PAGE_SIZE) -> ContactPage:
+        """Newest first, filtered with AND."""
+        offset, limit = paging.bounded(offset, limit)
+        _check_terms(query)
+        return self._contacts.find(workspace_id, query, offset, limit)
+
+    def list_page(self, workspace_id: str, query: ContactQuery, offset: int = 0, limit: int = paging.DEFAULT_PAGE_SIZE,
+             newest_first: bool = True, has_open_tasks: bool | None = None) -> ContactPage:
+        """``search`` with an order (oldest first too) and the "has open tasks" filter; ``limit`` may be 0
+        (the total alone). Composed from ordered ids, so no contact outside the page is read."""
+        offset, bounded_limit = paging.bounded(offset, limit)
+        limit = max(0, min(limit, bounded_limit))
+        _check_terms(query)
+        if newest_first and has_open_tasks is None:
+            found = self._contacts.find(workspace_id, query, offset, bounded_limit)
+            return ContactPage(found.items[:limit], found.total)
+
+        ids = self._contacts.matching_ids(workspace_id, query, newest_first=newest_first)
+        total: int | None = None
+        if has_open_tasks is None:
+            if query.is_empty():
+                total = self._contacts.count(workspace_id)
+        else:
+            busy = self._with_open_tasks(workspace_id)
+            if has_open_tasks and query.is_empty():
+                # Their number grows with open tasks, not with the workspace: read them all and order them.
+                contacts = sorted(self._contacts.get_many(workspace_id, busy).values(),
+                                  key=lambda c: (c.created_at, c.id), reverse=newest_first)
+                return ContactPage(contacts[offset:offset + limit], len(contacts))
+            ids = (i for i in ids if (i in busy) == has_open_tasks)
+            if query.is_empty():
+                total = self._contacts.count(workspace_id) - len(busy)
+        if total is None:  # a filtered query's ids are all in memory already: count them
+            matched = list(ids)
+            total, ids = len(matched), iter(matched)
+        return ContactPage(self._read_page(workspace_id, ids, offset, limit), total)
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
-        return self.contacts.recently_active(workspace_id, max(1, min(limit, MAX_PAGE_SIZE)))
+        return self._contacts.recently_active(workspace_id, max(1, min(limit, paging.MAX_PAGE_SIZE)))
+
+    def tag_counts(self, workspace_id: str) -> list[TagCount]:
+        """The tag catalogue: every tag in use with its contact count, by name (case-insensitive)."""
+        return sorted(self._contacts.tag_counts(workspace_id), key=lambda t: (t.tag.casefold(), t.tag))
+
+    def location_counts(self, workspace_id: str) -> list[LocationCount]:
+        """The location catalogue: every location in use with its contact count."""
+        return self._contacts.location_counts(workspace_id)
+
+    def _with_open_tasks(self, workspace_id: str) -> set[str]:
+        if self._open_task_contacts is None:
+            raise ValidationFailed.one("hasOpenTasks", messages.FILTER_UNAVAILABLE, "unsupported")
+        return self._open_task_contacts(workspace_id)
+
+    def _read_page(self, workspace_id: str, ids: Iterator[str], offset: int, limit: int) -> list[Contact]:
+        page_ids = list(islice(ids, offset, offset + limit))
+        found = self._contacts.get_many(workspace_id, page_ids)
+        return [found[i] for i in page_ids if i in found]
 
     # ---------------------------------------------------------------- writes
-    def create(self, workspace_id: str, fields: dict[str, Any]) -> Contact:
+    def create(self, workspace_id: str, fields: dict[str, Any], also: Sequence[AlsoOnAdd] = ()) -> Contact:
+        """``also``: operations that commit with the contact or not at all (e.g. consuming a capture token)."""
         values = validate_changes(fields)
         values = _resolve_names(values, current=None)
         self._check_state(workspace_id, values.get("pipeline_state_id"))
@@ -79,14 +150,14 @@ class ContactService:
         contact = Contact(
             workspace_id=workspace_id,
             id=str(uuid.uuid4()),
-            number=self.contacts.allocate_number(workspace_id),
+            number=self._contacts.allocate_number(workspace_id),
             status=Status.PENDING,
             created_at=now,
             updated_at=now,
             last_activity_at=now,
             **values,
         )
-        return self.contacts.add(contact)
+        return self._contacts.add(contact, also=tuple(also))
 
     def update(self, workspace_id: str, contact_id: str, changes: dict[str, Any],
                expected_version: int | None = None) -> Contact:
@@ -104,17 +175,35 @@ class ContactService:
         return self._mutate(workspace_id, contact_id, change)
 
     def delete(self, workspace_id: str, contact_id: str) -> Contact:
-        for attempt in range(MAX_CONFLICT_RETRIES):
+        """Delete the contact, then clean up what it leaves elsewhere.
+
+        The delete writes a pending-cleanup marker in its own transaction; the cleanups run after the commit,
+        best effort, and clear the marker once all succeeded. A failed cleanup is logged, never answered as a
+        failed delete: ``sweep_deleted`` finishes it later.
+        """
+        def remove() -> Contact:
             contact = self.get(workspace_id, contact_id)
+            self._contacts.remove(contact)
+            return contact
+
+        contact = retry_on_conflict(remove)
+        self._clean_up(workspace_id, contact.id)
+        return contact
+
+    def sweep_deleted(self, workspace_id: str, limit: int = SWEEP_BATCH) -> int:
+        """Finish the cleanups of deleted contacts that were interrupted; returns how many were finished."""
+        return sum(self._clean_up(workspace_id, cid)
+                   for cid in self._contacts.pending_cleanups(workspace_id, limit))
+
+    def _clean_up(self, workspace_id: str, contact_id: str) -> bool:
+        for cleanup in self._cleanups:
             try:
-                self.contacts.remove(contact)
-                for hook in self.on_delete:
-                    hook(workspace_id, contact.id)
-                return contact
-            except Conflict:
-                if attempt == MAX_CONFLICT_RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
+                cleanup(workspace_id, contact_id)
+            except Exception:  # the delete has committed: leave the rest to the sweep
+                logger.exception("Cleanup of deleted contact %s left pending", contact_id)
+                return False
+        self._contacts.cleanup_done(workspace_id, contact_id)
+        return True
 
     def extend(self, workspace_id: str, contact_id: str, text: str, field: str = "notes") -> Contact:
         """Append text to a free-text field on a new line."""
@@ -163,24 +252,28 @@ class ContactService:
 
         The other writer's fields are never overwritten blindly: the change is replayed on what they wrote.
         """
-        for attempt in range(MAX_CONFLICT_RETRIES):
+        def attempt() -> Contact:
             current = self.get(workspace_id, contact_id)
-            changed = change(current)
+            try:
+                changed = change(current)
+            except Conflict as error:  # a precondition (If-Match) failed: replaying cannot help
+                raise Final(error) from None
             if changed == current:
                 return current
-            changed = changed.with_changes(updated_at=self.clock())
-            try:
-                return self.contacts.update(current, changed)
-            except Conflict:
-                if attempt == MAX_CONFLICT_RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")
+            return self._contacts.update(current, changed.with_changes(updated_at=self.clock()))
+
+        return retry_on_conflict(attempt)
 
     def _check_state(self, workspace_id: str, state_id: str | None) -> None:
         if state_id is None:
             return
-        if canonical_uuid(state_id) != state_id or self.states.get(workspace_id, state_id) is None:
+        if canonical_uuid(state_id) != state_id or self._states.get(workspace_id, state_id) is None:
             raise ValidationFailed.one("pipeline_state_id", messages.STATE_NOT_FOUND, "invalid_state")
+
+
+def _check_terms(query: ContactQuery) -> None:
+    """Search terms are written into index keys: the domain's text rule refuses what no key could hold."""
+    check_search_terms({f: getattr(query, f) for f in query.__dataclass_fields__ if getattr(query, f)})
 
 
 def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str, Any]:

@@ -13,9 +13,9 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from ..composers.base import Brief, Composer
+from ..composers.base import Brief
 from ..domain import messages
 from ..domain.contact import Contact, Status
 from ..domain.email import (
@@ -31,8 +31,11 @@ from ..domain.email import (
     validate_draft,
 )
 from ..domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
-from ..mail.base import Mailer, OutgoingEmail
+from ..mail.base import OutgoingEmail
+from ..ports import Composer, EmailRepository, Mailer, SendOnce
+from . import paging
 from .contacts import ContactService, is_uuid, utcnow
+from .retry import retry_on_conflict
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +47,6 @@ MAX_SENDER_NAME = 100
 CONTACTED_FROM = (Status.PENDING, Status.ENRICHED)
 
 
-class EmailRepository(Protocol):
-    def get_session(self, workspace_id: str, contact_id: str, session_id: str) -> EmailSession | None: ...
-    def add_session(self, session: EmailSession) -> EmailSession: ...
-    def save_session(self, session: EmailSession) -> EmailSession: ...
-    def record_sent(self, sent: SentEmail) -> None: ...
-    def sent_emails(self, workspace_id: str, contact_id: str, limit: int = 20) -> list[SentEmail]: ...
-
-
-class SendOnce(Protocol):
-    def run(self, key: dict[str, str], action: Callable[[], dict]) -> dict:
-        """``action()`` at most once per key; later and concurrent calls answer its (JSON) result."""
-
-
 OpenTasks = Callable[[str, str], Sequence[str]]  # (workspace, contact) -> short lines about its open tasks
 
 
@@ -64,38 +54,38 @@ class EmailService:
     def __init__(self, contacts: ContactService, emails: EmailRepository, composer: Composer, mailer: Mailer,
                  once: SendOnce, *, open_tasks: OpenTasks | None = None, clock: Callable[[], datetime] = utcnow,
                  session_ttl: timedelta = SESSION_TTL):
-        self.contacts = contacts
-        self.emails = emails
-        self.composer = composer
-        self.mailer = mailer
-        self.once = once
-        self.open_tasks = open_tasks
+        self._contacts = contacts
+        self._emails = emails
+        self.composer = composer  # public: tests and the local server swap the composer of a built service
+        self._mailer = mailer
+        self._once = once
+        self._open_tasks = open_tasks
         self.clock = clock
         self.session_ttl = session_ttl
 
     # ---------------------------------------------------------------- drafting
     def prepare(self, workspace_id: str, contact_id: str, message: str, session_id: str | None = None,
-                current: EmailDraft | dict | None = None, *, sender: Sender | None = None) -> DraftResult:
+                current: EmailDraft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
         """Write an email to the contact from an instruction; a new session unless ``session_id`` continues one."""
         message = INSTRUCTION(message, "message")
         current = validate_draft(current, "currentEmail")
-        contact = self.contacts.get(workspace_id, contact_id)
+        contact = self._contacts.get(workspace_id, contact_id)
         session = self._open(workspace_id, contact.id, session_id) if session_id else None
         return self._compose(contact, session, Turn("prepare", message), current, sender or Sender())
 
     def refine(self, workspace_id: str, contact_id: str, instruction: str, session_id: str | None,
-               current: EmailDraft | dict | None = None, *, sender: Sender | None = None) -> DraftResult:
+               current: EmailDraft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
         """A new version of the session's draft (or of ``current``, the user's own edit) with the instruction."""
         instruction = INSTRUCTION(instruction, "instruction")
         if not session_id:
             raise ValidationFailed.one("sessionId", messages.BLANK, "blank")
         current = validate_draft(current, "currentEmail")
-        contact = self.contacts.get(workspace_id, contact_id)
+        contact = self._contacts.get(workspace_id, contact_id)
         session = self._open(workspace_id, contact.id, session_id)
         return self._compose(contact, session, Turn("refine", instruction), current, sender or Sender())
 
     def session(self, workspace_id: str, contact_id: str, session_id: str) -> EmailSession:
-        contact = self.contacts.get(workspace_id, contact_id)
+        contact = self._contacts.get(workspace_id, contact_id)
         return self._open(workspace_id, contact.id, session_id, allow_sent=True)
 
     def _compose(self, contact: Contact, session: EmailSession | None, turn: Turn, current: EmailDraft | None,
@@ -127,19 +117,21 @@ class EmailService:
         updated = session.with_changes(
             turns=(*session.turns, turn)[-MAX_TURNS_KEPT:], versions=(*versions, version)[-MAX_VERSIONS_KEPT:],
             updated_at=now, expires_at=now + self.session_ttl)
-        saved = self.emails.save_session(updated) if session.revision else self.emails.add_session(updated)
-        return DraftResult(saved, saved.latest, composition.notes)
+        saved = self._emails.save_session(updated) if session.revision else self._emails.add_session(updated)
+        latest = saved.latest
+        assert latest is not None  # the version just added
+        return DraftResult(saved, latest, composition.notes)
 
     def _keep_user_edit(self, session: EmailSession, versions: list[DraftVersion], now: datetime) -> None:
         try:
-            self.emails.save_session(session.with_changes(versions=tuple(versions[-MAX_VERSIONS_KEPT:]),
+            self._emails.save_session(session.with_changes(versions=tuple(versions[-MAX_VERSIONS_KEPT:]),
                                                           updated_at=now, expires_at=now + self.session_ttl))
         except Conflict:
             logger.info("Email session changed meanwhile; the user's edit was not kept")
 
     def _open(self, workspace_id: str, contact_id: str, session_id: str, allow_sent: bool = False) -> EmailSession:
         """The contact's live session; NotFound when unknown, expired, or another contact's (or workspace's)."""
-        session = self.emails.get_session(workspace_id, contact_id, session_id) if is_uuid(session_id) else None
+        session = self._emails.get_session(workspace_id, contact_id, session_id) if is_uuid(session_id) else None
         if session is None or session.expires_at <= self.clock():
             raise NotFound("EmailSession", session_id)
         if session.sent and not allow_sent:
@@ -148,9 +140,9 @@ class EmailService:
 
     def _brief(self, contact: Contact, sender: Sender) -> Brief:
         tasks: tuple[str, ...] = ()
-        if self.open_tasks is not None:
+        if self._open_tasks is not None:
             try:
-                tasks = tuple(self.open_tasks(contact.workspace_id, contact.id))[:MAX_TASKS_IN_BRIEF]
+                tasks = tuple(self._open_tasks(contact.workspace_id, contact.id))[:MAX_TASKS_IN_BRIEF]
             except Exception:
                 logger.exception("Could not read the contact's tasks for the email brief")
         return Brief(contact.name, contact.first_name, contact.last_name, contact.company, contact.position,
@@ -159,12 +151,12 @@ class EmailService:
 
     # ---------------------------------------------------------------- sending
     def send(self, workspace_id: str, contact_id: str, session_id: str | None = None,
-             email_data: EmailDraft | dict | None = None, *, sender: Sender | None = None) -> SentEmail:
+             email_data: EmailDraft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> SentEmail:
         """Send the session's latest draft (or ``email_data``) to the contact, exactly once."""
         if not session_id and email_data is None:
             raise ValidationFailed.one("sessionId", messages.SESSION_OR_EMAIL, "blank")
         data = validate_draft(email_data, "emailData")
-        contact = self.contacts.get(workspace_id, contact_id)
+        contact = self._contacts.get(workspace_id, contact_id)
         session = self._open(workspace_id, contact.id, session_id, allow_sent=True) if session_id else None
         if session is not None and session.sent is not None:
             return session.sent  # already sent: answer what was sent, send nothing
@@ -175,28 +167,31 @@ class EmailService:
         to = draft.to or (latest.to if latest else None) or contact.primary_email
         if not to:
             raise ValidationFailed.one("to", messages.NO_RECIPIENT, "no_recipient")
-        draft = draft.with_changes(to=deliverable_address(to, "to"))
+        address = deliverable_address(to, "to")
+        draft = draft.with_changes(to=address)
         key = {"workspace": workspace_id, "contact": contact.id}
         if session is not None:
             key["session"] = session.id
         else:
             key["email"] = hashlib.sha256(json.dumps([draft.to, draft.subject, draft.body]).encode()).hexdigest()
-        result = self.once.run(key, lambda: self._deliver(contact, draft, session, sender or Sender()))
+        result = self._once.run(key, lambda: self._deliver(contact, draft, address, session,
+                                                                 sender or Sender()))
         return _sent_from_json(result, workspace_id, contact.id)
 
-    def _deliver(self, contact: Contact, draft: EmailDraft, session: EmailSession | None, sender: Sender) -> dict:
+    def _deliver(self, contact: Contact, draft: EmailDraft, to: str, session: EmailSession | None,
+                 sender: Sender) -> dict[str, Any]:
         """Runs inside the send guard: once the mail service took the email, nothing here may raise (an error
         would free the guard's key and let a retry send a second email), so bookkeeping failures are logged."""
-        message_id = self.mailer.send(OutgoingEmail(
-            to=draft.to, subject=draft.subject, body=draft.body, from_name=_display_name(sender.name),
+        message_id = self._mailer.send(OutgoingEmail(
+            to=to, subject=draft.subject, body=draft.body, from_name=_display_name(sender.name),
             reply_to=sender.reply_to, tags=(("workspace", contact.workspace_id), ("contact", contact.id))))
-        sent = SentEmail(contact.workspace_id, contact.id, message_id, draft.to, draft.subject, self.clock(),
+        sent = SentEmail(contact.workspace_id, contact.id, message_id, to, draft.subject, self.clock(),
                          session.id if session else None)
         for step, action in (
-            ("record the sent email", lambda: self.emails.record_sent(sent)),
-            ("update the contact's last activity", lambda: self.contacts.record_activity(contact.workspace_id,
+            ("record the sent email", lambda: self._record_sent(sent)),
+            ("update the contact's last activity", lambda: self._contacts.record_activity(contact.workspace_id,
                                                                                          contact.id)),
-            ("mark the contact contacted", lambda: self.contacts.set_status(
+            ("mark the contact contacted", lambda: self._contacts.set_status(
                 contact.workspace_id, contact.id, Status.CONTACTED, only_from=CONTACTED_FROM)),
         ):
             try:
@@ -205,10 +200,20 @@ class EmailService:
                 logger.exception("Email %s was sent but the CRM could not %s", message_id, step)
         return _sent_to_json(sent)
 
+    def _record_sent(self, sent: SentEmail) -> None:
+        """The record, closing its session; a concurrent edit of the session is replayed. Should the session
+        have expired and vanished meanwhile, the record alone still matters."""
+        try:
+            retry_on_conflict(lambda: self._emails.record_sent(sent))
+        except Conflict:
+            if not sent.session_id:
+                raise
+            self._emails.record_sent(sent, close_session=False)
+
     def sent_emails(self, workspace_id: str, contact_id: str, limit: int = 20) -> list[SentEmail]:
         """The contact's sent emails, newest first."""
-        contact = self.contacts.get(workspace_id, contact_id)
-        return self.emails.sent_emails(workspace_id, contact.id, max(1, min(limit, 100)))
+        contact = self._contacts.get(workspace_id, contact_id)
+        return self._emails.sent_emails(workspace_id, contact.id, max(1, min(limit, paging.MAX_PAGE_SIZE)))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -234,12 +239,12 @@ def _display_name(name: str | None) -> str | None:
     return name or None
 
 
-def _sent_to_json(sent: SentEmail) -> dict:
+def _sent_to_json(sent: SentEmail) -> dict[str, Any]:
     return {"messageId": sent.message_id, "to": sent.to, "subject": sent.subject,
             "sentAt": sent.sent_at.astimezone(UTC).isoformat(), "sessionId": sent.session_id}
 
 
-def _sent_from_json(data: dict, workspace_id: str, contact_id: str) -> SentEmail:
+def _sent_from_json(data: dict[str, Any], workspace_id: str, contact_id: str) -> SentEmail:
     return SentEmail(workspace_id, contact_id, data["messageId"], data["to"], data["subject"],
                      datetime.fromisoformat(data["sentAt"]), data.get("sessionId"))
 

@@ -37,40 +37,46 @@ class IssuedKey:
 
 class WorkspaceService:
     def __init__(self, workspaces: WorkspaceRepository, keys: ApiKeyRepository):
-        self.workspaces = workspaces
-        self.keys = keys
+        self._workspaces = workspaces
+        self._keys = keys
 
     # ---------------------------------------------------------------- per request
     def authenticate(self, key: str | None) -> Principal:
         if not key or not _KEY_SHAPE.match(key):
             raise Unauthorized()
         key_hash = hash_secret(key)
-        found = self.keys.principal_for(key_hash)
+        found = self._keys.principal_for(key_hash)
         if found is None or not hmac.compare_digest(found[0], key_hash):
             raise Unauthorized()
         return found[1]
 
+    def get(self, workspace_id: str) -> Workspace | None:
+        return self._workspaces.get(workspace_id)
+
+    def find_by_name(self, name: str) -> Workspace | None:
+        return self._workspaces.find_by_name(name)
+
     def me(self, principal: Principal) -> tuple[User | None, Workspace | None]:
-        return (self.workspaces.get_user(principal.workspace_id, principal.user_id),
-                self.workspaces.get(principal.workspace_id))
+        return (self._workspaces.get_user(principal.workspace_id, principal.user_id),
+                self._workspaces.get(principal.workspace_id))
 
     # ---------------------------------------------------------------- provisioning
     def ensure_workspace(self, name: str) -> Workspace:
         name = WORKSPACE_NAME(name, "workspace")
-        existing = self.workspaces.find_by_name(name)
+        existing = self._workspaces.find_by_name(name)
         if existing:
             return existing
         workspace_id = str(uuid.uuid4())
         states = [PipelineState(workspace_id, str(uuid.uuid4()), i + 1, label, color, i, kind)
                   for i, (label, color, kind) in enumerate(DEFAULT_PIPELINE)]
-        return self.workspaces.create(Workspace(workspace_id, name, datetime.now(timezone.utc)), states)
+        return self._workspaces.create(Workspace(workspace_id, name, datetime.now(timezone.utc)), states)
 
     def ensure_user(self, workspace: Workspace, name: str, email: str) -> User:
         email = normalize_email(email, "email")
-        existing = self.workspaces.find_user_by_email(workspace.id, email)
+        existing = self._workspaces.find_user_by_email(workspace.id, email)
         if existing:
             return existing
-        return self.workspaces.add_user(User(workspace.id, str(uuid.uuid4()), USER_NAME(name, "name") or email,
+        return self._workspaces.add_user(User(workspace.id, str(uuid.uuid4()), USER_NAME(name, "name") or email,
                                              email))
 
     def create_key(self, workspace_name: str, user_name: str, email: str, key: str | None = None) -> IssuedKey:
@@ -81,7 +87,7 @@ class WorkspaceService:
         if not _KEY_SHAPE.match(key):
             raise ValidationFailed.one("apiKey", messages.api_key_shape(MIN_KEY_LENGTH))
         principal = Principal(workspace.id, user.id, display_prefix(key))
-        self.keys.add(hash_secret(key), principal)
+        self._keys.add(hash_secret(key), principal)
         return IssuedKey(key, principal, workspace, user)
 
     def known_key(self, key: str) -> Principal | None:
@@ -91,4 +97,4 @@ class WorkspaceService:
             return None
 
     def revoke(self, key_prefix: str) -> int:
-        return self.keys.revoke(key_prefix)
+        return self._keys.revoke(key_prefix)

@@ -8,11 +8,10 @@ The send guard keeps its records in the IdempotencyTable (aws-lambda-powertools 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -20,6 +19,9 @@ from ..domain.email import DraftVersion, EmailDraft, EmailSession, SentEmail, Tu
 from ..domain.errors import Conflict, ServiceUnavailable
 from .repositories import commit
 from .tables import EmailSessionItem, SentEmailItem, escape, workspace_pk
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 MAX_SESSION_BYTES = 340 * 1024  # of turns and drafts; DynamoDB's item limit is 400 KB
 
@@ -125,33 +127,31 @@ class EmailRepository:
             raise
         return item_to_session(item, session.workspace_id)
 
-    def record_sent(self, sent: SentEmail) -> None:
-        """The sent-email record and, for a session, its closing, in one transaction."""
+    def record_sent(self, sent: SentEmail, close_session: bool = True) -> None:
+        """The sent-email record and, for a session, its closing, in one transaction.
+
+        Conflict when the session changed meanwhile (or is gone): the caller retries, or records alone."""
         pk = workspace_pk(sent.workspace_id)
         record = SentEmailItem(pk, f"{sent_prefix(sent.contact_id)}{_iso(sent.sent_at)}#{escape(sent.message_id)}",
                                contactId=sent.contact_id, messageId=sent.message_id, recipient=sent.to,
                                subject=sent.subject, sentAt=sent.sent_at, sessionId=sent.session_id)
         operations: list[Callable] = [lambda t: t.save(record)]
-        if sent.session_id:
+        if sent.session_id and close_session:
             session = EmailSessionItem(pk, session_sk(sent.contact_id, sent.session_id))
             operations.append(lambda t: t.update(session, actions=[
                 EmailSessionItem.sent.set(_sent_to_json(sent)), EmailSessionItem.revision.add(1)],
                 condition=EmailSessionItem.sk.exists()))
-        for _ in range(3):  # a concurrent edit of the session can cancel the transaction: try again
-            try:
-                commit(operations)
-                return
-            except Conflict:
-                if not sent.session_id:
-                    raise
-        commit(operations[:1])  # the session expired and vanished meanwhile: the record alone still matters
+        commit(operations)
 
     def remove_for_contact(self, workspace_id: str, contact_id: str) -> None:
-        """A deleted contact takes its sessions and sent-email history with it (ContactService on_delete hook)."""
+        """A deleted contact takes its sessions and sent-email history with it (one of ContactService's cleanups).
+
+        Strongly consistent reads: a draft written just before the delete must not be left behind."""
         pk = workspace_pk(workspace_id)
         for model, prefix in ((EmailSessionItem, f"EMAILSESSION#{escape(contact_id)}#"),
                               (SentEmailItem, sent_prefix(contact_id))):
-            keys = list(model.query(pk, model.sk.startswith(prefix), attributes_to_get=["pk", "sk"]))
+            keys = list(model.query(pk, model.sk.startswith(prefix), consistent_read=True,
+                                    attributes_to_get=["pk", "sk"]))
             with model.batch_write() as batch:
                 for item in keys:
                     batch.delete(item)
@@ -203,8 +203,8 @@ class IdempotentSends:
         self._guarded: Callable | None = None
 
     @classmethod
-    def from_env(cls) -> IdempotentSends:
-        return cls(os.environ.get("IDEMPOTENCY_TABLE"))
+    def from_settings(cls, settings: Settings) -> IdempotentSends:
+        return cls(settings.idempotency_table)
 
     def _guard(self) -> Callable:
         """Built on first use: requests that never send pay nothing for it."""
@@ -221,7 +221,7 @@ class IdempotentSends:
             persistence = DynamoDBPersistenceLayer(table_name=self.table_name, boto3_client=self._client)
             config = IdempotencyConfig(raise_on_no_idempotency_key=True,
                                        expires_after_seconds=self.expires_after_seconds,
-                                       lambda_context=_Budget(self.in_progress_seconds))
+                                       lambda_context=_Budget(self.in_progress_seconds))  # type: ignore[arg-type]
 
             def run_once(action: Callable[[], dict], key: dict) -> dict:
                 return action()

@@ -1,10 +1,15 @@
 """DynamoDB repositories. Every call is GetItem, BatchGetItem, Query or a transaction: never Scan."""
 from __future__ import annotations
 
+import functools
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..domain.contact import Contact, tag_key
@@ -12,7 +17,7 @@ from ..domain.errors import Conflict
 from ..domain.pipeline import PipelineState
 from ..domain.text import fold, words
 from ..domain.workspace import Principal, User, Workspace
-from ..ports import ContactPage, ContactQuery, LocationCount, TagCount
+from ..ports import AlsoOnAdd, ConsumeCaptureDraft, ContactPage, ContactQuery, LocationCount, TagCount
 from . import search_index as idx
 from .mappers import (
     contact_to_item,
@@ -24,6 +29,7 @@ from .mappers import (
 )
 from .tables import (
     ApiKeyItem,
+    CleanupItem,
     ContactItem,
     ContactNumberItem,
     IndexEntryItem,
@@ -42,12 +48,26 @@ MAX_TRANSACTION_ITEMS = 100
 MAX_MATCHES = 10_000  # index entries read for one search term at most
 BATCH_GET_SIZE = 100
 
+Operation = Callable[[TransactWrite], None]
+
 
 def _connection():
     return ContactItem._get_connection().connection
 
 
-def commit(operations: list[Callable[[TransactWrite], None]]) -> None:
+def save(item: Model, condition: Condition | None = None) -> Operation:
+    return lambda t: t.save(item, condition=condition)
+
+
+def delete(item: Model, condition: Condition | None = None) -> Operation:
+    return lambda t: t.delete(item, condition=condition)
+
+
+def update(item: Model, actions: Sequence[Action], condition: Condition | None = None) -> Operation:
+    return lambda t: t.update(item, actions=list(actions), condition=condition)
+
+
+def commit(operations: Sequence[Operation]) -> None:
     """Run write operations in one TransactWriteItems; a failed condition means someone else won: Conflict."""
     if len(operations) > MAX_TRANSACTION_ITEMS:
         raise Conflict("Too many changes in one write; split them into smaller updates")
@@ -68,6 +88,10 @@ def _contact_sk(contact_id: str) -> str:
 
 def _number_sk(number: int) -> str:
     return f"NUM#{number:012d}"
+
+
+def _cleanup_sk(contact_id: str) -> str:
+    return f"CLEANUP#{contact_id}"
 
 
 class ContactRepository:
@@ -122,15 +146,19 @@ class ContactRepository:
         contacts = self.get_many(workspace_id, ids)
         return [contacts[i] for i in ids if i in contacts]
 
+    def count(self, workspace_id: str) -> int:
+        """The workspace's contacts, from the counter every create and delete moves in its transaction."""
+        try:
+            return int(WorkspaceItem.get(workspace_pk(workspace_id), WORKSPACE_SK, consistent_read=True).contacts
+                       or 0)
+        except DoesNotExist:
+            return 0
+
     def _newest(self, workspace_id: str, offset: int, limit: int) -> ContactPage:
         keys = ContactItem.by_created.query(workspace_id, scan_index_forward=False, limit=offset + limit)
         ids = [k.sk.removeprefix("CONTACT#") for k in keys][offset:]
         contacts = self.get_many(workspace_id, ids)
-        try:
-            total = int(WorkspaceItem.get(workspace_pk(workspace_id), WORKSPACE_SK).contacts or 0)
-        except DoesNotExist:
-            total = 0
-        return ContactPage([contacts[i] for i in ids if i in contacts], total=total)
+        return ContactPage([contacts[i] for i in ids if i in contacts], total=self.count(workspace_id))
 
     def tag_counts(self, workspace_id: str) -> list[TagCount]:
         items = TagItem.query(workspace_pk(workspace_id), TagItem.sk.startswith("TAG#"))
@@ -140,13 +168,6 @@ class ContactRepository:
         items = LocationItem.query(workspace_pk(workspace_id), LocationItem.sk.startswith("LOC#"))
         return [LocationCount(i.locationId, i.title, int(i.contacts)) for i in items if int(i.contacts or 0) > 0]
 
-    def location(self, workspace_id: str, location_id: str) -> LocationCount | None:
-        try:
-            i = LocationItem.get(workspace_pk(workspace_id), f"LOC#{escape(location_id)}")
-        except DoesNotExist:
-            return None
-        return LocationCount(i.locationId, i.title, int(i.contacts or 0))
-
     # ---------------------------------------------------------------- writes
     def allocate_number(self, workspace_id: str) -> int:
         """Atomic per-workspace counter: two concurrent creates never get the same number."""
@@ -154,93 +175,108 @@ class ContactRepository:
         item.update(actions=[WorkspaceItem.nextContactNumber.add(1)], condition=WorkspaceItem.pk.exists())
         return int(item.nextContactNumber)
 
-    def add(self, contact: Contact) -> Contact:
-        return self._write(None, contact)
+    def add(self, contact: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
+        return self._write(None, contact, [_also_operation(a, contact) for a in also])
 
     def update(self, old: Contact, new: Contact) -> Contact:
         return self._write(old, new)
 
     def remove(self, contact: Contact) -> None:
-        self._write(contact, None)
+        commit(contact_write_operations(contact, None))
 
-    def _write(self, old: Contact | None, new: Contact | None) -> Contact | None:
-        ops = contact_write_operations(old, new)
-        item = contact_to_item(new) if new else None
-        if item is not None:
-            ops.insert(0, lambda t: t.save(item))  # version condition added by pynamodb
-        commit(ops)
-        return item_to_contact(item) if item is not None else None
+    def pending_cleanups(self, workspace_id: str, limit: int) -> list[str]:
+        items = CleanupItem.query(workspace_pk(workspace_id), CleanupItem.sk.startswith("CLEANUP#"),
+                                  consistent_read=True, limit=limit)
+        return [i.contactId for i in items]
+
+    def cleanup_done(self, workspace_id: str, contact_id: str) -> None:
+        CleanupItem(workspace_pk(workspace_id), _cleanup_sk(contact_id)).delete()
+
+    def _write(self, old: Contact | None, new: Contact, also: Sequence[Operation] = ()) -> Contact:
+        item = contact_to_item(new)
+        # version condition added by pynamodb
+        commit([lambda t: t.save(item), *contact_write_operations(old, new), *also])
+        return item_to_contact(item)
 
 
-def contact_write_operations(old: Contact | None, new: Contact | None) -> list[Callable[[TransactWrite], None]]:
+def _also_operation(also: AlsoOnAdd, contact: Contact) -> Operation:
+    """The transaction step of an operation that commits with a contact's create."""
+    if isinstance(also, ConsumeCaptureDraft):
+        from .capture import consume_draft_operation
+
+        return consume_draft_operation(also, contact.id)
+    raise TypeError(f"Unknown operation {also!r}")
+
+
+def contact_write_operations(old: Contact | None, new: Contact | None) -> list[Operation]:
     """Everything that must change together with a contact, except the contact's own put.
 
     Index entries, the integer-id alias, tag/location/pipeline counters and the workspace count are
-    diffed between the old and new contact, so an update touches only what changed.
+    diffed between the old and new contact, so an update touches only what changed. A delete also
+    records its pending cleanup.
     """
     ref = new or old
     assert ref is not None
     pk = workspace_pk(ref.workspace_id)
-    ops: list[Callable[[TransactWrite], None]] = []
+    ops: list[Operation] = []
 
-    if new is None:  # delete: the contact itself, with its version check
-        old_item = contact_to_item(old)
-        ops.append(lambda t: t.delete(old_item))
+    if new is None:  # delete: the contact itself, with its version check, and its pending cleanup
+        old_item = contact_to_item(ref)
+        cleanup = CleanupItem(pk, _cleanup_sk(ref.id), contactId=ref.id, deletedAt=datetime.now(timezone.utc))
+        ops += [delete(old_item), save(cleanup)]
 
     old_keys = idx.index_entries(old) if old else set()
     new_keys = idx.index_entries(new) if new else set()
     order = contact_to_item(ref).createdKey
     for key in sorted(new_keys - old_keys):
-        entry = IndexEntryItem(pk, key, contactId=ref.id, order=order)
-        ops.append(lambda t, e=entry: t.save(e))
+        ops.append(save(IndexEntryItem(pk, key, contactId=ref.id, order=order)))
     for key in sorted(old_keys - new_keys):
-        ops.append(lambda t, k=key: t.delete(IndexEntryItem(pk, k)))
+        ops.append(delete(IndexEntryItem(pk, key)))
 
     if old is None or new is None:
         number_item = ContactNumberItem(pk, _number_sk(ref.number), contactId=ref.id)
         step = 1 if old is None else -1
         if old is None:
-            ops.append(lambda t: t.save(number_item, condition=ContactNumberItem.sk.does_not_exist()))
+            ops.append(save(number_item, condition=ContactNumberItem.sk.does_not_exist()))
         else:
-            ops.append(lambda t: t.delete(number_item))
-        ops.append(lambda t: t.update(WorkspaceItem(pk, WORKSPACE_SK), actions=[WorkspaceItem.contacts.add(step)],
-                                      condition=WorkspaceItem.pk.exists()))
+            ops.append(delete(number_item))
+        ops.append(update(WorkspaceItem(pk, WORKSPACE_SK), [WorkspaceItem.contacts.add(step)],
+                          condition=WorkspaceItem.pk.exists()))
 
     # tag catalogue counts
     old_tags = {tag_key(t): t for t in (old.tags if old else ())}
     new_tags = {tag_key(t): t for t in (new.tags if new else ())}
     for key in new_tags.keys() - old_tags.keys():
-        label = new_tags[key]
-        ops.append(lambda t, k=key, lb=label: t.update(
-            TagItem(pk, f"TAG#{idx.exact_part(k)}"), actions=[TagItem.contacts.add(1), TagItem.label.set(lb)]))
+        ops.append(update(TagItem(pk, f"TAG#{idx.exact_part(key)}"),
+                          [TagItem.contacts.add(1), TagItem.label.set(new_tags[key])]))
     for key in old_tags.keys() - new_tags.keys():
-        ops.append(lambda t, k=key: t.update(TagItem(pk, f"TAG#{idx.exact_part(k)}"),
-                                             actions=[TagItem.contacts.add(-1)]))
+        ops.append(update(TagItem(pk, f"TAG#{idx.exact_part(key)}"), [TagItem.contacts.add(-1)]))
 
     # location catalogue counts (title follows the latest write)
     old_loc = old.location if old else None
     new_loc = new.location if new else None
     if new_loc and (not old_loc or old_loc != new_loc):
-        actions = [LocationItem.locationId.set(new_loc.id), LocationItem.title.set(new_loc.title)]
+        actions: list[Action] = [LocationItem.locationId.set(new_loc.id)]
+        if new_loc.title is not None:
+            actions.append(LocationItem.title.set(new_loc.title))
+        else:
+            actions.append(LocationItem.title.remove())
         if not old_loc or old_loc.id != new_loc.id:
             actions.append(LocationItem.contacts.add(1))
-        ops.append(lambda t, a=actions: t.update(LocationItem(pk, f"LOC#{escape(new_loc.id)}"), actions=a))
+        ops.append(update(LocationItem(pk, f"LOC#{escape(new_loc.id)}"), actions))
     if old_loc and (not new_loc or old_loc.id != new_loc.id):
-        ops.append(lambda t: t.update(LocationItem(pk, f"LOC#{escape(old_loc.id)}"),
-                                      actions=[LocationItem.contacts.add(-1)]))
+        ops.append(update(LocationItem(pk, f"LOC#{escape(old_loc.id)}"), [LocationItem.contacts.add(-1)]))
 
     # pipeline state counts; the new state must still exist when the transaction commits
     old_state = old.pipeline_state_id if old else None
     new_state = new.pipeline_state_id if new else None
     if new_state != old_state:
         if new_state:
-            ops.append(lambda t: t.update(PipelineStateItem(pk, f"STATE#{new_state}"),
-                                          actions=[PipelineStateItem.contacts.add(1)],
-                                          condition=PipelineStateItem.sk.exists()))
+            ops.append(update(PipelineStateItem(pk, f"STATE#{new_state}"), [PipelineStateItem.contacts.add(1)],
+                              condition=PipelineStateItem.sk.exists()))
         if old_state:
-            ops.append(lambda t: t.update(PipelineStateItem(pk, f"STATE#{old_state}"),
-                                          actions=[PipelineStateItem.contacts.add(-1)],
-                                          condition=PipelineStateItem.sk.exists()))
+            ops.append(update(PipelineStateItem(pk, f"STATE#{old_state}"), [PipelineStateItem.contacts.add(-1)],
+                              condition=PipelineStateItem.sk.exists()))
     return ops
 
 
@@ -285,25 +321,25 @@ class _Matcher:
 
     def run(self, q: ContactQuery) -> dict[str, str]:
         lookups: list[Callable[[], dict[str, str]]] = []
-        if q.name:
-            lookups.append(lambda: self.all_words("name", q.name))
-        if q.company:
-            lookups.append(lambda: self.all_words("company", q.company))
-        if q.email:
-            lookups.append(lambda: self.prefix("email", fold(q.email.strip())))
-        if q.phone:
-            lookups.append(lambda: self.phone(q.phone))
-        if q.person:
-            lookups.append(lambda: self.person(q.person))
-        if q.text:
-            lookups.append(lambda: {**self.person(q.text), **self.phone(q.text)})
+        if name := q.name:
+            lookups.append(lambda: self.all_words("name", name))
+        if company := q.company:
+            lookups.append(lambda: self.all_words("company", company))
+        if email := q.email:
+            lookups.append(lambda: self.prefix("email", fold(email.strip())))
+        if phone := q.phone:
+            lookups.append(lambda: self.phone(phone))
+        if person := q.person:
+            lookups.append(lambda: self.person(person))
+        if text := q.text:
+            lookups.append(lambda: {**self.person(text), **self.phone(text)})
         facets = {"status": q.status, "stage": q.stage, "pipeline": q.pipeline_state_id,
                   "location": q.location_id, "channel": q.channel}
         for kind, value in facets.items():
             if value:
-                lookups.append(lambda k=kind, v=value: self.exact(k, v))
+                lookups.append(functools.partial(self.exact, kind, value))
         for tag in q.tags:
-            lookups.append(lambda t=tag: self.exact("tag", tag_key(t)))
+            lookups.append(functools.partial(self.exact, "tag", tag_key(tag)))
 
         result: dict[str, str] | None = None
         for lookup in lookups:
@@ -329,9 +365,6 @@ class PipelineRepository:
             return None
         return item_to_state(item, workspace_id)
 
-    def get_by_number(self, workspace_id: str, number: int) -> PipelineState | None:
-        return next((s for s in self.list(workspace_id) if s.number == number), None)
-
     def save(self, state: PipelineState) -> PipelineState:
         """Create or change a state's own fields; its contact count is left to contact transactions."""
         item = PipelineStateItem(workspace_pk(state.workspace_id), f"STATE#{state.id}")
@@ -346,7 +379,7 @@ class PipelineRepository:
     def delete(self, state: PipelineState) -> None:
         """Only an empty state can go (a contact's state must always exist)."""
         item = PipelineStateItem(workspace_pk(state.workspace_id), f"STATE#{state.id}")
-        commit([lambda t: t.delete(item, condition=PipelineStateItem.contacts <= 0)])
+        commit([delete(item, condition=PipelineStateItem.contacts <= 0)])
 
     def allocate_number(self, workspace_id: str) -> int:
         item = WorkspaceItem(workspace_pk(workspace_id), WORKSPACE_SK)
@@ -374,10 +407,9 @@ class WorkspaceRepository:
                              createdAt=workspace.created_at or datetime.now(timezone.utc), contacts=0,
                              nextContactNumber=0, nextStateNumber=len(states))
         name = WorkspaceNameItem(f"WSNAME#{fold(workspace.name.strip())}", workspaceId=workspace.id)
-        ops = [lambda t: t.save(item, condition=WorkspaceItem.pk.does_not_exist()),
-               lambda t: t.save(name, condition=WorkspaceNameItem.pk.does_not_exist())]
-        ops += [lambda t, s=state_to_item(s): t.save(s) for s in states]  # noqa: B008 - binds each item now
-        commit(ops)
+        commit([save(item, condition=WorkspaceItem.pk.does_not_exist()),
+                save(name, condition=WorkspaceNameItem.pk.does_not_exist()),
+                *(save(state_to_item(s)) for s in states)])
         return item_to_workspace(item)
 
     def get_user(self, workspace_id: str, user_id: str) -> User | None:

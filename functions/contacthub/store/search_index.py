@@ -118,8 +118,8 @@ def index_entries(contact: Contact) -> set[str]:
         if value:
             keys.add(entry_key("phone", value, cid))
     keys.update(entry_key("company", w, cid) for w in words(contact.company)[:MAX_COMPANY_WORDS])
-    for kind, value in facet_values(contact).items():
-        if value:
-            keys.add(entry_key(kind, value, cid))
+    for kind, facet in facet_values(contact).items():
+        if facet:
+            keys.add(entry_key(kind, facet, cid))
     keys.update(entry_key("tag", tag_key(t), cid) for t in contact.tags)
     return keys

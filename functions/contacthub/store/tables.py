@@ -1,4 +1,4 @@
-"""Storage shapes. Table names come from the environment that template.yaml sets on every function.
+"""Storage shapes. Table names and region are bound once by the wiring (`bind_tables`), from the settings.
 
 CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk WORKSPACE                  WorkspaceItem     name, counters
@@ -17,13 +17,14 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk CAPTURE#<sha256 of token>  CaptureDraftItem  a prepared contact awaiting confirmation (TTL expiresAt)
   sk EMAILSESSION#<contact>#<session>        EmailSessionItem  an email being drafted for a contact (TTL expiresAt)
   sk EMAILSENT#<contact>#<sent at>#<message>  SentEmailItem     an email sent to a contact
+  sk CLEANUP#<contact uuid>     CleanupItem       a deleted contact whose cleanup (tasks, emails) is pending
 DirectoryTable (looked up before the workspace is known):
   pk KEY#<sha256 of api key>    ApiKeyItem
   pk WSNAME#<folded name>       WorkspaceNameItem
 """
 from __future__ import annotations
 
-import os
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -38,9 +39,8 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-
-def _region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 
 def workspace_pk(workspace_id: str) -> str:
@@ -54,8 +54,7 @@ def escape(value: str) -> str:
 
 class _CrmModel(Model):
     class Meta:
-        table_name = os.environ.get("CRM_TABLE", "contacthub-crm")
-        region = _region()
+        table_name = "contacthub-crm"  # replaced by bind_tables
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -168,8 +167,7 @@ class PipelineStateItem(_CrmModel):
 
 class _DirectoryModel(Model):
     class Meta:
-        table_name = os.environ.get("DIRECTORY_TABLE", "contacthub-directory")
-        region = _region()
+        table_name = "contacthub-directory"  # replaced by bind_tables
 
     pk = UnicodeAttribute(hash_key=True)
 
@@ -267,3 +265,29 @@ class SentEmailItem(_CrmModel):
     subject = UnicodeAttribute()
     sentAt = UTCDateTimeAttribute()
     sessionId = UnicodeAttribute(null=True)
+
+
+def bind_tables(settings: Settings) -> None:
+    """Point every model at the configured tables. Subclasses inherit their base's Meta, so binding the two
+    bases binds all; each model's connection is made on first use, so it is dropped to pick up the change."""
+    for base, table in ((_CrmModel, settings.crm_table), (_DirectoryModel, settings.directory_table)):
+        meta: Any = base.Meta  # pynamodb declares no region/host on Meta; it reads them when present
+        meta.table_name = table
+        meta.region = settings.region
+        meta.host = settings.dynamodb_endpoint
+        for model in _with_subclasses(base):
+            model._connection = None
+
+
+def _with_subclasses(model: type[Model]) -> list[type[Model]]:
+    found = [model]
+    for sub in model.__subclasses__():
+        found += _with_subclasses(sub)
+    return found
+
+
+class CleanupItem(_CrmModel):
+    """Written in a contact's delete transaction, removed once its cleanups succeeded: what a sweep finishes."""
+
+    contactId = UnicodeAttribute()
+    deletedAt = UTCDateTimeAttribute()

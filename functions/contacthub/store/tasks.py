@@ -15,22 +15,18 @@ from __future__ import annotations
 
 import heapq
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.transactions import TransactWrite
 
 from ..domain.task import Task, TaskKind, TaskPage, TaskQuery, TaskType
-from .repositories import commit
+from .repositories import Operation, commit, delete, save, update
 from .tables import ContactItem, TaskEntryItem, TaskItem, TaskStatsItem, workspace_pk
 
 OPEN, DONE = "0", "1"
 STATS_SK = "TASKSTATS"
 MAX_MATCHES = 10_000  # entries read for one filtered listing at most
 HIGH = "~"  # sorts after every character used in keys (hex, '-', digits, ':', '.', '#')
-
-Operation = Callable[[TransactWrite], None]
-
 
 def due_key(moment: datetime) -> str:
     """Fixed-width UTC form (``2025-03-20T10:00:00.000000``): lexicographic order is chronological order."""
@@ -107,15 +103,15 @@ def task_write_operations(old: Task | None, new: Task | None) -> list[Operation]
     rewrite = old is None or new is None or (old.contact_id, old.type) != (new.contact_id, new.type)
     for key in old_keys:
         if key not in new_keys:
-            ops.append(lambda t, k=key: t.delete(TaskEntryItem(pk, k)))
-    for key in new_keys:
-        if rewrite or key not in old_keys:
-            entry = TaskEntryItem(pk, key, taskId=new.id, contactId=new.contact_id, type=new.type.value)
-            ops.append(lambda t, e=entry: t.save(e))
+            ops.append(delete(TaskEntryItem(pk, key)))
     if new is not None:
+        for key in new_keys:
+            if rewrite or key not in old_keys:
+                ops.append(save(TaskEntryItem(pk, key, taskId=new.id, contactId=new.contact_id,
+                                              type=new.type.value)))
         # The contact must still exist when the transaction commits: a task can't outlive a concurrent delete.
-        ops.append(lambda t: t.condition_check(ContactItem, pk, _contact_sk(new.contact_id),
-                                               condition=ContactItem.sk.exists()))
+        contact_sk = _contact_sk(new.contact_id)
+        ops.append(lambda t: t.condition_check(ContactItem, pk, contact_sk, condition=ContactItem.sk.exists()))
     opened = _count(new, False) - _count(old, False)
     done = _count(new, True) - _count(old, True)
     if opened or done:
@@ -128,8 +124,7 @@ def _count(task: Task | None, completed: bool) -> int:
 
 
 def _stats_update(pk: str, opened: int, done: int) -> Operation:
-    actions = [TaskStatsItem.open.add(opened), TaskStatsItem.done.add(done)]
-    return lambda t: t.update(TaskStatsItem(pk, STATS_SK), actions=actions)
+    return update(TaskStatsItem(pk, STATS_SK), [TaskStatsItem.open.add(opened), TaskStatsItem.done.add(done)])
 
 
 class TaskRepository:
@@ -243,13 +238,14 @@ class TaskRepository:
 
     # ------------------------------------------------------------ writes
     def add(self, task: Task) -> Task:
-        return self._write(None, task)
+        return self._save(None, task)
 
     def update(self, old: Task, new: Task) -> Task:
-        return self._write(old, new)
+        return self._save(old, new)
 
     def remove(self, task: Task) -> None:
-        self._write(task, None)
+        # version condition added by pynamodb
+        commit([delete(task_to_item(task)), *task_write_operations(task, None)])
 
     def remove_many(self, tasks: list[Task]) -> None:
         """Delete several tasks in one transaction (at most 24: four items each plus the counters)."""
@@ -258,21 +254,13 @@ class TaskRepository:
         pk = workspace_pk(tasks[0].workspace_id)
         ops: list[Operation] = []
         for task in tasks:
-            item = task_to_item(task)
-            ops.append(lambda t, i=item: t.delete(i))  # version condition added by pynamodb
-            ops += [lambda t, k=key: t.delete(TaskEntryItem(pk, k)) for key in entry_keys(task)]
+            ops.append(delete(task_to_item(task)))  # version condition added by pynamodb
+            ops += [delete(TaskEntryItem(pk, key)) for key in entry_keys(task)]
         done = sum(1 for t in tasks if t.completed)
         ops.append(_stats_update(pk, -(len(tasks) - done), -done))
         commit(ops)
 
-    def _write(self, old: Task | None, new: Task | None) -> Task | None:
-        ops = task_write_operations(old, new)
-        if new is None:
-            old_item = task_to_item(old)
-            ops.insert(0, lambda t: t.delete(old_item))  # version condition added by pynamodb
-            commit(ops)
-            return None
+    def _save(self, old: Task | None, new: Task) -> Task:
         item = task_to_item(new)
-        ops.insert(0, lambda t: t.save(item))  # version condition added by pynamodb
-        commit(ops)
+        commit([save(item), *task_write_operations(old, new)])  # version condition added by pynamodb
         return item_to_task(item, new.workspace_id)

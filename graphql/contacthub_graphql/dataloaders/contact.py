@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from contacthub.domain.contact import Contact
-from contacthub.services.contacts import is_uuid
 
 from .base import WorkspaceLoader
 
@@ -10,5 +9,5 @@ class ContactByIdLoader(WorkspaceLoader[str, Contact | None]):
     """One BatchGetItem per 100 contacts, keyed under the caller's workspace partition."""
 
     def fetch(self, keys: list[str]) -> list[Contact | None]:
-        found = self.services.contacts.contacts.get_many(self.workspace_id, [k for k in keys if is_uuid(k)])
+        found = self.services.contacts.get_many(self.workspace_id, keys)
         return [found.get(key) for key in keys]

@@ -9,6 +9,6 @@ class TagCountByKeyLoader(WorkspaceLoader[str, int]):
     """Contact counts by tag key (trimmed, case-folded): one Query reads the workspace's tag catalogue."""
 
     def fetch(self, keys: list[str]) -> list[int]:
-        tags = self.services.contacts.contacts.tag_counts(self.workspace_id)
+        tags = self.services.contacts.tag_counts(self.workspace_id)
         counts = {tag_key(t.tag): t.count for t in tags}
         return [counts.get(key, 0) for key in keys]

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from ..common import build_api
-from .capture import capture
-from .emails import emails
+from .capture.routes import capture
+from .contacts.routes import contacts
+from .emails.routes import emails
 from .errors import LETSLIGO
-from .routes import contacts, pipeline_states
-from .tasks import contact_tasks
+from .pipeline_states.routes import pipeline_states
+from .tasks.routes import contact_tasks
 
 # capture first: literal /api/contacts/prepare|confirm before /api/contacts/<id>
 app, lambda_handler = build_api(LETSLIGO, capture, contacts, pipeline_states, contact_tasks, emails)

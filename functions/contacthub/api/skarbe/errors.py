@@ -26,7 +26,8 @@ def message(problem: Problem) -> str:
         return problem.message
     seen: dict[str, None] = {}
     for v in problem.violations:
-        root = _ROOT.match(v.path).group(0)
+        match = _ROOT.match(v.path)
+        root = match.group(0) if match else v.path
         text = DOCUMENTED.get(root) or (f"{v.path}: {v.message}" if v.path else v.message)
         seen.setdefault(text, None)
     return "; ".join(seen)

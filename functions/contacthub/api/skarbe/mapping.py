@@ -8,10 +8,11 @@ from ...domain.contact import Contact, normalize_email
 from ...domain.errors import ValidationFailed, Violation
 from ...domain.pipeline import PipelineState
 from ...domain.workspace import User, Workspace
+from ...services.paging import MAX_PAGE_SIZE
 from .errors import INVALID_LEAD_STATUS, REQUIRED_IDENTITY
 
 # Search results and the recent-contacts listing are capped (the vendor API has no paging).
-MAX_RESULTS = 100
+MAX_RESULTS = MAX_PAGE_SIZE
 MAX_QUERY_LENGTH = 100
 MAX_ID_DIGITS = 12  # contact numbers are stored zero-padded to 12 digits
 

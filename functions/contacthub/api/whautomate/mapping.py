@@ -20,7 +20,7 @@ WIRE_TO_CANONICAL = {
     "location": "location", "channel": "channel",
 }
 # What a PUT replaces: the vendor's documented body. Omitted ones are cleared (channel is kept: see __init__).
-REPLACED_ON_PUT = {"stage": None, "notes": None, "customFields": {}, "tags": [], "location": None}
+REPLACED_ON_PUT: dict[str, Any] = {"stage": None, "notes": None, "customFields": {}, "tags": [], "location": None}
 
 
 def contact_to_wire(contact: Contact) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.contact import MAX_CHANNEL, MAX_SHORT_TEXT
 from ...domain.errors import ValidationFailed
+from ...services.paging import MAX_OFFSET, MAX_PAGE_SIZE
 from ...wiring import services
 from ..common import principal
 from . import mapping
@@ -18,9 +19,9 @@ from .schemas import ContactBody, ContactOut, DeleteOut, ErrorOut, TagsBody, Tag
 
 contacts = Router()
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
-MAX_REACHABLE = 10_000  # page * limit: deeper pages would read ever more index keys per request
+DEFAULT_LIMIT = 20  # the vendor's documented default
+MAX_LIMIT = MAX_PAGE_SIZE
+MAX_REACHABLE = MAX_OFFSET  # page * limit: deeper pages would read ever more index keys per request
 
 
 def _doc(model, description: str = "Success") -> dict:

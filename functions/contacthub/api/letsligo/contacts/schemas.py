@@ -1,16 +1,14 @@
-"""letsligo wire models (requests). Unknown and read-only properties are refused, never silently written."""
+"""letsligo Contact wire models (requests). Unknown and read-only properties are refused, never silently written."""
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import StrictStr
+
+from ..wire import WireModel
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ContactFields(_Wire):
+class ContactFields(WireModel):
     """Every writable contact property; PATCH sends any subset (null clears a field)."""
 
     name: StrictStr | None = None
@@ -29,10 +27,10 @@ class ContactCreate(ContactFields):
     name: StrictStr
 
 
-class ContactExtend(_Wire):
+class ContactExtend(WireModel):
     text: StrictStr
     field: Literal["additionalInfo", "meetingContext"] = "additionalInfo"
 
 
-class PipelineStateChange(_Wire):
+class PipelineStateChange(WireModel):
     stateId: StrictStr | None = None

@@ -5,9 +5,11 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...domain.task import Task, TaskQuery, TaskType, canonical_uuid, parse_datetime
-from ..common import BadRequest
-from .mapping import CONTACTS, iso
+from ....domain.task import Task, TaskQuery, TaskType
+from ....domain.text import canonical_uuid, parse_datetime
+from ...common import BadRequest
+from ..contacts.mapping import CONTACTS
+from ..wire import iso
 
 TASKS = "/api/contact_tasks"
 CONTEXT = "ContactTask"

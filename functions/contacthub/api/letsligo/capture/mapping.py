@@ -1,31 +1,14 @@
-"""letsligo contact capture (prepare/confirm wizard): request models and the pure mapping of its answers.
-
-Golden tests: tests/unit/test_capture_mapping.py.
-"""
+"""Pure mapping of the letsligo capture wizard's answers. Golden tests: tests/unit/test_capture_mapping.py."""
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, StrictStr
-
-from ...domain.contact import Contact
-from .mapping import CONTACTS, WIRE_TO_CANONICAL, fields_from_wire, iso
-from .schemas import ContactFields, _Wire
+from ....domain.contact import Contact
+from ..contacts.mapping import CONTACTS, WIRE_TO_CANONICAL, fields_from_wire
+from ..contacts.schemas import ContactFields
+from ..wire import iso
 
 CANONICAL_TO_WIRE = {canonical: wire for wire, canonical in WIRE_TO_CANONICAL.items()}
-
-
-class ContactPrepare(_Wire):
-    text: StrictStr = Field(description="Raw text to extract a contact from: an email signature, one or more "
-                                        "vCards (2.1, 3.0, 4.0; the first is used), a pasted business card. "
-                                        "At most 20 KB.")
-    overrides: ContactFields | None = Field(None, description="Field values that replace what was extracted")
-
-
-class ContactConfirm(_Wire):
-    confirmationToken: StrictStr = Field(description="The token answered by /api/contacts/prepare; valid "
-                                                     "once, for one hour, in the workspace that prepared it")
-    overrides: ContactFields | None = Field(None, description="Last-minute field values")
 
 
 def overrides_from_wire(overrides: ContactFields | None) -> dict[str, Any]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ...wiring import services
-from ..common import principal
-from .capture_schemas import ContactConfirm, ContactPrepare, overrides_from_wire, prepared_to_wire
-from .routes import _contact_response, _json
+from ....wiring import services
+from ...common import principal
+from ..contacts.routes import contact_response
+from ..wire import json_response
+from .mapping import overrides_from_wire, prepared_to_wire
+from .schemas import ContactConfirm, ContactPrepare
 
 capture = Router()
 
@@ -20,7 +22,7 @@ def prepare_contact(body: ContactPrepare):
     """Extract a contact from a signature or vCard; answer it with a confirmation token. Creates nothing."""
     prepared = services().capture.prepare(principal(capture).workspace_id, body.text,
                                           overrides_from_wire(body.overrides))
-    return _json(prepared_to_wire(prepared))
+    return json_response(prepared_to_wire(prepared))
 
 
 @capture.post("/api/contacts/confirm")
@@ -28,4 +30,4 @@ def confirm_contact(body: ContactConfirm):
     """Create the prepared contact (201). A token works once: used or expired 410, unknown 404."""
     contact = services().capture.confirm(principal(capture).workspace_id, body.confirmationToken,
                                          overrides_from_wire(body.overrides))
-    return _contact_response(contact, 201)
+    return contact_response(contact, 201)

@@ -9,14 +9,14 @@ from typing import Any
 
 from pydantic import Field, StrictBool, StrictStr
 
-from ...domain.task import TaskKind, TaskType
-from .schemas import _Wire
+from ....domain.task import TaskKind, TaskType
+from ..wire import WireModel
 
-_DATE_TIME = {"format": "date-time"}
+_DATE_TIME: dict[str, Any] = {"format": "date-time"}
 _CONTACT = "IRI of a contact of your workspace, /api/contacts/{id}"
 
 
-class ContactTaskFields(_Wire):
+class ContactTaskFields(WireModel):
     """Every writable ContactTask property; PATCH sends any subset."""
 
     contact: StrictStr | None = Field(None, description=_CONTACT)

@@ -7,14 +7,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from ...domain.task import TaskType
-from ...wiring import services
-from ..common import principal
-from . import task_mapping
-from .errors import LETSLIGO
-from .mapping import collection
-from .routes import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, _json
-from .task_schemas import ContactTaskCreate, ContactTaskFields
+from ....domain.task import TaskType
+from ....services.paging import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
+from ....wiring import services
+from ...common import principal
+from ..errors import LETSLIGO
+from ..wire import collection, json_response
+from . import mapping
+from .schemas import ContactTaskCreate, ContactTaskFields
 
 contact_tasks = Router()
 
@@ -28,7 +28,7 @@ def _workspace() -> str:
 
 @contact_tasks.get("/api/contact_tasks")
 def list_contact_tasks(
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1,
     itemsPerPage: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     contact: Annotated[Optional[str], Query(max_length=200, description="Contact IRI or id")] = None,
     completed: Annotated[Optional[str], Query(max_length=5, description="true, false, 1 or 0")] = None,
@@ -39,36 +39,36 @@ def list_contact_tasks(
     due_strictly_after: Annotated[Optional[str], Query(alias="dueDate[strictly_after]", **_DATE)] = None,
 ):
     """Tasks by due date, soonest first."""
-    query = task_mapping.task_query(contact, completed, type, due_before, due_strictly_before, due_after,
+    query = mapping.task_query(contact, completed, type, due_before, due_strictly_before, due_after,
                                     due_strictly_after)
     offset = (page - 1) * itemsPerPage
     result = services().tasks.search(_workspace(), query, offset=offset, limit=itemsPerPage)
-    members = [task_mapping.task_to_wire(t, with_context=False) for t in result.items]
+    members = [mapping.task_to_wire(t, with_context=False) for t in result.items]
     sent = contact_tasks.current_event.query_string_parameters or {}
     params = {k: v for k, v in sent.items() if k != "page"}
-    return _json(collection(task_mapping.TASKS, task_mapping.CONTEXT, members, result.total, page,
+    return json_response(collection(mapping.TASKS, mapping.CONTEXT, members, result.total, page,
                             itemsPerPage, params))
 
 
 @contact_tasks.post("/api/contact_tasks")
 def create_contact_task(body: ContactTaskCreate):
-    fields = task_mapping.fields_from_wire(body.model_dump(exclude_unset=True))
+    fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
     task = services().tasks.create(_workspace(), fields)
-    wire = task_mapping.task_to_wire(task)
-    response = _json(wire, 201)
+    wire = mapping.task_to_wire(task)
+    response = json_response(wire, 201)
     response.headers["Location"] = wire["@id"]
     return response
 
 
 @contact_tasks.get("/api/contact_tasks/<id>")
 def get_contact_task(id: str):
-    return _json(task_mapping.task_to_wire(services().tasks.get(_workspace(), id)))
+    return json_response(mapping.task_to_wire(services().tasks.get(_workspace(), id)))
 
 
 @contact_tasks.patch("/api/contact_tasks/<id>")
 def update_contact_task(id: str, body: ContactTaskFields):
-    fields = task_mapping.fields_from_wire(body.model_dump(exclude_unset=True))
-    return _json(task_mapping.task_to_wire(services().tasks.update(_workspace(), id, fields)))
+    fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
+    return json_response(mapping.task_to_wire(services().tasks.update(_workspace(), id, fields)))
 
 
 @contact_tasks.delete("/api/contact_tasks/<id>")

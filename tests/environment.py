@@ -1,0 +1,30 @@
+"""The settings the tests serve from, and the AWS environment their clients see (fake keys, one region)."""
+from __future__ import annotations
+
+import os
+
+from contacthub.settings import Settings
+
+# Test tables, the deterministic composer, and a sender the email tests verify in moto.
+SETTINGS = Settings(crm_table="test-crm", directory_table="test-directory", idempotency_table="test-idempotency",
+                    region="us-east-1", dynamodb_endpoint=None, email_composer="offline",
+                    sender_address="crm@contacthub.example", ses_configuration_set=None)
+
+AWS_ENVIRONMENT = {
+    # Fake keys: nothing a test does may reach a real account.
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": SETTINGS.region, "AWS_REGION": SETTINGS.region,
+    "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_DEV": "false",
+}
+
+
+def table_environment() -> dict[str, str]:
+    """What a deployed stack gives the CLI: the test tables by their variables (CRM_TABLE...)."""
+    return {"CRM_TABLE": SETTINGS.crm_table, "DIRECTORY_TABLE": SETTINGS.directory_table,
+            "IDEMPOTENCY_TABLE": SETTINGS.idempotency_table or ""}
+
+
+def use_aws_environment() -> None:
+    os.environ.update(AWS_ENVIRONMENT)
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        os.environ.pop(name, None)
