@@ -8,13 +8,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .domain.contact import Contact
+from .domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from .domain.pipeline import PipelineState
 from .domain.task import Task, TaskPage, TaskQuery
 from .domain.workspace import Principal, User, Workspace
 
 if TYPE_CHECKING:  # annotations only: the adapters' packages import this module
-    from .capture.model import Draft as CaptureDraft
-    from .composers.base import Brief, Composition, Draft, EmailSession, SentEmail, Turn
+    from .capture.model import CaptureDraft
+    from .composers.base import Brief, Composition
     from .mail.base import OutgoingEmail
 
 
@@ -160,10 +161,11 @@ class Composer(Protocol):
     name: str
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         """A new email from the instruction; ``current`` is the draft the user has in front of them, if any."""
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str,
+               history: Sequence[Turn] = ()) -> Composition:
         """A new version of ``draft`` with the instruction applied."""
 
 

@@ -11,9 +11,10 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from contacthub.capture.model import Draft as CaptureDraft
-from contacthub.composers.base import Brief, Composition, Draft, EmailSession, SentEmail, Turn
+from contacthub.capture.model import CaptureDraft
+from contacthub.composers.base import Brief, Composition
 from contacthub.domain.contact import Contact, tag_key
+from contacthub.domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from contacthub.domain.errors import Conflict
 from contacthub.domain.pipeline import PipelineState
 from contacthub.domain.task import Task, TaskPage, TaskQuery
@@ -370,10 +371,10 @@ class EchoComposer:
     name = "echo"
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
-        return Composition(Draft(f"To {brief.contact_name}", instruction))
+              current: EmailDraft | None = None) -> Composition:
+        return Composition(EmailDraft(f"To {brief.contact_name}", instruction))
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return Composition(draft.with_changes(body=f"{draft.body}\n{instruction}"))
 
 

@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from ..domain import messages
 from ..domain.errors import (
     Conflict,
     DomainError,
@@ -117,8 +118,8 @@ def violations_from_pydantic(error: RequestValidationError) -> list[Violation] |
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = {
-            "missing": "This value should not be blank.",
-            "extra_forbidden": "This field is read-only or unknown.",
+            "missing": messages.BLANK,
+            "extra_forbidden": messages.READ_ONLY,
         }.get(err.get("type"), err.get("msg", "Invalid value."))
         violations.append(Violation(path, message, err.get("type", "invalid")))
     return violations

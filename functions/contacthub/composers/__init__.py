@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..domain.errors import ServiceUnavailable
+from ..domain.email import EmailDraft, Turn
 from ..ports import Composer
-from .base import Brief, Composition, Draft, Turn
+from .base import Brief, Composition
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -26,10 +27,10 @@ class UnavailableComposer:
         self.reason = reason
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         raise ServiceUnavailable(f"Email writing is not configured: {self.reason}", retry_after=300)
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         raise ServiceUnavailable(f"Email writing is not configured: {self.reason}", retry_after=300)
 
 
@@ -49,10 +50,10 @@ class LazyComposer:
         return self._composer
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         return self.composer.write(brief, instruction, history, current)
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return self.composer.refine(brief, draft, instruction, history)
 
 

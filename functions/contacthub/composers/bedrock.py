@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..domain.errors import ServiceUnavailable
-from .base import Brief, Composition, Draft, Turn
+from ..domain.email import EmailDraft, Turn
+from .base import Brief, Composition
 from .prompt import SYSTEM, malformed, parse_answer, refine_prompt, write_prompt
 
 logger = logging.getLogger(__name__)
@@ -41,10 +42,10 @@ class BedrockComposer:
         return self._client
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         return self._converse(write_prompt(brief, instruction, history, current))
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return self._converse(refine_prompt(brief, draft, instruction, history))
 
     def _converse(self, prompt: str) -> Composition:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from ..domain.errors import ServiceUnavailable
-from .base import Brief, Composition, Draft, Turn
+from ..domain.email import EmailDraft, Turn
+from .base import Brief, Composition
 from .prompt import SYSTEM, malformed, parse_answer, refine_prompt, write_prompt
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,10 @@ class OpenAICompatibleComposer:
         self.temperature = temperature
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         return self._complete(write_prompt(brief, instruction, history, current))
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return self._complete(refine_prompt(brief, draft, instruction, history))
 
     def _complete(self, prompt: str) -> Composition:

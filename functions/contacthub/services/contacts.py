@@ -8,7 +8,18 @@ from datetime import datetime, timezone
 from itertools import islice
 from typing import Any
 
-from ..domain.contact import Contact, Status, join_name, normalize_tags, split_name, tag_key, validate_changes
+from ..domain import messages
+from ..domain.contact import (
+    EXTENSION_TEXT,
+    Contact,
+    Status,
+    check_search_terms,
+    join_name,
+    normalize_tags,
+    split_name,
+    tag_key,
+    validate_changes,
+)
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid
 from ..ports import (
@@ -74,6 +85,7 @@ class ContactService:
                limit: int = paging.DEFAULT_PAGE_SIZE) -> ContactPage:
         """Newest first, filtered with AND."""
         offset, limit = paging.bounded(offset, limit)
+        _check_terms(query)
         return self._contacts.find(workspace_id, query, offset, limit)
 
     def list_page(self, workspace_id: str, query: ContactQuery, offset: int = 0, limit: int = paging.DEFAULT_PAGE_SIZE,
@@ -82,6 +94,7 @@ class ContactService:
         (the total alone). Composed from ordered ids, so no contact outside the page is read."""
         offset, bounded_limit = paging.bounded(offset, limit)
         limit = max(0, min(limit, bounded_limit))
+        _check_terms(query)
         if newest_first and has_open_tasks is None:
             found = self._contacts.find(workspace_id, query, offset, bounded_limit)
             return ContactPage(found.items[:limit], found.total)
@@ -119,7 +132,7 @@ class ContactService:
 
     def _with_open_tasks(self, workspace_id: str) -> set[str]:
         if self._open_task_contacts is None:
-            raise ValidationFailed.one("hasOpenTasks", "This filter is not available here.", "unsupported")
+            raise ValidationFailed.one("hasOpenTasks", messages.FILTER_UNAVAILABLE, "unsupported")
         return self._open_task_contacts(workspace_id)
 
     def _read_page(self, workspace_id: str, ids: Iterator[str], offset: int, limit: int) -> list[Contact]:
@@ -195,10 +208,8 @@ class ContactService:
     def extend(self, workspace_id: str, contact_id: str, text: str, field: str = "notes") -> Contact:
         """Append text to a free-text field on a new line."""
         if field not in EXTENDABLE_FIELDS:
-            raise ValidationFailed.one("field", "The value you selected is not a valid choice.", "choice")
-        text = (text or "").strip()
-        if not text:
-            raise ValidationFailed.one("text", "This value should not be blank.", "blank")
+            raise ValidationFailed.one("field", messages.choice(), "choice")
+        text = EXTENSION_TEXT(text, "text")
 
         def append(contact: Contact) -> Contact:
             current = getattr(contact, field)
@@ -257,7 +268,12 @@ class ContactService:
         if state_id is None:
             return
         if canonical_uuid(state_id) != state_id or self._states.get(workspace_id, state_id) is None:
-            raise ValidationFailed.one("pipeline_state_id", "This pipeline state does not exist.", "invalid_state")
+            raise ValidationFailed.one("pipeline_state_id", messages.STATE_NOT_FOUND, "invalid_state")
+
+
+def _check_terms(query: ContactQuery) -> None:
+    """Search terms are written into index keys: the domain's text rule refuses what no key could hold."""
+    check_search_terms({f: getattr(query, f) for f in query.__dataclass_fields__ if getattr(query, f)})
 
 
 def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str, Any]:
@@ -275,12 +291,12 @@ def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str,
         last = values.get("last_name", current.last_name if current else None)
         values["name"] = join_name(first, last)
     if given_name and not values["name"]:
-        raise ValidationFailed.one("name", "This value should not be blank.", "blank")
+        raise ValidationFailed.one("name", messages.BLANK, "blank")
     if given_parts or current is None:
         if not values.get("name"):
             emails = values.get("emails", current.emails if current else ())
             if emails:
                 values["name"] = emails[0]
             else:
-                raise ValidationFailed.one("name", "This value should not be blank.", "blank")
+                raise ValidationFailed.one("name", messages.BLANK, "blank")
     return values

@@ -1,6 +1,7 @@
 """The one paging policy: page sizes and how deep a listing can be paged, for every dialect and GraphQL."""
 from __future__ import annotations
 
+from ..domain import messages
 from ..domain.errors import ValidationFailed
 
 DEFAULT_PAGE_SIZE = 30
@@ -12,8 +13,7 @@ def bounded(offset: int, limit: int, what: str = "results") -> tuple[int, int]:
     """(offset, limit) clamped to the policy; ValidationFailed when the page lies past MAX_OFFSET."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     if offset + limit > MAX_OFFSET:
-        raise ValidationFailed.one("page", f"Only the first {MAX_OFFSET} {what} can be paged through; "
-                                           "narrow the list with a filter.", "too_deep")
+        raise ValidationFailed.one("page", messages.too_deep_page(MAX_OFFSET, what), "too_deep")
     return max(offset, 0), limit
 
 

@@ -11,18 +11,16 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from ..domain import messages
 from ..domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ..domain.task import (
-    CONTACT_NOT_FOUND,
-    INVALID_DATETIME,
     Task,
     TaskPage,
     TaskQuery,
     TaskType,
-    parse_datetime,
     validate_task_fields,
 )
-from ..domain.text import canonical_uuid
+from ..domain.text import canonical_uuid, parse_datetime
 from ..ports import TaskRepository
 from . import paging
 from .retry import retry_on_conflict
@@ -194,7 +192,7 @@ class TaskService:
 
     def _require_contact(self, workspace_id: str, contact_id: str) -> None:
         if contact_id not in self._tasks.existing_contacts(workspace_id, [contact_id]):
-            raise ValidationFailed.one("contact_id", CONTACT_NOT_FOUND, "not_found")
+            raise ValidationFailed.one("contact_id", messages.CONTACT_NOT_FOUND, "not_found")
 
 
 def _normalized(query: TaskQuery) -> TaskQuery | None:
@@ -207,10 +205,10 @@ def _normalized(query: TaskQuery) -> TaskQuery | None:
     try:
         task_type = TaskType(query.type) if query.type is not None else None
     except ValueError:
-        raise ValidationFailed.one("type", "The value you selected is not a valid choice.") from None
+        raise ValidationFailed.one("type", messages.choice(), "choice") from None
     before = parse_datetime(query.due_before) if query.due_before is not None else None
     after = parse_datetime(query.due_after) if query.due_after is not None else None
     if (query.due_before is not None and before is None) or (query.due_after is not None and after is None):
-        raise ValidationFailed.one("due_date", INVALID_DATETIME, "invalid_datetime")
+        raise ValidationFailed.one("due_date", messages.INVALID_DATETIME, "invalid_datetime")
     return TaskQuery(contact_id=contact_id, completed=query.completed, type=task_type, due_before=before,
                      due_after=after)

@@ -41,7 +41,8 @@ def _workspace() -> str:
 
 
 def _sent(body) -> dict:
-    return body.model_dump(mode="json", exclude_unset=True)
+    # Python mode: JSON mode would turn NaN into null and fail on deep values before the domain can refuse them.
+    return body.model_dump(exclude_unset=True)
 
 
 @contacts.get("/v1/contacts", summary="Search contacts", responses=_doc(list[ContactOut]))
