@@ -157,8 +157,8 @@ class WebhookService:
             return delivery  # a duplicate message, or a delivery that already finished
         now = self._clock()
         if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
-            wait = (delivery.next_attempt_at - now).total_seconds()
-            self._queue.enqueue(ref, min(MAX_QUEUE_DELAY, max(1, int(wait + 0.999))))
+            remaining = (delivery.next_attempt_at - now).total_seconds()
+            self._queue.enqueue(ref, min(MAX_QUEUE_DELAY, max(1, int(remaining + 0.999))))
             return delivery
         subscription = self._webhooks.get(ref.workspace_id, ref.webhook_id)
         if subscription is None or not subscription.enabled:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.update import Action
 
 from ..domain.events import RETENTION, Event
 from ..domain.webhooks import Attempt, Delivery, SigningSecret, Subscription
@@ -52,8 +53,8 @@ class EventRepository:
 
 def _to_subscription(i: WebhookItem, workspace_id: str) -> Subscription:
     return Subscription(
-        workspace_id=workspace_id, id=i.webhookId, url=i.url, events=tuple(i.events), description=i.description,
-        enabled=bool(i.enabled),
+        workspace_id=workspace_id, id=i.webhookId, url=i.url, events=tuple(str(e) for e in i.events),
+        description=i.description, enabled=bool(i.enabled),
         secrets=tuple(SigningSecret(s["value"], _time(s.get("expiresAt"))) for s in i.secrets),
         created_at=i.createdAt, updated_at=i.updatedAt, failing_since=i.failingSince,
         disabled_reason=i.disabledReason)
@@ -92,7 +93,8 @@ class WebhookRepository:
                       disabled_reason: str | None) -> None:
         """Only the health attributes: a concurrent PATCH of the URL or events is never overwritten."""
         item = WebhookItem(workspace_pk(workspace_id), WEBHOOK_PREFIX + webhook_id)
-        actions = [WebhookItem.failingSince.set(failing_since) if failing_since else WebhookItem.failingSince.remove()]
+        actions: list[Action] = [
+            WebhookItem.failingSince.set(failing_since) if failing_since else WebhookItem.failingSince.remove()]
         if disabled_reason:
             actions += [WebhookItem.enabled.set(False), WebhookItem.disabledReason.set(disabled_reason)]
         try:

@@ -17,8 +17,8 @@ def _title(status: int) -> str:
 
 def render(problem: Problem) -> dict:
     slug = "validation" if problem.violations else _title(problem.status).lower().replace(" ", "-")
-    body: dict = {"type": PROBLEM_TYPE + slug, "title": "Invalid input" if problem.violations else _title(problem.status),
-                  "status": problem.status, "detail": problem.message}
+    title = "Invalid input" if problem.violations else _title(problem.status)
+    body: dict = {"type": PROBLEM_TYPE + slug, "title": title, "status": problem.status, "detail": problem.message}
     if problem.violations:
         body["errors"] = [{"field": v.path, "message": v.message, "code": v.code} for v in problem.violations]
     return body
