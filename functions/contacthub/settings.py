@@ -29,3 +29,9 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     sender_address: str = ""
     ses_configuration_set: str | None = None
+
+    # Change feed and webhooks.
+    delivery_queue_url: str | None = None
+    delivery_dlq_url: str | None = None
+    webhook_allow_loopback: bool = False  # the local server only: loopback targets, plain http to them
+    webhook_retry_schedule: tuple[int, ...] | None = None  # seconds after each failure; None: the production one

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from .services.capture import CaptureService
     from .services.contacts import ContactService
     from .services.emails import EmailService
+    from .services.feed import FeedService
     from .services.pipeline import PipelineService
     from .services.tasks import TaskService
+    from .services.webhooks import WebhookService
     from .services.workspaces import WorkspaceService
 
 
@@ -29,6 +31,8 @@ class Services:
     tasks: "TaskService"
     capture: "CaptureService"
     emails: "EmailService"
+    feed: "FeedService"
+    webhooks: "WebhookService"
 
 
 _chosen: Settings | None = None
@@ -76,7 +80,27 @@ def services() -> Services:
         tasks=tasks,
         capture=CaptureService(contacts, CaptureDraftRepository()),
         emails=_email_service(config, contacts, email_store, tasks),
+        **_webhook_services(config),
     )
+
+
+def _webhook_services(config: Settings) -> dict:
+    """The change feed and webhooks; the queue client and the HTTP sender are made on first use."""
+    from .domain.webhooks import RETRY_SCHEDULE
+    from .services.feed import FeedService
+    from .services.webhooks import WebhookService
+    from .store.events import DeliveryRepository, EventRepository, WebhookRepository
+    from .webhooks.queue import SqsDeliveryQueue
+    from .webhooks.sender import HttpWebhookSender
+    from .webhooks.targets import TargetGuard
+
+    webhooks, deliveries = WebhookRepository(), DeliveryRepository()
+    queue = SqsDeliveryQueue(config.delivery_queue_url, config.delivery_dlq_url, config.region)
+    return {
+        "feed": FeedService(EventRepository(), webhooks, deliveries, queue),
+        "webhooks": WebhookService(webhooks, deliveries, queue, TargetGuard(config.webhook_allow_loopback),
+                                   HttpWebhookSender(), retry_schedule=config.webhook_retry_schedule or RETRY_SCHEDULE),
+    }
 
 
 def _email_service(config: Settings, contacts: "ContactService", email_store: "EmailRepository",

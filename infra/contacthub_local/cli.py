@@ -153,6 +153,19 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key", dest="api_keys", action="append", default=[], metavar="KEY",
                         help="make sure KEY works (repeatable; each unknown key gets its own workspace)")
     parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
+    parser.add_argument("--webhook-retry-schedule", metavar="SECONDS", type=_schedule,
+                        help="seconds between webhook delivery retries, e.g. 1,2,4 (default: the production "
+                             "schedule, about 27 hours)")
+
+
+def _schedule(value: str) -> tuple[int, ...]:
+    try:
+        schedule = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a comma-separated list of whole seconds, e.g. 1,2,4") from None
+    if not schedule or any(s < 0 or s > 86400 for s in schedule):
+        raise argparse.ArgumentTypeError("each delay is 0 to 86400 seconds")
+    return schedule
 
 
 def key_workspace(key: str) -> tuple[str, str, str]:
@@ -217,9 +230,18 @@ def serve(args: argparse.Namespace) -> int:
     settings = configure_environment(endpoint=endpoint, fake_credentials=not endpoint)
     mock = _start_local_aws(endpoint)
     serialize_aws_calls_forever()  # moto is not thread-safe, and the server answers requests in parallel
-    server = None
+    server = workers = None
     try:
         new_store = ensure_tables(settings)
+        from contacthub.wiring import use_settings
+
+        from .workers import LocalWorkers, local_settings
+
+        # The stream function and the delivery worker, in-process over moto's stream and queues.
+        settings = local_settings(settings, args.webhook_retry_schedule)
+        use_settings(settings)
+        workers = LocalWorkers(settings)
+        workers.start()
         for hook in SERVE_HOOKS:
             hook()
         keys = provision_keys(args.api_keys, new_store)
@@ -237,6 +259,8 @@ def serve(args: argparse.Namespace) -> int:
         if server is not None:
             server.shutdown()
             server.server_close()
+        if workers is not None:
+            workers.stop()
         mock.stop()
     print("contacthub: stopped", flush=True)
     return 0
@@ -259,6 +283,8 @@ def _print_banner(base_url, settings, api, keys, failures, new_store) -> None:
              (f"  DynamoDB  {endpoint or 'moto, in-process (data is gone when the server stops)'}: "
               f"{settings.crm_table}, {settings.directory_table}"),
              "  SES       moto, in-process",
+             "  events    stream function and webhook delivery worker in-process (SQS: moto); webhooks may "
+             "target http://127.0.0.1",
              "  functions " + ", ".join(f"{name} ({count} routes)" for name, count in functions.items())]
     for handler, error in failures.items():
         lines.append(f"  ! {handler} does not import yet ({error}); its routes answer 502")

@@ -18,6 +18,9 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk EMAILSESSION#<contact>#<session>        EmailSessionItem  an email being drafted for a contact (TTL expiresAt)
   sk EMAILSENT#<contact>#<sent at>#<message>  SentEmailItem     an email sent to a contact
   sk CLEANUP#<contact uuid>     CleanupItem       a deleted contact whose cleanup (tasks, emails) is pending
+  sk EVT#<stream position>      EventItem         the change feed, in stream order (TTL expiresAt, 30 days)
+  sk WEBHOOK#<id>               WebhookItem       a webhook subscription and its signing secrets
+  sk WHDLV#<webhook>#<event position>  DeliveryItem  one event's delivery to one subscription (TTL expiresAt)
 DirectoryTable (looked up before the workspace is known):
   pk KEY#<sha256 of api key>    ApiKeyItem
   pk WSNAME#<folded name>       WorkspaceNameItem
@@ -291,3 +294,38 @@ class CleanupItem(_CrmModel):
 
     contactId = UnicodeAttribute()
     deletedAt = UTCDateTimeAttribute()
+
+
+# --- change feed and webhooks (store/events.py) ---
+
+class EventItem(_CrmModel):
+    """One change event; the stream position in the key orders a workspace's feed."""
+
+    eventId = UnicodeAttribute()
+    type = UnicodeAttribute()
+    body = JSONAttribute()  # the event as served
+    expiresAt = TTLAttribute()
+
+
+class WebhookItem(_CrmModel):
+    webhookId = UnicodeAttribute()
+    url = UnicodeAttribute()
+    events = ListAttribute(of=UnicodeAttribute)
+    description = UnicodeAttribute(null=True)
+    enabled = BooleanAttribute()
+    secrets = JSONAttribute()  # [{"value", "expiresAt"}], newest first
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    failingSince = UTCDateTimeAttribute(null=True)
+    disabledReason = UnicodeAttribute(null=True)
+
+
+class DeliveryItem(_CrmModel):
+    webhookId = UnicodeAttribute()
+    deliveryId = UnicodeAttribute()
+    event = JSONAttribute()
+    status = UnicodeAttribute()
+    attempts = JSONAttribute()  # [{"at", "statusCode", "error"}]
+    createdAt = UTCDateTimeAttribute()
+    nextAttemptAt = UTCDateTimeAttribute(null=True)
+    expiresAt = TTLAttribute()
