@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .services.pipeline import PipelineService
     from .services.tasks import TaskService
     from .services.workspaces import WorkspaceService
+    from .store.idempotency import IdempotentRequests
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Services:
     tasks: "TaskService"
     capture: "CaptureService"
     emails: "EmailService"
+    requests: "IdempotentRequests"  # idempotency keys of client requests, every dialect and GraphQL
 
 
 _chosen: Settings | None = None
@@ -57,6 +59,7 @@ def services() -> Services:
     from .services.workspaces import WorkspaceService
     from .store.capture import CaptureDraftRepository
     from .store.emails import EmailRepository
+    from .store.idempotency import IdempotentRequests
     from .store.repositories import ApiKeyRepository, ContactRepository, PipelineRepository, WorkspaceRepository
     from .store.tables import bind_tables
     from .store.tasks import TaskRepository
@@ -76,6 +79,7 @@ def services() -> Services:
         tasks=tasks,
         capture=CaptureService(contacts, CaptureDraftRepository()),
         emails=_email_service(config, contacts, email_store, tasks),
+        requests=IdempotentRequests.from_settings(config),
     )
 
 
