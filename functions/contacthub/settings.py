@@ -17,7 +17,8 @@ class Settings(BaseSettings):
 
     crm_table: str = "contacthub-crm"
     directory_table: str = "contacthub-directory"
-    idempotency_table: str | None = None  # the email send guard; sending answers 503 without it
+    # Idempotency-Key records and the email send guard; without it, keyed requests and sends answer 503.
+    idempotency_table: str | None = None
     region: str = Field(DEFAULT_REGION, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     # DynamoDB Local or any other endpoint; None is the region's own.
     dynamodb_endpoint: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL_DYNAMODB")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .services.tasks import TaskService
     from .services.webhooks import WebhookService
     from .services.workspaces import WorkspaceService
+    from .store.idempotency import IdempotentRequests
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Services:
     emails: "EmailService"
     feed: "FeedService"
     webhooks: "WebhookService"
+    requests: "IdempotentRequests"  # idempotency keys of client requests, every dialect and GraphQL
 
 
 _chosen: Settings | None = None
@@ -61,6 +63,7 @@ def services() -> Services:
     from .services.workspaces import WorkspaceService
     from .store.capture import CaptureDraftRepository
     from .store.emails import EmailRepository
+    from .store.idempotency import IdempotentRequests
     from .store.repositories import ApiKeyRepository, ContactRepository, PipelineRepository, WorkspaceRepository
     from .store.tables import bind_tables
     from .store.tasks import TaskRepository
@@ -81,6 +84,7 @@ def services() -> Services:
         capture=CaptureService(contacts, CaptureDraftRepository()),
         emails=_email_service(config, contacts, email_store, tasks),
         **_webhook_services(config),
+        requests=IdempotentRequests.from_settings(config),
     )
 
 

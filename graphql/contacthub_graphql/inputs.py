@@ -158,12 +158,14 @@ class CreateContactInput(ContactFieldsInput):
 class UpdateContactInput(ContactFieldsInput):
     id: strawberry.ID
     expected_version: int | None = strawberry.field(
-        default=None, description="Refuse the change (ConflictError) unless the contact is at this version.")
+        default=None, description="Refuse the change (VersionConflict) unless the contact is at this version.")
 
 
 @strawberry.input
 class DeleteContactInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the contact is at this version.")
 
 
 @strawberry.input(description="Append text on a new line to one of the contact's free-text fields.")
@@ -217,21 +219,29 @@ class UpdateTaskInput:
     payload: JSON | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     completed: bool | None = strawberry.UNSET
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 @strawberry.input
 class CompleteTaskInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 @strawberry.input
 class ReopenTaskInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 @strawberry.input
 class DeleteTaskInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 # ---------------------------------------------------------------- pipeline states

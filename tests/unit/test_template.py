@@ -175,3 +175,15 @@ def test_function_builds_resolve_transitive_dependencies_from_the_constraints():
     for requirements in ("functions/requirements.txt", "graphql/requirements.txt"):
         lines = (PROJECT_ROOT / requirements).read_text().splitlines()
         assert "-c ../constraints.txt" in lines, requirements
+
+
+@pytest.mark.parametrize("function", API_FUNCTIONS)
+def test_every_api_function_may_keep_idempotency_keys_and_nothing_more(function):
+    # Idempotency-Key is honoured by every dialect and GraphQL: each function reads, claims, completes and
+    # releases records in the IdempotencyTable, with no Scan or Query on it.
+    statements = [s for policy in FUNCTIONS[function]["Properties"].get("Policies", [])
+                  if isinstance(policy, dict) for s in policy.get("Statement", [])]
+    on_table = [s for s in statements if s.get("Resource") == {"Fn::GetAtt": ["IdempotencyTable", "Arn"]}]
+    assert on_table, f"{function} cannot reach the IdempotencyTable"
+    actions = {a for s in on_table for a in s["Action"]}
+    assert actions == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}

@@ -19,7 +19,9 @@ from ..domain.errors import (
     Conflict,
     DomainError,
     Gone,
+    IdempotencyKeyReused,
     NotFound,
+    PreconditionFailed,
     ServiceUnavailable,
     Unauthorized,
     ValidationFailed,
@@ -27,6 +29,7 @@ from ..domain.errors import (
 )
 from ..domain.workspace import Principal
 from .cors import with_cors
+from .idempotency import resolve_once
 
 logger = Logger(service="contacthub")
 
@@ -83,6 +86,10 @@ class Dialect:
             return Problem(404, "Not Found")
         if isinstance(error, Unauthorized):
             return Problem(401, str(error), headers={"WWW-Authenticate": "Bearer"})
+        if isinstance(error, IdempotencyKeyReused):
+            return Problem(422, str(error))
+        if isinstance(error, PreconditionFailed):
+            return Problem(412, str(error))
         if isinstance(error, Conflict):
             return Problem(409, str(error))
         if isinstance(error, Gone):
@@ -214,7 +221,11 @@ def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
             return with_cors(dialect.proxy_response(Problem(500, "Internal Server Error")))
         logger.append_keys(workspace_id=principal.workspace_id, key_prefix=principal.key_prefix)
         app.append_context(principal=principal)
-        return with_cors(app.resolve(_json_content_type(event), context))
+        try:
+            return with_cors(resolve_once(event, principal,
+                                          lambda sent: app.resolve(_json_content_type(sent), context)))
+        except DomainError as error:  # the idempotency key's own failures (reused, in progress, unavailable)
+            return with_cors(dialect.proxy_response(dialect.problem_for(error)))
 
     return lambda_handler
 

@@ -34,7 +34,7 @@ from ..ports import (
     TagCount,
 )
 from . import paging
-from .retry import Final, retry_on_conflict
+from .retry import ExpectedVersion, Final, check_version, retry_on_conflict
 
 logger = logging.getLogger(__name__)
 
@@ -160,12 +160,17 @@ class ContactService:
         return self._contacts.add(contact, also=tuple(also))
 
     def update(self, workspace_id: str, contact_id: str, changes: dict[str, Any],
-               expected_version: int | None = None) -> Contact:
-        """Change only the given fields. Lists given replace the old ones."""
+               expected_version: ExpectedVersion = None, based_on_version: int | None = None) -> Contact:
+        """Change only the given fields. Lists given replace the old ones.
+
+        ``expected_version``: the client's precondition (If-Match); PreconditionFailed when the contact is at
+        another version. ``based_on_version``: the version ``changes`` were computed from; Conflict when it moved.
+        """
         values = validate_changes(changes)
 
         def change(contact: Contact) -> Contact:
-            if expected_version is not None and contact.version != expected_version:
+            check_version("Contact", contact.version, expected_version)
+            if based_on_version is not None and contact.version != based_on_version:
                 raise Conflict("The contact was modified since you read it")
             resolved = _resolve_names(values, current=contact)
             if "pipeline_state_id" in resolved and resolved["pipeline_state_id"] != contact.pipeline_state_id:
@@ -174,7 +179,7 @@ class ContactService:
 
         return self._mutate(workspace_id, contact_id, change)
 
-    def delete(self, workspace_id: str, contact_id: str) -> Contact:
+    def delete(self, workspace_id: str, contact_id: str, expected_version: ExpectedVersion = None) -> Contact:
         """Delete the contact, then clean up what it leaves elsewhere.
 
         The delete writes a pending-cleanup marker in its own transaction; the cleanups run after the commit,
@@ -183,7 +188,8 @@ class ContactService:
         """
         def remove() -> Contact:
             contact = self.get(workspace_id, contact_id)
-            self._contacts.remove(contact)
+            check_version("Contact", contact.version, expected_version)
+            self._contacts.remove(contact)  # conditional on that version
             return contact
 
         contact = retry_on_conflict(remove)
@@ -218,8 +224,10 @@ class ContactService:
 
         return self._mutate(workspace_id, contact_id, append)
 
-    def set_pipeline_state(self, workspace_id: str, contact_id: str, state_id: str | None) -> Contact:
-        return self.update(workspace_id, contact_id, {"pipeline_state_id": state_id or None})
+    def set_pipeline_state(self, workspace_id: str, contact_id: str, state_id: str | None,
+                           expected_version: ExpectedVersion = None) -> Contact:
+        return self.update(workspace_id, contact_id, {"pipeline_state_id": state_id or None},
+                           expected_version=expected_version)
 
     def add_tags(self, workspace_id: str, contact_id: str, tags: list[str]) -> Contact:
         wanted = normalize_tags(tags)

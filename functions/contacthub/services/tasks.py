@@ -23,7 +23,7 @@ from ..domain.task import (
 from ..domain.text import canonical_uuid, parse_datetime
 from ..ports import TaskRepository
 from . import paging
-from .retry import retry_on_conflict
+from .retry import ExpectedVersion, check_version, retry_on_conflict
 
 SWEEP_BATCH = 20  # tasks deleted per transaction (four items each, plus the counters)
 
@@ -115,11 +115,14 @@ class TaskService:
             self._require_contact(workspace_id, values["contact_id"])
             raise Conflict("The task could not be saved; retry") from None
 
-    def update(self, workspace_id: str, task_id: str, changes: dict[str, Any]) -> Task:
-        """Change only the given fields. completed True sets completed_at (once); False clears it."""
+    def update(self, workspace_id: str, task_id: str, changes: dict[str, Any],
+               expected_version: ExpectedVersion = None) -> Task:
+        """Change only the given fields. completed True sets completed_at (once); False clears it.
+        ``expected_version``: the client's precondition (If-Match); PreconditionFailed when stale."""
         values = validate_task_fields(changes)
 
         def change(task: Task) -> Task:
+            check_version("Task", task.version, expected_version)
             changed = task.with_changes(**values)
             if "completed" in values:
                 if not values["completed"]:
@@ -132,14 +135,19 @@ class TaskService:
 
         return self._mutate(workspace_id, task_id, change)
 
-    def complete(self, workspace_id: str, task_id: str) -> Task:
-        return self.update(workspace_id, task_id, {"completed": True})
+    def complete(self, workspace_id: str, task_id: str, expected_version: ExpectedVersion = None) -> Task:
+        return self.update(workspace_id, task_id, {"completed": True}, expected_version)
 
-    def reopen(self, workspace_id: str, task_id: str) -> Task:
-        return self.update(workspace_id, task_id, {"completed": False})
+    def reopen(self, workspace_id: str, task_id: str, expected_version: ExpectedVersion = None) -> Task:
+        return self.update(workspace_id, task_id, {"completed": False}, expected_version)
 
-    def delete(self, workspace_id: str, task_id: str) -> None:
-        retry_on_conflict(lambda: self._tasks.remove(self.get(workspace_id, task_id)))
+    def delete(self, workspace_id: str, task_id: str, expected_version: ExpectedVersion = None) -> None:
+        def remove() -> None:
+            task = self.get(workspace_id, task_id)
+            check_version("Task", task.version, expected_version)
+            self._tasks.remove(task)  # conditional on that version
+
+        retry_on_conflict(remove)
 
     def delete_for_contact(self, workspace_id: str, contact_id: str) -> int:
         """Delete every task of a contact, a transaction per batch; returns how many were deleted.
