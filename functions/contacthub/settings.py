@@ -28,7 +28,11 @@ class Settings(BaseSettings):
     openai_model: str = ""
     openai_base_url: str = ""
     openai_api_key: str | None = None
+    # Where the key is kept instead: "ssm:/contacthub/openai-key" (SecureString) or "secretsmanager:contacthub/openai".
+    openai_api_key_source: str = ""
     sender_address: str = ""
+    # Requests per second and workspace (WORKSPACE_RATE_LIMIT; 0 turns the limit off).
+    workspace_rate_limit: int = 0
     ses_configuration_set: str | None = None
 
     # Change feed and webhooks.

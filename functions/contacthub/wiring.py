@@ -5,8 +5,9 @@ CLI, the tests or a bench chose theirs with ``use_settings``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from .settings import Settings
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .services.webhooks import WebhookService
     from .services.workspaces import WorkspaceService
     from .store.idempotency import IdempotentRequests
+    from .store.rate_limit import WorkspaceRateLimiter
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,16 @@ class Services:
     workspaces: "WorkspaceService"
     tasks: "TaskService"
     capture: "CaptureService"
-    emails: "EmailService"
     feed: "FeedService"
     webhooks: "WebhookService"
     requests: "IdempotentRequests"  # idempotency keys of client requests, every dialect and GraphQL
+    # Built on first use: the mailer and composer settings are checked only where email is needed (the CLI's
+    # `keys` needs neither, and a misconfigured sender must not fail it).
+    build_emails: Callable[[], "EmailService"] = field(repr=False, compare=False)
+
+    @cached_property
+    def emails(self) -> "EmailService":
+        return self.build_emails()
 
 
 _chosen: Settings | None = None
@@ -51,6 +59,15 @@ def use_settings(chosen: Settings | None) -> None:
     _chosen = chosen
     settings.cache_clear()
     services.cache_clear()
+    rate_limiter.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def rate_limiter() -> "WorkspaceRateLimiter":
+    from .store.rate_limit import limiter_for
+
+    config = settings()
+    return limiter_for(config.crm_table, config.workspace_rate_limit, config.region, config.dynamodb_endpoint)
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +99,7 @@ def services() -> Services:
         workspaces=WorkspaceService(WorkspaceRepository(), ApiKeyRepository()),
         tasks=tasks,
         capture=CaptureService(contacts, CaptureDraftRepository()),
-        emails=_email_service(config, contacts, email_store, tasks),
+        build_emails=lambda: _email_service(config, contacts, email_store, tasks),
         **_webhook_services(config),
         requests=IdempotentRequests.from_settings(config),
     )

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .template import default_table_names, lambda_environment, resources, routes
+from .template import TABLE_ENV, default_table_names, lambda_environment, resources, routes
 
 if TYPE_CHECKING:
     from contacthub.settings import Settings
 
 DEFAULT_REGION = "us-east-1"
 # Modules that add subcommands (`openapi`, `outbox`...); each calls `subcommand(...)` at import.
-EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox"]
+EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox", "contacthub_local.package"]
 
 
 @dataclass(frozen=True)
@@ -72,34 +72,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except Exception as error:
+        message = expected_failure(error)
+        if message is None:
+            raise
+        print(f"contacthub: {message}", file=sys.stderr)
+        return 1
+
+
+def expected_failure(error: BaseException) -> str | None:
+    """One line for what a user can fix (credentials, region, a missing stack or table, access); None for bugs."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+        from pynamodb.exceptions import PynamoDBException
+    except ImportError:  # pragma: no cover - both ship with the runtime dependencies
+        return None
+    if isinstance(error, PynamoDBException) and isinstance(error.cause, (BotoCoreError, ClientError)):
+        error = error.cause
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        code, text = details.get("Code", "Error"), details.get("Message", "")
+        return f"{error.operation_name} failed: {code}: {text}".rstrip(": ")
+    if isinstance(error, BotoCoreError):
+        return str(error)
+    return None
 
 
 # -------------------------------------------------------------------- environment
+# Tables every command that opens the store needs; the others (the email send guard) only where they are used.
+REQUIRED_TABLES = ("CRM_TABLE", "DIRECTORY_TABLE")
+
+
 def configure_environment(*, endpoint: str | None = None, crm_table: str | None = None,
                           directory_table: str | None = None, region: str | None = None,
-                          fake_credentials: bool = False, local_defaults: bool = True) -> Settings:
+                          fake_credentials: bool = False, local_defaults: bool = True,
+                          stack: str | None = None) -> Settings:
     """The settings a Lambda of the template would have (table names, region, endpoint), served from now on.
 
-    Flags beat the environment; ``local_defaults`` falls back to ``contacthub-crm``-style names. The
-    environment keeps only what the AWS clients read themselves (credentials, region, endpoint).
+    Flags beat the stack's outputs, which beat the environment; ``local_defaults`` falls back to
+    ``contacthub-crm``-style names. The environment keeps only what the AWS clients read themselves
+    (credentials, region, endpoint).
     """
     from contacthub.settings import Settings
     from contacthub.wiring import use_settings
 
-    flags = {"CRM_TABLE": crm_table, "DIRECTORY_TABLE": directory_table}
-    tables = {}
-    for env, default in default_table_names().items():
-        value = flags.get(env) or os.environ.get(env) or (default if local_defaults else None)
-        if value is None:
-            raise SystemExit(f"contacthub: no table name for {env}: pass --{env.lower().replace('_', '-')} "
-                             f"or set {env} (see the stack outputs)")
-        tables[env.lower()] = value
     if not (region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")) and not fake_credentials:
         import boto3
 
         region = boto3.Session().region_name  # the profile's region, for a deployed stack
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    flags = {"CRM_TABLE": crm_table, "DIRECTORY_TABLE": directory_table}
+    outputs = stack_table_names(stack, region) if stack else {}
+    tables = {}
+    for env, default in default_table_names().items():
+        value = flags.get(env) or outputs.get(env) or os.environ.get(env) or (default if local_defaults else None)
+        if value is None and env in REQUIRED_TABLES:
+            option = env.lower().replace("_", "-")
+            raise SystemExit(f"contacthub: no table name for {env}: pass --stack NAME, --{option} "
+                             f"or set {env} (see the stack outputs)")
+        tables[env.lower()] = value
     # The SES and idempotency clients read the region from the environment, as on Lambda.
     os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = region
     if endpoint:
@@ -120,6 +153,20 @@ def configure_environment(*, endpoint: str | None = None, crm_table: str | None 
     settings = Settings(**tables, region=region, dynamodb_endpoint=endpoint or None)
     use_settings(settings)
     return settings
+
+
+def stack_table_names(stack: str, region: str) -> dict[str, str]:
+    """Table variables (CRM_TABLE...) from a deployed stack's outputs (CrmTableName...)."""
+    import boto3
+
+    client = boto3.client("cloudformation", region_name=region)
+    found = client.describe_stacks(StackName=stack)["Stacks"]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in (found[0].get("Outputs") or [])} if found else {}
+    names = {env: outputs[f"{logical}Name"] for logical, env in TABLE_ENV.items() if f"{logical}Name" in outputs}
+    missing = [f"{logical}Name" for logical, env in TABLE_ENV.items() if env in REQUIRED_TABLES and env not in names]
+    if missing:
+        raise SystemExit(f"contacthub: stack {stack} has no output {', '.join(missing)}: is it a contacthub stack?")
+    return names
 
 
 def ensure_tables(settings: Settings) -> bool:
@@ -224,6 +271,8 @@ def serve(args: argparse.Namespace) -> int:
     endpoint = args.dynamodb_endpoint
     # What the template gives its functions (sender, composer, idempotency table...), then the flags.
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no CloudWatch to read EMF lines locally
+    os.environ.setdefault("WORKSPACE_RATE_LIMIT", "0")  # a developer's bursts are not abuse; set it to try the 429s
     for function in resources(kind="AWS::Serverless::Function"):
         for name, value in lambda_environment(function).items():
             os.environ.setdefault(name, value)
@@ -303,6 +352,7 @@ def _print_banner(base_url, settings, api, keys, failures, new_store) -> None:
 def _store_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dynamodb-endpoint", metavar="URL", help="DynamoDB endpoint (e.g. DynamoDB Local); "
                         "missing tables are created there")
+    parser.add_argument("--stack", metavar="NAME", help="read the table names from this deployed stack's outputs")
     parser.add_argument("--crm-table", help="CRM table name (default: $CRM_TABLE)")
     parser.add_argument("--directory-table", help="directory table name (default: $DIRECTORY_TABLE)")
     parser.add_argument("--region", help="AWS region (default: $AWS_REGION)")
@@ -324,7 +374,7 @@ def _open_store(args: argparse.Namespace) -> None:
     endpoint = args.dynamodb_endpoint
     settings = configure_environment(endpoint=endpoint, crm_table=args.crm_table,
                                      directory_table=args.directory_table, region=args.region,
-                                     local_defaults=bool(endpoint))
+                                     local_defaults=bool(endpoint), stack=args.stack)
     if endpoint:
         ensure_tables(settings)
 

@@ -23,6 +23,7 @@ from ..domain.errors import (
     NotFound,
     PreconditionFailed,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthorized,
     ValidationFailed,
     Violation,
@@ -30,6 +31,7 @@ from ..domain.errors import (
 from ..domain.workspace import Principal
 from .cors import with_cors
 from .idempotency import resolve_once
+from .observability import observed
 
 logger = Logger(service="contacthub")
 
@@ -96,6 +98,8 @@ class Dialect:
             return Problem(410, str(error))
         if isinstance(error, ServiceUnavailable):
             return Problem(503, str(error), headers={"Retry-After": str(error.retry_after)})
+        if isinstance(error, TooManyRequests):
+            return Problem(429, str(error), headers={"Retry-After": str(error.retry_after)})
         return Problem(500, "Internal Server Error")
 
     def response(self, problem: Problem) -> Response:
@@ -190,10 +194,12 @@ def guard(event: dict, dialect: Dialect) -> Principal:
 
 
 def authenticate(headers: dict[str, str], dialect: Dialect) -> Principal:
-    from ..wiring import services
+    from ..wiring import rate_limiter, services
     from .credentials import api_key
 
-    return services().workspaces.authenticate(api_key(headers, dialect.api_key_headers))
+    principal = services().workspaces.authenticate(api_key(headers, dialect.api_key_headers))
+    rate_limiter().hit(principal.workspace_id)
+    return principal
 
 
 def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Callable[[dict, Any], dict]]:
@@ -210,6 +216,7 @@ def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Calla
 def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
     """The Lambda entry point of a dialect: guard, then route."""
 
+    @observed(dialect.name)
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
     def lambda_handler(event: dict, context: Any) -> dict:
         try:

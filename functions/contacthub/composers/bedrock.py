@@ -20,6 +20,14 @@ TRANSIENT = {"ThrottlingException": 10, "ServiceUnavailableException": 5, "Model
 CONFIGURATION_RETRY_AFTER = 60
 
 
+# API Gateway gives up after 29 s: the worst case, two attempts of (connect + read) plus the standard mode's
+# first backoff (at most 1 s), is 2 x (2 + 10) + 1 = 25 s, which leaves time to answer 503 with Retry-After.
+CONNECT_TIMEOUT = 2
+READ_TIMEOUT = 10
+MAX_ATTEMPTS = 2
+WORST_CASE_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + 1
+
+
 class BedrockComposer:
     name = "bedrock"
 
@@ -36,9 +44,9 @@ class BedrockComposer:
             import boto3
             from botocore.config import Config
 
-            # API Gateway gives up after 29 s: one retry at most, and no read longer than 20 s.
             self._client = boto3.client("bedrock-runtime", config=Config(
-                connect_timeout=3, read_timeout=20, retries={"mode": "standard", "max_attempts": 2}))
+                connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+                retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}))
         return self._client
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),

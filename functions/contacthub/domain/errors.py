@@ -76,3 +76,11 @@ class ServiceUnavailable(DomainError):
     def __init__(self, message: str, retry_after: int = 5):
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class TooManyRequests(DomainError):
+    """The workspace sent more requests than its rate limit allows; retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1):
+        self.retry_after = retry_after
+        super().__init__(message)
