@@ -22,6 +22,7 @@ from contacthub_local.bootstrap import table_names
 from contacthub_local.consistency_faults import is_eventually_consistent, observed_calls
 from contacthub_local.sample_events import sample_event
 from contacthub_local.template import PROJECT_ROOT, routes
+from environment import SETTINGS
 
 # Access patterns read eventually consistently today, as "<operation> <table> <index or key kind>" (the
 # read-your-writes rework empties this list; never add to it).
@@ -69,7 +70,7 @@ METHOD_ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
 
 def access_pattern(operation: str, params: dict) -> str:
     """What a call reads, independent of where the code asks for it: the table, then the index or key kind."""
-    tables = {name: logical for logical, name in table_names().items()}
+    tables = {name: logical for logical, name in table_names(SETTINGS).items()}
     if operation == "BatchGetItem":
         table, request = next(iter(params["RequestItems"].items()))
         values = [v["S"] for v in request["Keys"][0].values() if "S" in v]
