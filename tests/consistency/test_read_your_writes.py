@@ -254,7 +254,6 @@ def test_a_user_and_key_created_just_now_read_their_own_profile(stale_dynamodb, 
     assert me == {"user": {"name": user}, "workspace": {"name": "Acme Corporation"}}
 
 
-@stale_today
 def test_deleting_a_contact_just_after_drafting_an_email_leaves_no_draft(stale_dynamodb, workspace, api):
     from contacthub.store.tables import EmailSessionItem, workspace_pk
 

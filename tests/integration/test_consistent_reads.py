@@ -34,8 +34,6 @@ KNOWN_EVENTUALLY_CONSISTENT = {
     "GetItem DirectoryTable KEY#",  # store/repositories.py ApiKeyRepository.principal_for
     "Query CrmTable TAG#",  # store/repositories.py ContactRepository.tag_counts
     "Query CrmTable LOC#",  # store/repositories.py ContactRepository.location_counts
-    "Query CrmTable EMAILSESSION#",  # store/emails.py EmailRepository.remove_for_contact
-    "Query CrmTable EMAILSENT#",  # store/emails.py EmailRepository.remove_for_contact
 }
 RUNTIME_DIRS = (PROJECT_ROOT / "functions", PROJECT_ROOT / "graphql")
 BROAD_REQUESTS = {
