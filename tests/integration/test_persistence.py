@@ -8,6 +8,8 @@ import textwrap
 
 import boto3
 import pytest
+
+from environment import SETTINGS
 from moto import mock_aws
 
 from contacthub_local import persistence, scalable_moto
@@ -65,7 +67,7 @@ def scaled():
 def test_a_snapshot_brings_back_every_item_into_a_fresh_moto(tmp_path):
     # Given a workspace stored in moto, saved to disk
     with mock_aws():
-        create_tables()
+        create_tables(SETTINGS)
         issued, contacts = fill_workspace()
         before = everything()
         assert before["mail"] and before["test-crm"]["items"]
@@ -90,7 +92,7 @@ def test_a_snapshot_brings_back_every_item_into_a_fresh_moto(tmp_path):
         again = services.contacts.create(issued.workspace.id, {"first_name": "Zoe", "last_name": "Martin"})
         assert again.number == max(c.number for c in contacts) + 1  # counters survived too
         build.cache_clear()
-        assert create_tables() == table_names()  # the loaded tables are the ones the template declares
+        assert create_tables(SETTINGS) == table_names(SETTINGS)  # the loaded tables are the ones the template declares
 
 
 def test_without_a_snapshot_nothing_is_loaded(tmp_path):
