@@ -200,6 +200,12 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key", dest="api_keys", action="append", default=[], metavar="KEY",
                         help="make sure KEY works (repeatable; each unknown key gets its own workspace)")
     parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="keep the emulated tables and mail in DIR and load them at the next start "
+                             "(default: in memory only, gone when the server stops)")
+    parser.add_argument("--snapshot-interval", type=float, default=5.0, metavar="SECONDS",
+                        help="with --data-dir, save at most this often while data changes (default 5), "
+                             "and once more on Ctrl-C or SIGTERM")
     parser.add_argument("--webhook-retry-schedule", metavar="SECONDS", type=_schedule,
                         help="seconds between webhook delivery retries, e.g. 1,2,4 (default: the production "
                              "schedule, about 27 hours)")
@@ -276,11 +282,17 @@ def serve(args: argparse.Namespace) -> int:
     for function in resources(kind="AWS::Serverless::Function"):
         for name, value in lambda_environment(function).items():
             os.environ.setdefault(name, value)
+    if args.data_dir and endpoint:
+        print("contacthub: --data-dir keeps the emulated tables; with --dynamodb-endpoint the data stays in "
+              "that endpoint", file=sys.stderr)
+        return 2
     settings = configure_environment(endpoint=endpoint, fake_credentials=not endpoint)
     mock = _start_local_aws(endpoint)
     serialize_aws_calls_forever()  # moto is not thread-safe, and the server answers requests in parallel
-    server = workers = None
+    server = workers = snapshots = None
     try:
+        if args.data_dir:
+            snapshots = _start_snapshots(args.data_dir, args.snapshot_interval)
         new_store = ensure_tables(settings)
         from contacthub.wiring import use_settings
 
@@ -294,6 +306,8 @@ def serve(args: argparse.Namespace) -> int:
         for hook in SERVE_HOOKS:
             hook()
         keys = provision_keys(args.api_keys, new_store)
+        if snapshots is not None:
+            snapshots.save_if_changed()  # the keys printed below survive even a kill
         api = LocalApi(log_requests=not args.quiet)
         failures = api.warm()
         try:
@@ -301,7 +315,7 @@ def serve(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"contacthub: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
             return 1
-        _print_banner(server.base_url, settings, api, keys, failures, new_store)
+        _print_banner(server.base_url, settings, api, keys, failures, new_store, args.data_dir)
         while not stop.wait(0.5):
             pass
     finally:
@@ -310,9 +324,28 @@ def serve(args: argparse.Namespace) -> int:
             server.server_close()
         if workers is not None:
             workers.stop()
+        if snapshots is not None:
+            snapshots.stop(freeze=True)  # requests still running wait: nothing is acknowledged unsaved
         mock.stop()
     print("contacthub: stopped", flush=True)
     return 0
+
+
+def _start_snapshots(data_dir: str, interval: float):
+    """Load DIR's snapshot into the fresh moto (before any table is ensured), then save while data changes."""
+    from . import persistence, serialized
+
+    try:
+        loaded = persistence.load_state(data_dir)
+    except persistence.SnapshotError as error:
+        raise SystemExit(f"contacthub: {error}") from error
+    if loaded:
+        print(f"contacthub: loaded {persistence.snapshot_path(data_dir)}", flush=True)
+    snapshots = persistence.PeriodicSnapshot(
+        data_dir, interval=interval, lock=serialized._LOCK, generation=persistence.count_aws_writes(),
+        on_error=lambda error: print(f"contacthub: snapshot to {data_dir} failed ({error}); "
+                                     "the previous one is kept", file=sys.stderr, flush=True))
+    return snapshots.start()
 
 
 def _stop_on_signals() -> threading.Event:
@@ -323,13 +356,14 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _print_banner(base_url, settings, api, keys, failures, new_store) -> None:
+def _print_banner(base_url, settings, api, keys, failures, new_store, data_dir=None) -> None:
     endpoint = settings.dynamodb_endpoint
     functions = {}
     for route in api.routes:
         functions[route.function] = functions.get(route.function, 0) + 1
+    kept = f"kept in {data_dir}" if data_dir else "data is gone when the server stops"
     lines = [f"contacthub local API on {base_url}",
-             (f"  DynamoDB  {endpoint or 'moto, in-process (data is gone when the server stops)'}: "
+             (f"  DynamoDB  {endpoint or f'moto, in-process ({kept})'}: "
               f"{settings.crm_table}, {settings.directory_table}"),
              "  SES       moto, in-process",
              "  events    stream function and webhook delivery worker in-process (SQS: moto); webhooks may "

@@ -9,6 +9,11 @@ refused rather than loaded partly.
 
 The format is JSON lines (a header, one line per table, one per item in DynamoDB's JSON shape, one per
 sent message, the trailer): readable, diffable and independent of moto's classes. Only used with moto.
+
+A save holds the caller's lock only to take a :class:`Capture`: the table definitions and references to
+the stored items, in key order. With ``scalable_moto`` installed, moto's in-place updates copy an item
+before changing it while a capture is pinned, so the slow part (encoding and writing the file) runs
+outside the lock and requests go on meanwhile; without it, the whole save holds the lock.
 """
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ import contextlib
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -93,20 +100,59 @@ def _stored_item(hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> Any:
     return item
 
 
-def _records() -> Iterator[dict[str, Any]]:
+@dataclass
+class Capture:
+    """The emulated state at one instant: table definitions and item references, taken under the lock."""
+
+    generation: Any = None
+    captured_at: float = 0.0
+    tables: list[tuple[str, str, dict[str, Any], list[Any]]] = field(default_factory=list)
+    mail: list[tuple[str, str, int, list[Any]]] = field(default_factory=list)
+    pinned: bool = False
+
+    def release(self) -> None:
+        if self.pinned:
+            self.pinned = False
+            from . import scalable_moto
+
+            scalable_moto.unpin_items()
+
+
+def capture(lock: Any = None, generation: Callable[[], Any] | None = None) -> Capture:
+    """Take the state under `lock` without encoding it; call ``release()`` once it is written.
+
+    Only references are copied (a list per table), which is cheap; when scalable_moto cannot keep them
+    from changing, the caller must write the capture before releasing `lock`.
+    """
+    from . import scalable_moto
+
+    taken = Capture()
+    with lock or contextlib.nullcontext():
+        taken.generation = generation() if generation else None
+        taken.captured_at = time.time()
+        for account_id, region, backend in _backends("dynamodb"):
+            for table in list(backend.tables.values()):
+                taken.tables.append((account_id, region, _table_definition(table), list(_table_items(table))))
+        for account_id, region, backend in _backends("ses"):
+            if backend.sent_messages:  # identities are not kept: the local mode verifies its sender at each start
+                taken.mail.append((account_id, region, backend.sent_message_count, list(backend.sent_messages)))
+        if scalable_moto.installed():
+            scalable_moto.pin_items()
+            taken.pinned = True
+    return taken
+
+
+def _records(taken: Capture) -> Iterator[dict[str, Any]]:
     import moto
 
-    yield {"format": FORMAT, "moto": moto.__version__}
-    for account_id, region, backend in _backends("dynamodb"):
-        for table in list(backend.tables.values()):
-            yield {"table": _table_definition(table), "account": account_id, "region": region}
-            for item in _table_items(table):
-                yield {"item": {name: _plain(value) for name, value in item.attrs.items()}}
-    for account_id, region, backend in _backends("ses"):
-        if not backend.sent_messages:
-            continue  # identities are not kept: the local mode verifies its sender at each start
-        yield {"ses": {"account": account_id, "region": region, "sent_message_count": backend.sent_message_count}}
-        for message in backend.sent_messages:
+    yield {"format": FORMAT, "moto": moto.__version__, "captured_at": taken.captured_at}
+    for account_id, region, definition, items in taken.tables:
+        yield {"table": definition, "account": account_id, "region": region}
+        for item in items:
+            yield {"item": {name: _plain(value) for name, value in item.attrs.items()}}
+    for account_id, region, count, messages in taken.mail:
+        yield {"ses": {"account": account_id, "region": region, "sent_message_count": count}}
+        for message in messages:
             yield {"mail": {"class": type(message).__name__, "state": vars(message)}}
 
 
@@ -128,26 +174,44 @@ def _fsync_directory(directory: Path) -> None:
 def save_state(directory: str | os.PathLike, lock: Any = None) -> int:
     """Write moto's DynamoDB tables and SES mail to `directory` atomically; returns the records written.
 
-    `lock` (anything usable in ``with``) is held while moto is read, so that no call changes it halfway;
-    pass the lock that serialises the process's AWS calls.
+    `lock` (anything usable in ``with``) is held while the state is captured, so that no call changes it
+    halfway; pass the lock that serialises the process's AWS calls.
     """
+    return _save(directory, lock, None)[1]
+
+
+def _save(directory: str | os.PathLike, lock: Any, generation: Callable[[], Any] | None) -> tuple[Capture, int]:
+    from . import scalable_moto
+
+    if scalable_moto.installed():
+        taken = capture(lock, generation)
+        return taken, write_capture(directory, taken)
+    with lock or contextlib.nullcontext():  # nothing keeps the items from changing: write under the lock
+        taken = capture(None, generation)
+        return taken, write_capture(directory, taken)
+
+
+def write_capture(directory: str | os.PathLike, taken: Capture) -> int:
+    """Encode `taken` into `directory`'s snapshot atomically (then release it); returns the records written."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     final = snapshot_path(directory)
     temporary = directory / f".{SNAPSHOT_NAME}.{os.getpid()}.{threading.get_ident()}.tmp"
     count = 0
     try:
-        with open(temporary, "w", encoding="utf-8") as out, (lock or contextlib.nullcontext()):
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as out:
             dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-            for record in _records():
+            for record in _records(taken):
                 out.write(dumps(record))
                 out.write("\n")
                 count += 1
+            taken.release()
             out.write(dumps({"end": count}) + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, final)
     except BaseException:
+        taken.release()
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
@@ -221,7 +285,9 @@ class PeriodicSnapshot:
     """Saves every `interval` seconds while the state changes, and once more when stopped or at exit.
 
     `generation` returns a value that changes whenever the emulated state may have changed (for the
-    local server: a count of the write requests it has served); without it every tick saves.
+    local server: a count of the AWS write calls made, see :func:`count_aws_writes`); without it every
+    tick saves. It is read under `lock` with the capture, so a write it has not counted yet only causes
+    one more save, never a missed one.
     """
 
     def __init__(self, directory: str | os.PathLike, interval: float = 30.0, lock: Any = None,
@@ -232,6 +298,7 @@ class PeriodicSnapshot:
         self.lock = lock
         self.generation = generation
         self.on_error = on_error
+        self.last_saved_at: float | None = None  # capture time of the last snapshot written
         self._saved: Any = object()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -239,11 +306,11 @@ class PeriodicSnapshot:
 
     def save_if_changed(self) -> bool:
         with self._saving:
-            current = self.generation() if self.generation else object()
-            if current == self._saved:
+            if self.generation and self.generation() == self._saved:
                 return False
-            save_state(self.directory, self.lock)
-            self._saved = current
+            taken, _ = _save(self.directory, self.lock, self.generation)
+            self._saved = taken.generation if self.generation else object()
+            self.last_saved_at = taken.captured_at
             return True
 
     def _run(self) -> None:
@@ -262,11 +329,43 @@ class PeriodicSnapshot:
         atexit.register(self.stop)
         return self
 
-    def stop(self) -> None:
-        """Stop the timer and write a last snapshot if anything changed since the previous one."""
+    def stop(self, freeze: bool = False) -> None:
+        """Stop the timer and write a last snapshot if anything changed since the previous one.
+
+        With `freeze`, `lock` is taken and kept (it must be reentrant): no AWS call can change the state
+        after this last snapshot, so no request is acknowledged that the snapshot does not hold.
+        """
         atexit.unregister(self.stop)
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        if freeze and self.lock is not None:
+            self.lock.acquire()  # released only by the process exiting
         self.save_if_changed()
+
+
+# Operations that only read; every other call may change the emulated state.
+_READ_PREFIXES = ("Get", "BatchGet", "TransactGet", "Query", "Scan", "Describe", "List")
+
+
+def count_aws_writes() -> Callable[[], int]:
+    """Count the AWS calls of this process that may change state (botocore's ``_make_api_call``).
+
+    Returns the counter's reader, for :class:`PeriodicSnapshot`'s `generation`. A call is counted once it
+    has returned or failed, so a count read under the calls' lock never includes a write not yet applied.
+    """
+    import botocore.client
+
+    written = [0]
+    inner = botocore.client.BaseClient._make_api_call
+
+    def counted(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+        try:
+            return inner(self, operation_name, api_params)
+        finally:
+            if not operation_name.startswith(_READ_PREFIXES):
+                written[0] += 1
+
+    botocore.client.BaseClient._make_api_call = counted
+    return lambda: written[0]

@@ -12,6 +12,9 @@ partition holds tens of thousands. This module patches, in place and without cha
   does. Index queries, legacy ``QueryFilter`` queries and anything unusual take moto's own path.
 * ``transact_write_items`` journals the items its operations write (a deep copy of each before
   image) and restores only those on cancellation, instead of deep-copying whole tables.
+* while :func:`pin_items` is in effect (a snapshot holds references to the stored items and encodes
+  them outside the calls' lock), ``update_item`` puts a copy of the item in place before moto changes
+  it, so the references keep the state they had when taken.
 
 Answers and errors (conditional failures, cancellation reasons, ordering, ``LastEvaluatedKey``,
 ``ScannedCount``) are those of unpatched moto; ``tests/unit/test_moto_scaling_parity.py`` runs the same
@@ -22,6 +25,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import inspect
+import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -495,6 +499,47 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
         raise TransactionCanceledException(errors)
 
 
+# ---------------------------------------------------------------------------------- pinned items
+_pins = [0]
+_pins_lock = threading.Lock()
+
+
+def pin_items() -> None:
+    """Keep the Item objects stored now unchanged (updates replace them) until :func:`unpin_items`."""
+    with _pins_lock:
+        _pins[0] += 1
+
+
+def unpin_items() -> None:
+    with _pins_lock:
+        _pins[0] -= 1
+
+
+def _update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    """moto's update_item, on a copy of the stored item while items are pinned."""
+    if _pins[0]:
+        try:
+            _copy_before_update(self, table_name, key)
+        except Exception:  # noqa: BLE001 - moto's own update_item reports the same problem
+            pass
+    return _original["DynamoDBBackend.update_item"](self, table_name, key, *args, **kwargs)
+
+
+def _copy_before_update(backend: Any, table_name: str, key: dict[str, Any]) -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    table = backend.get_table(table_name)
+    hash_key = DynamoType(key[table.hash_key_attr])
+    if table.range_key_attr is None:
+        if hash_key in table.items:
+            table.items[hash_key] = copy.deepcopy(table.items[hash_key])
+        return
+    range_key = DynamoType(key[table.range_key_attr])
+    partition = table.items.get(hash_key)
+    if partition is not None and range_key in partition:
+        partition[range_key] = copy.deepcopy(partition[range_key])
+
+
 # ---------------------------------------------------------------------------------- install
 def _resolve(path: str) -> Any:
     """The object a dotted path names, importing the longest module prefix."""
@@ -557,9 +602,11 @@ def install() -> None:
     _original["Table.__init__"] = Table.__init__
     _original["Table.query"] = Table.query
     _original["DynamoDBBackend.transact_write_items"] = DynamoDBBackend.transact_write_items
+    _original["DynamoDBBackend.update_item"] = DynamoDBBackend.update_item
     Table.__init__ = _table_init
     Table.query = _query
     DynamoDBBackend.transact_write_items = _transact_write_items
+    DynamoDBBackend.update_item = _update_item
 
 
 def uninstall() -> None:
@@ -572,3 +619,4 @@ def uninstall() -> None:
     Table.__init__ = _original.pop("Table.__init__")
     Table.query = _original.pop("Table.query")
     DynamoDBBackend.transact_write_items = _original.pop("DynamoDBBackend.transact_write_items")
+    DynamoDBBackend.update_item = _original.pop("DynamoDBBackend.update_item")

@@ -14,6 +14,7 @@ from moto import mock_aws
 
 from contacthub_local import persistence, scalable_moto
 from contacthub_local.bootstrap import create_tables, table_names
+from environment import SETTINGS
 
 
 def everything() -> dict:
@@ -187,3 +188,29 @@ def test_periodic_snapshots_save_only_what_changed_and_once_more_at_stop(tmp_pat
         writes[0] += 1
         snapshots.stop()
     assert keys_loaded_from(tmp_path) == ["one", "two"]
+
+
+def test_a_capture_keeps_the_state_it_was_taken_at_while_updates_go_on(tmp_path):
+    # Given items captured (references only), with the write still to come
+    client = boto3.client("dynamodb")
+    with mock_aws():
+        make_table()
+        put("t", "a")
+        put("t", "b")
+        taken = persistence.capture()
+        # When updates (plain and in a transaction) change the stored items before the capture is written
+        for key in ("a", "b"):
+            client.update_item(TableName="t", Key={"pk": {"S": "P"}, "sk": {"S": key}},
+                               UpdateExpression="SET v = :v", ExpressionAttributeValues={":v": {"S": "later"}})
+        client.transact_write_items(TransactItems=[{"Update": {
+            "TableName": "t", "Key": {"pk": {"S": "P"}, "sk": {"S": "a"}},
+            "UpdateExpression": "SET w = :w", "ExpressionAttributeValues": {":w": {"S": "later"}}}}])
+        persistence.write_capture(tmp_path, taken)
+        assert client.get_item(TableName="t", Key={"pk": {"S": "P"}, "sk": {"S": "a"}})["Item"]["w"]["S"] == "later"
+    # Then the snapshot holds the items as they were when captured
+    with mock_aws():
+        persistence.load_state(tmp_path)
+        items = boto3.client("dynamodb").scan(TableName="t")["Items"]
+    assert sorted(items, key=lambda i: i["sk"]["S"]) == [{"pk": {"S": "P"}, "sk": {"S": "a"}},
+                                                         {"pk": {"S": "P"}, "sk": {"S": "b"}}]
+    assert not taken.pinned and not scalable_moto._pins[0]  # released once written
