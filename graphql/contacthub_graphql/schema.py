@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
@@ -20,6 +21,7 @@ from .breadth import MaxListItems
 from .errors import is_unexpected
 from .mutations import Mutation
 from .queries import Query
+from .scalars import DATE_TIME
 from .settings import Settings
 
 logger = logging.getLogger("contacthub.graphql")
@@ -94,4 +96,5 @@ def build_schema(settings: Settings | None = None) -> ContactHubSchema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return ContactHubSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return ContactHubSchema(query=Query, mutation=Mutation, extensions=extensions,
+                            scalar_overrides={datetime: DATE_TIME})
