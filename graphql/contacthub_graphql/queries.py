@@ -1,6 +1,7 @@
 """The Query root. Every resolver reads through the caller's workspace: another workspace's ids are null."""
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
@@ -14,12 +15,14 @@ from .concurrency import run_blocking
 from .errors import BadUserInput
 from .inputs import ContactFilter, TaskFilter
 from .listing import list_contacts, list_tasks
+from .nodes import resolve_node
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .types.connection import Connection
 from .types.contact import Contact
 from .types.enums import ContactOrder, TaskOrder
 from .types.location import Location
 from .types.me import Me
+from .types.node import Node
 from .types.pipeline_state import PipelineState
 from .types.tag import Tag
 from .types.task import Task
@@ -41,6 +44,17 @@ class Query:
                                 created_at=workspace.created_at, contact_count=workspace.contact_count)
             if workspace else None,
         )
+
+    @strawberry.field(description="Any object of this workspace by its `nodeId`, or null.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, str(id))
+
+    @strawberry.field(description=f"Objects of this workspace by `nodeId`, in the order asked (null where not "
+                                  f"found); at most {MAX_PAGE_SIZE} ids.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise BadUserInput(f"`ids` holds at most {MAX_PAGE_SIZE} ids")
+        return list(await asyncio.gather(*(resolve_node(info, str(i)) for i in ids)))
 
     @strawberry.field(description="A contact of this workspace by id, or null.")
     async def contact(self, info: Info, id: strawberry.ID) -> Contact | None:

@@ -9,7 +9,7 @@ from .contact import ContactByIdLoader
 from .location import LocationByIdLoader
 from .open_tasks import OpenTasksByContactLoader
 from .pipeline_state import PipelineStateByIdLoader
-from .tag import TagCountByKeyLoader
+from .tag import TagByKeyLoader, TagCountByKeyLoader
 from .task import TaskByIdLoader
 from .task_summary import OpenTaskSummaryByContactLoader
 from .tasks import TasksByContactLoader
@@ -28,6 +28,7 @@ class Loaders:
     tasks: TasksByContactLoader
     location: LocationByIdLoader
     tag_count: TagCountByKeyLoader
+    tag: TagByKeyLoader
 
     @classmethod
     def for_workspace(cls, services: Services, workspace_id: str) -> Loaders:
@@ -40,6 +41,7 @@ class Loaders:
             tasks=TasksByContactLoader(services, workspace_id),
             location=LocationByIdLoader(services, workspace_id),
             tag_count=TagCountByKeyLoader(services, workspace_id),
+            tag=TagByKeyLoader(services, workspace_id),
         )
 
     def clear_all(self) -> None:

@@ -13,6 +13,7 @@ from contacthub.domain.task import SUMMARY_SIZE, TaskPreview, TaskQuery
 
 from .enums import ContactStage, ContactStatus
 from .location import Location
+from .node import Node
 from .open_tasks import OpenTask, OpenTasks
 from .phone import Phone
 from .pipeline_state import PipelineState
@@ -27,7 +28,7 @@ OPEN_TASKS = TaskQuery(completed=False)
 
 
 @strawberry.type(description="A person in the workspace's address book, with every canonical field.")
-class Contact:
+class Contact(Node):
     id: strawberry.ID = strawberry.field(description="UUID (the letsligo and whautomate id).")
     number: int = strawberry.field(description="Per-workspace integer id (the skarbe id).")
     name: str = strawberry.field(description="Display name.")
@@ -131,3 +132,6 @@ class Contact:
         else:
             found = await loaders.tasks.load((str(self.id), query))
         return [Task.from_domain(t) for t in found[:first]]
+
+    def node_key(self) -> str:
+        return str(self.id)
