@@ -17,7 +17,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from .breadth import MaxListItems
+from .cost import MaxQueryCost
 from .errors import is_unexpected
 from .mutations import Mutation
 from .queries import Query
@@ -90,7 +90,7 @@ def build_schema(settings: Settings | None = None) -> ContactHubSchema:
         lambda: QueryDepthLimiter(max_depth=settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: MaxListItems(settings.max_list_items),
+        lambda: MaxQueryCost(settings.max_cost),
         OperationNameRequired,
         MaskUnexpectedErrors,
     ]
