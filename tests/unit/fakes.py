@@ -17,7 +17,7 @@ from contacthub.domain.contact import Contact, tag_key
 from contacthub.domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from contacthub.domain.errors import Conflict
 from contacthub.domain.pipeline import PipelineState
-from contacthub.domain.task import Task, TaskPage, TaskQuery
+from contacthub.domain.task import SUMMARY_SIZE, OpenTaskSummary, Task, TaskPage, TaskPreview, TaskQuery
 from contacthub.domain.text import digits, fold
 from contacthub.domain.workspace import Principal, User, Workspace
 from contacthub.mail.base import OutgoingEmail
@@ -284,6 +284,12 @@ class InMemoryTasks:
     def for_contacts(self, workspace_id: str, contact_ids: Iterable[str], query: TaskQuery) -> dict[str, list[Task]]:
         found = sorted(self._matching(workspace_id, query), key=lambda t: (t.due_date, t.id))
         return {cid: [t for t in found if t.contact_id == cid] for cid in contact_ids}
+
+    def open_task_summaries(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, OpenTaskSummary]:
+        found = self.for_contacts(workspace_id, contact_ids, TaskQuery(completed=False))
+        return {cid: OpenTaskSummary(len(tasks), tuple(TaskPreview(t.id, t.title, t.due_date)
+                                                       for t in tasks[:SUMMARY_SIZE]))
+                for cid, tasks in found.items()}
 
     def task_ids_for_contact(self, workspace_id: str, contact_id: str, limit: int) -> list[str]:
         return [t.id for t in self.tasks.values()

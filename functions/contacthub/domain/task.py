@@ -66,6 +66,26 @@ class TaskPage:
     total: int
 
 
+@dataclass(frozen=True)
+class TaskPreview:
+    """What a list shows of an open task."""
+
+    id: str
+    title: str
+    due_date: datetime
+
+
+@dataclass(frozen=True)
+class OpenTaskSummary:
+    """A contact's open-task count and its first open tasks by due date (then id)."""
+
+    count: int = 0
+    next: tuple[TaskPreview, ...] = ()
+
+
+SUMMARY_SIZE = 3  # open tasks a summary names; asking for more reads the contact's task entries
+
+
 # --- bounds and validation ------------------------------------------------------------------------
 
 MAX_TITLE = 255

@@ -14,6 +14,7 @@ from typing import Any
 from ..domain import messages
 from ..domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ..domain.task import (
+    OpenTaskSummary,
     Task,
     TaskPage,
     TaskQuery,
@@ -46,6 +47,13 @@ class TaskService:
             raise NotFound("Task", task_id)
         return task
 
+    def get_many(self, workspace_id: str, task_ids: list[str]) -> dict[str, Task]:
+        """The tasks found among these ids, keyed as asked (unknown, malformed or orphaned ones left out)."""
+        keys = {tid: key for tid in task_ids if (key := canonical_uuid(tid))}
+        found = self._tasks.get_many(workspace_id, dict.fromkeys(keys.values())) if keys else {}
+        served = {t.id: t for t in self._served(workspace_id, list(found.values()))}
+        return {tid: served[key] for tid, key in keys.items() if key in served}
+
     def search(self, workspace_id: str, query: TaskQuery, offset: int = 0,
                limit: int = paging.DEFAULT_PAGE_SIZE) -> TaskPage:
         """Tasks by due date (soonest first, then by id), filtered with AND."""
@@ -72,6 +80,13 @@ class TaskService:
     def open_tasks_for_contacts(self, workspace_id: str, contact_ids: list[str]) -> dict[str, list[Task]]:
         """Open tasks per contact by due date (for GraphQL DataLoaders); every asked id is a key."""
         return self.tasks_for_contacts(workspace_id, contact_ids, TaskQuery(completed=False))
+
+    def open_task_summaries(self, workspace_id: str, contact_ids: list[str]) -> dict[str, OpenTaskSummary]:
+        """Open-task count and next open tasks per contact (one BatchGet); every asked id is a key. For
+        contacts the caller has just read: a missing or malformed id gets an empty summary."""
+        keys = {cid: key for cid in contact_ids if (key := canonical_uuid(cid))}
+        found = self._tasks.open_task_summaries(workspace_id, dict.fromkeys(keys.values())) if keys else {}
+        return {cid: found.get(keys.get(cid, ""), OpenTaskSummary()) for cid in contact_ids}
 
     def tasks_for_contacts(self, workspace_id: str, contact_ids: list[str],
                            query: TaskQuery | None = None) -> dict[str, list[Task]]:

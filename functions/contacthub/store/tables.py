@@ -14,6 +14,7 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk TSTATE#<0|1>#<due>#<task>                     TaskEntryItem  the workspace's tasks by state and due date
   sk TTYPE#<type>#<0|1>#<due>#<task>               TaskEntryItem  ... by type, state and due date
   sk TASKSTATS                  TaskStatsItem     exact open/done task counts (list totals without reading)
+  sk TASKSUM#<contact>          TaskSummaryItem   a contact's open-task count and next open tasks, in every task write
   sk CAPTURE#<sha256 of token>  CaptureDraftItem  a prepared contact awaiting confirmation (TTL expiresAt)
   sk EMAILSESSION#<contact>#<session>        EmailSessionItem  an email being drafted for a contact (TTL expiresAt)
   sk EMAILSENT#<contact>#<sent at>#<message>  SentEmailItem     an email sent to a contact
@@ -226,6 +227,19 @@ class TaskEntryItem(_CrmModel):
 class TaskStatsItem(_CrmModel):
     open = NumberAttribute(default=0)
     done = NumberAttribute(default=0)
+
+
+class TaskSummaryItem(_CrmModel):
+    """A contact's open tasks at a glance, read with a page of contacts (one BatchGet, whatever the page).
+
+    A separate item, not attributes of the contact: task writes must not bump the contact's version, which
+    guards user edits. Absent when the contact has no open task.
+    """
+
+    contactId = UnicodeAttribute()
+    open = NumberAttribute(default=0)
+    next = JSONAttribute(null=True)  # [{"id", "title", "due"}], soonest due first
+    version = VersionAttribute()  # concurrent task writes of one contact: one wins, the other retries
 
 
 class CaptureDraftItem(_CrmModel):
