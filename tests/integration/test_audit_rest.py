@@ -215,3 +215,12 @@ def test_an_api_key_with_surrounding_whitespace_is_accepted_in_every_header(work
 def test_a_blank_api_key_is_still_missing(workspace):
     reply = ApiClient(None).get("/v1/contacts", headers={"x-api-key": "   "})
     assert reply.status == 401, reply.text
+
+
+@pytest.mark.parametrize("media_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"])
+def test_an_empty_body_under_any_content_type_is_a_4xx(workspace, media_type):
+    # An empty body skipped the content-type check, then powertools refused the type with an unhandled error: 500
+    client = ApiClient(workspace.key)
+    cid = client.post("/api/contacts", json={"name": "Ana"}).json["id"]
+    reply = client.post(f"/api/contacts/{cid}/emails/prepare", body="", headers={"Content-Type": media_type})
+    assert 400 <= reply.status < 500, reply.text

@@ -224,14 +224,18 @@ def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
 
 def _json_content_type(event: dict) -> dict:
     """powertools validates bodies of `application/json` only; the guard has already accepted the dialect's
-    other JSON types (ld+json, merge-patch+json), so present them as that rather than fail with a 500."""
+    other JSON types (ld+json, merge-patch+json), so present them as that rather than fail with a 500.
+    The guard checks the type of non-empty bodies only: with no body, any declared type is moot."""
+    blank = not (event.get("body") or "").strip()
+
     def plain(name: str, value):
         if name.lower() != "content-type" or not value:
             return value
         if isinstance(value, list):
             return [plain(name, v) for v in value]
         media = value.split(";")[0].strip().lower()
-        return "application/json" if media.startswith("application/") and media.endswith("json") else value
+        json_type = media.startswith("application/") and media.endswith("json")
+        return "application/json" if json_type or blank else value
 
     changed = dict(event)
     for key in ("headers", "multiValueHeaders"):
