@@ -14,6 +14,7 @@ from . import pagination
 from .concurrency import run_blocking
 from .errors import BadUserInput
 from .inputs import ContactFilter, TaskFilter
+from .integration_queries import IntegrationQueries
 from .listing import list_contacts, list_tasks
 from .nodes import resolve_node
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -34,7 +35,7 @@ After = Annotated[str | None, strawberry.argument(description="endCursor of the 
 
 
 @strawberry.type
-class Query:
+class Query(IntegrationQueries):
     @strawberry.field(description="The caller: the API key's user and workspace.")
     def me(self, info: Info) -> Me:
         user, workspace = info.context.services.workspaces.me(info.context.principal)

@@ -40,7 +40,8 @@ def test_naming_conventions():
         "createContact", "updateContact", "deleteContact", "extendContact", "moveContactToPipelineState", "addTags",
         "removeTags", "createTask", "updateTask", "completeTask", "reopenTask", "deleteTask", "createPipelineState",
         "renamePipelineState", "recolorPipelineState", "reorderPipelineState", "deletePipelineState",
-        "prepareContact", "confirmContact", "prepareContactEmail", "refineContactEmail", "sendContactEmail"}
+        "prepareContact", "confirmContact", "prepareContactEmail", "refineContactEmail", "sendContactEmail",
+        "createWebhook", "updateWebhook", "deleteWebhook", "rotateWebhookSecret", "retryWebhookDelivery"}
 
 
 def test_only_the_graphql_function_imports_strawberry():

@@ -17,6 +17,7 @@ from contacthub.domain.contact import Contact, tag_key
 from contacthub.domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from contacthub.domain.errors import Conflict
 from contacthub.domain.pipeline import PipelineState
+from contacthub.domain.webhooks import Delivery, Subscription
 from contacthub.domain.task import SUMMARY_SIZE, OpenTaskSummary, Task, TaskPage, TaskPreview, TaskQuery
 from contacthub.domain.text import digits, fold
 from contacthub.domain.workspace import Principal, User, Workspace
@@ -30,13 +31,19 @@ from contacthub.ports import (
     ContactPage,
     ContactQuery,
     ContactRepository,
+    DeliveryQueue,
+    DeliveryRef,
+    DeliveryRepository,
     EmailRepository,
     LocationCount,
     Mailer,
     PipelineRepository,
     SendOnce,
     TagCount,
+    TargetGuard,
     TaskRepository,
+    WebhookRepository,
+    WebhookSender,
     WorkspaceRepository,
 )
 
@@ -404,6 +411,88 @@ class InMemorySendOnce:
         return self.results[token]
 
 
+class InMemoryWebhooks:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], Subscription] = {}
+
+    def list(self, workspace_id: str) -> list[Subscription]:
+        return [s for (w, _), s in self.items.items() if w == workspace_id]
+
+    def get(self, workspace_id: str, webhook_id: str) -> Subscription | None:
+        return self.items.get((workspace_id, webhook_id))
+
+    def save(self, subscription: Subscription) -> None:
+        self.items[(subscription.workspace_id, subscription.id)] = subscription
+
+    def delete(self, workspace_id: str, webhook_id: str) -> None:
+        self.items.pop((workspace_id, webhook_id), None)
+
+    def record_health(self, workspace_id: str, webhook_id: str, failing_since: datetime | None,
+                      disabled_reason: str | None) -> None:
+        current = self.items.get((workspace_id, webhook_id))
+        if current is None:
+            return
+        changes: dict[str, Any] = {"failing_since": failing_since}
+        if disabled_reason:
+            changes.update(enabled=False, disabled_reason=disabled_reason)
+        self.items[(workspace_id, webhook_id)] = current.with_changes(**changes)
+
+
+class InMemoryDeliveries:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str, str], Delivery] = {}
+
+    def add(self, delivery: Delivery) -> bool:
+        key = (delivery.workspace_id, delivery.webhook_id, delivery.id)
+        if key in self.items:
+            return False
+        self.items[key] = delivery
+        return True
+
+    def save(self, delivery: Delivery) -> None:
+        self.items[(delivery.workspace_id, delivery.webhook_id, delivery.id)] = delivery
+
+    def get(self, workspace_id: str, webhook_id: str, delivery_id: str) -> Delivery | None:
+        return self.items.get((workspace_id, webhook_id, delivery_id))
+
+    def page(self, workspace_id: str, webhook_id: str, after: str | None,
+             limit: int) -> tuple[list[Delivery], bool]:
+        found = sorted((d for (w, h, i), d in self.items.items() if (w, h) == (workspace_id, webhook_id)
+                        and (after is None or i > after)), key=lambda d: d.id)
+        return found[:limit], len(found) > limit
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.queued: list[tuple[DeliveryRef, int]] = []
+        self.parked: list[DeliveryRef] = []
+
+    def enqueue(self, ref: DeliveryRef, delay_seconds: int = 0) -> None:
+        self.queued.append((ref, delay_seconds))
+
+    def park(self, ref: DeliveryRef) -> None:
+        self.parked.append(ref)
+
+
+class AllowAllTargets:
+    def check(self, url: str) -> str:
+        return "127.0.0.1"
+
+
+class ScriptedSender:
+    """Answers each send with the next status of its script (None: no answer), the last one forever."""
+
+    def __init__(self, *statuses: int | None) -> None:
+        self.statuses = list(statuses)
+        self.sent: list[str] = []
+
+    def send(self, url: str, address: str, message_id: str, body: str, secrets: list[str],
+             timeout: float) -> tuple[int | None, str | None]:
+        self.sent.append(message_id)
+        status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+        return status, None if status else "timed out"
+
+
 def _conforms() -> None:
     """Never called: mypy checks here that every fake implements its port."""
     contacts: ContactRepository = InMemoryContacts()
@@ -416,4 +505,10 @@ def _conforms() -> None:
     composer: Composer = EchoComposer()
     mailer: Mailer = RecordingMailer()
     once: SendOnce = InMemorySendOnce()
+    webhooks: WebhookRepository = InMemoryWebhooks()
+    deliveries: DeliveryRepository = InMemoryDeliveries()
+    queue: DeliveryQueue = RecordingQueue()
+    guard: TargetGuard = AllowAllTargets()
+    sender: WebhookSender = ScriptedSender(204)
     del contacts, states, workspaces, keys, tasks, drafts, emails, composer, mailer, once
+    del webhooks, deliveries, queue, guard, sender

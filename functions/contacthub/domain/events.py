@@ -13,6 +13,9 @@ EVENT_TYPES: tuple[str, ...] = tuple(f"{r}.{a}" for r in RESOURCES for a in ACTI
 RETENTION = timedelta(days=30)  # the events log keeps this long (table TTL)
 
 
+EVENT_ID_PREFIX = "evt_"
+
+
 @dataclass(frozen=True)
 class Event:
     """One change. ``data`` is the resource after the change (its last state for a deletion)."""
@@ -27,7 +30,7 @@ class Event:
 
     @property
     def position(self) -> str:
-        return self.id.removeprefix("evt_")
+        return self.id.removeprefix(EVENT_ID_PREFIX)
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"id": self.id, "type": self.type, "time": self.time.isoformat(),

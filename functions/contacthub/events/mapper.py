@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..domain.contact import Contact
-from ..domain.events import Event
+from ..domain.events import EVENT_ID_PREFIX, Event
 from ..domain.pipeline import PipelineState
 from ..domain.task import Task
 from ..store.stream import decode, resource_kind, workspace_of
@@ -50,5 +50,5 @@ def events_from_record(record: dict[str, Any]) -> list[Event]:
         if not changes:
             return []
     moment = datetime.fromtimestamp(float(change.get("ApproximateCreationDateTime", 0)), tz=timezone.utc)
-    return [Event(workspace_id=workspace_of(keys), id=f"evt_{position(record)}", type=f"{kind}.{action}",
+    return [Event(workspace_id=workspace_of(keys), id=f"{EVENT_ID_PREFIX}{position(record)}", type=f"{kind}.{action}",
                   time=moment, ids=ids_of(kind, data), data=data, changes=changes)]

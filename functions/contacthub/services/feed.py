@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..domain.errors import ValidationFailed
-from ..domain.events import Event
+from ..domain.events import EVENT_ID_PREFIX, Event
 from ..domain.webhooks import PENDING, Delivery
 from ..ports import DeliveryQueue, DeliveryRef, DeliveryRepository, EventRepository, WebhookRepository
 from . import paging
@@ -56,6 +56,14 @@ def page_size(limit: int | None) -> int:
     return max(1, min(limit or DEFAULT_LIMIT, paging.MAX_PAGE_SIZE))
 
 
+def _event_position(after: str | None) -> str | None:
+    """An event id also works as `after`: a consumer that caught up (no `next`) resumes from the last event it
+    handled. Positions are per workspace, so another workspace's id only names a place in the caller's feed."""
+    if after and after.startswith(EVENT_ID_PREFIX) and after[len(EVENT_ID_PREFIX):].isdigit():
+        return after[len(EVENT_ID_PREFIX):]
+    return None
+
+
 class FeedService:
     def __init__(self, events: EventRepository, webhooks: WebhookRepository, deliveries: DeliveryRepository,
                  queue: DeliveryQueue, clock: Callable[[], datetime] = utcnow):
@@ -67,9 +75,9 @@ class FeedService:
 
     def page(self, workspace_id: str, after: str | None, types: tuple[str, ...], limit: int | None) -> Page:
         size = page_size(limit)
-        position = decode_cursor(workspace_id, "events", after)
+        position = _event_position(after) or decode_cursor(workspace_id, "events", after)
         items, more = self._events.page(workspace_id, position, types, size)
-        last = str(items[-1]["id"]).removeprefix("evt_") if items and more else None
+        last = str(items[-1]["id"]).removeprefix(EVENT_ID_PREFIX) if items and more else None
         return Page(items, encode_cursor(workspace_id, "events", last) if last else None)
 
     def record(self, events: list[Event]) -> int:

@@ -8,8 +8,10 @@ from .contact_mutations import ContactMutations
 from .email_mutations import EmailMutations
 from .pipeline_state_mutations import PipelineStateMutations
 from .task_mutations import TaskMutations
+from .webhook_mutations import WebhookMutations
 
 
 @strawberry.type
-class Mutation(ContactMutations, TaskMutations, PipelineStateMutations, CaptureMutations, EmailMutations):
+class Mutation(ContactMutations, TaskMutations, PipelineStateMutations, CaptureMutations, EmailMutations,
+               WebhookMutations):
     pass

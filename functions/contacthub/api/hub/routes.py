@@ -55,7 +55,9 @@ def _page(items: list, next_cursor: str | None) -> dict:
 @events.get("/hub/v1/events", summary="Page through the change feed, oldest first", responses=_doc(EventPage))
 def list_events(
     limit: Limit = 50,
-    after: After = None,
+    after: Annotated[str | None, Query(
+        max_length=512, description="The `next` cursor of the previous page, or the id of the last event handled "
+                                    "(`evt_…`: resume after catching up, when `next` was null)")] = None,
     types: Annotated[str | None, Query(max_length=1000, description="Comma-separated event types")] = None,
 ):
     page = services().feed.page(_ws(events), after, parse_types(types), limit)
