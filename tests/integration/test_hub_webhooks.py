@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.request
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +13,8 @@ from client import ApiClient
 from contacthub.store.tables import WebhookItem
 from contacthub.wiring import services as build_services
 from contacthub.wiring import use_settings
+from contacthub_local.serialized import serialized_aws_calls
+from contacthub_local.server import LocalApi, start_server
 from contacthub_local.workers import LocalWorkers, local_settings
 from environment import SETTINGS
 from hub_support import Receiver, closed_port_url
@@ -157,3 +161,57 @@ def test_rotated_secrets_sign_side_by_side(hub):
         [(headers, body)] = receiver.received
     for secret in (created["secret"], rotated["secret"]):
         Webhook(secret).verify(body, {k: headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")})
+
+
+
+@pytest.fixture
+def served_hub(aws):
+    """The local server and its workers in the background, as `contacthub serve` runs them."""
+    with serialized_aws_calls():  # moto is not thread-safe: the server and the workers share it
+        hub = _hub(retry_schedule=(1, 1))
+        server, thread = start_server("127.0.0.1", 0, LocalApi(log_requests=False))
+        hub.workers.start(interval=0.1)
+        try:
+            yield hub, server.base_url
+        finally:
+            hub.workers.stop()
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+
+
+def _call(base_url, key, method, path, body=None, header="Authorization"):
+    credentials = f"Bearer {key}" if header == "Authorization" else key
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base_url + path, data=data, method=method,
+                                     headers={header: credentials, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def test_over_http_with_background_workers_every_dialect_and_graphql_reach_a_local_receiver(served_hub):
+    hub, base_url = served_hub
+    key = hub.api.key
+    with Receiver(failures=1) as receiver:
+        secret = _call(base_url, key, "POST", "/hub/v1/webhooks",
+                       {"url": receiver.url, "events": ["contact.created"]})["secret"]
+        # When a contact is created through each dialect and GraphQL, over HTTP
+        _call(base_url, key, "POST", "/api/contacts", {"name": "Letsligo Lead"})
+        _call(base_url, key, "POST", "/api/connect/contacts", {"firstName": "Skarbe", "lastName": "Lead"},
+              "X-Api-Key")
+        _call(base_url, key, "POST", "/v1/contacts", {"name": "Whautomate Lead", "phoneNumber": "+33 6 12 34 56 78"},
+              "x-api-key")
+        _call(base_url, key, "POST", "/graphql",
+              {"query": 'mutation { createContact(input: {name: "Graphql Lead"}) { contact { id } } }'})
+        deadline = time.monotonic() + 30
+        while len(receiver.received) < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # Then each arrives signed (one of them after a retry)
+        verifier = Webhook(secret)
+        names = sorted({verifier.verify(body, {k: headers[k] for k in ("webhook-id", "webhook-timestamp",
+                                                                         "webhook-signature")})["data"]["name"]
+                        for headers, body in receiver.received})
+    assert names == ["Graphql Lead", "Letsligo Lead", "Skarbe Lead", "Whautomate Lead"]
+    # And the feed lists them in the order they were made
+    feed = _call(base_url, key, "GET", "/hub/v1/events?types=contact.created")["data"]
+    assert [e["data"]["name"] for e in feed] == ["Letsligo Lead", "Skarbe Lead", "Whautomate Lead", "Graphql Lead"]
