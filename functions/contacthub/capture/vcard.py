@@ -43,6 +43,25 @@ def read_first_card(text: str) -> ExtractedContact:
         raise UnreadableVCard(str(error).strip() or type(error).__name__) from error
     if card is None or card.name.upper() != "VCARD":
         raise UnreadableVCard("no complete vCard (BEGIN:VCARD ... END:VCARD)")
+    return card_contact(card)
+
+
+def parse_card(text: str) -> Any:
+    """One card's text (BEGIN:VCARD ... END:VCARD) -> vobject's component; UnreadableVCard if it is not one."""
+    import vobject
+
+    logging.getLogger("vobject.base").setLevel(logging.CRITICAL)  # see read_first_card
+    try:
+        card = vobject.readOne(_join_soft_breaks(text), validate=False, ignoreUnreadable=True)
+    except Exception as error:  # noqa: BLE001 - vobject raises many kinds on bad input
+        raise UnreadableVCard(str(error).strip() or type(error).__name__) from error
+    if card is None or card.name.upper() != "VCARD":
+        raise UnreadableVCard("not a vCard (BEGIN:VCARD ... END:VCARD)")
+    return card
+
+
+def card_contact(card: Any) -> ExtractedContact:
+    """The fields of a parsed card, phones made international from the card's own clues."""
     contact = _contact(card)
     # National numbers get their country from the card's own clues (address, domains, wording).
     clues = " ".join(str(v) for v in (contact.address, contact.company, contact.position, contact.website,
@@ -93,6 +112,11 @@ def _contact(card) -> ExtractedContact:
         website=website,
         linkedin_url=linkedin,
     )
+
+
+def card_properties(card: Any) -> dict[str, list]:
+    """The card's properties by upper-case name, in the card's order."""
+    return _by_name(card)
 
 
 def _by_name(card) -> dict[str, list]:
