@@ -132,3 +132,19 @@ def write_events(overwrite: bool = False, all_routes: list[Route] | None = None)
 
 def load_event(route: Route) -> dict:
     return json.loads(event_path(route).read_text(encoding="utf-8"))
+
+
+def with_key(event: dict, key: str) -> dict:
+    """The event sent with ``key`` in place of whatever key its auth headers carry (Bearer and X-Api-Key)."""
+    def replace(name: str, value: str) -> str:
+        lower = name.lower()
+        if lower == "authorization" and value.lower().startswith("bearer "):
+            return f"Bearer {key}"
+        return key if lower == "x-api-key" else value
+
+    changed = dict(event)
+    changed["headers"] = {name: replace(name, value) for name, value in (event.get("headers") or {}).items()}
+    if event.get("multiValueHeaders"):
+        changed["multiValueHeaders"] = {name: [replace(name, v) for v in values]
+                                        for name, values in event["multiValueHeaders"].items()}
+    return changed
