@@ -68,7 +68,7 @@ _ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REG
         "IDEMPOTENCY_TABLE": "bench-idempotency", "WORKSPACE_RATE_LIMIT": "25",
         "POWERTOOLS_SERVICE_NAME": "contacthub", "POWERTOOLS_LOG_LEVEL": "INFO",
         "POWERTOOLS_METRICS_NAMESPACE": "contacthub", "POWERTOOLS_TRACE_DISABLED": "true",
-        "PYTHONDONTWRITEBYTECODE": "1"}
+        "PYDANTIC_DISABLE_PLUGINS": "__all__", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def start_dynamodb() -> tuple[object, str]:

@@ -24,7 +24,8 @@ class Settings:
     # Idempotency-Key records and the email send guard; without it, keyed requests and sends answer 503.
     idempotency_table: str | None = None
     region: str = DEFAULT_REGION  # AWS_REGION, else AWS_DEFAULT_REGION
-    # DynamoDB Local or any other endpoint (AWS_ENDPOINT_URL_DYNAMODB); None is the region's own.
+    # DynamoDB Local or any other endpoint (DYNAMODB_ENDPOINT, which sam local's env.json sets, else
+    # AWS_ENDPOINT_URL_DYNAMODB); None is the region's own.
     dynamodb_endpoint: str | None = None
 
     email_composer: str = "offline"  # offline | bedrock | openai
@@ -52,8 +53,8 @@ class Settings:
         values: dict[str, Any] = {}
         for item in dataclasses.fields(cls):
             raw = env.get(_VARIABLES.get(item.name, item.name.upper()), "")
-            if item.name == "region":
-                raw = raw or env.get("AWS_DEFAULT_REGION", "")
+            if item.name in _FALLBACKS:
+                raw = raw or env.get(_FALLBACKS[item.name], "")
             if raw.strip():
                 values[item.name] = _parse(item.name, raw.strip())
         return cls(**(values | chosen))
@@ -63,7 +64,8 @@ class Settings:
         return dataclasses.replace(self, **update)
 
 
-_VARIABLES = {"region": "AWS_REGION", "dynamodb_endpoint": "AWS_ENDPOINT_URL_DYNAMODB"}
+_VARIABLES = {"region": "AWS_REGION", "dynamodb_endpoint": "DYNAMODB_ENDPOINT"}
+_FALLBACKS = {"region": "AWS_DEFAULT_REGION", "dynamodb_endpoint": "AWS_ENDPOINT_URL_DYNAMODB"}
 
 
 def _parse(name: str, raw: str) -> Any:

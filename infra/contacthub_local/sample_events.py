@@ -117,15 +117,20 @@ def missing_events(all_routes: list[Route] | None = None) -> list[Route]:
     return [r for r in (all_routes if all_routes is not None else routes()) if not event_path(r).exists()]
 
 
-def write_events(overwrite: bool = False, all_routes: list[Route] | None = None) -> list[Path]:
-    """Write the event file of each route that has none (every one with ``overwrite``)."""
+def write_events(overwrite: bool = False, all_routes: list[Route] | None = None, key: str | None = None) -> list[Path]:
+    """Write the event file of each route that has none (every one with ``overwrite``). With ``key``, every
+    event sends that key: existing files keep their edits and only change key."""
     written = []
     for route in all_routes if all_routes is not None else routes():
         path = event_path(route)
         if path.exists() and not overwrite:
-            continue
+            if key is None:
+                continue
+            event = with_key(json.loads(path.read_text(encoding="utf-8")), key)
+        else:
+            event = sample_event(route) if key is None else with_key(sample_event(route), key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(sample_event(route), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(event, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written
 
