@@ -39,7 +39,8 @@ class IdempotentRequests:
     KEY_PREFIX = "contacthub#request"
 
     def __init__(self, table_name: str | None, expires_after_seconds: int = 24 * 3600,
-                 in_progress_seconds: int = 60, client: Any = None):
+                 in_progress_seconds: int = 60, client: Any = None, region: str | None = None,
+                 endpoint: str | None = None):
         self.table_name = table_name
         self.expires_after_seconds = expires_after_seconds
         self.in_progress_seconds = in_progress_seconds
