@@ -37,7 +37,7 @@ class Subcommand:
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
 # Run by `serve` once local AWS is up and the tables exist (e.g. outbox.py verifies the SES sender in moto).
-SERVE_HOOKS: list[Callable[[], object]] = []
+SERVE_HOOKS: list[Callable[[argparse.Namespace], object]] = []  # called with serve's arguments
 
 
 def subcommand(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
@@ -305,7 +305,7 @@ def serve(args: argparse.Namespace) -> int:
         workers = LocalWorkers(settings)
         workers.start()
         for hook in SERVE_HOOKS:
-            hook()
+            hook(args)
         keys = provision_keys(args.api_keys, new_store)
         if snapshots is not None:
             snapshots.save_if_changed()  # the keys printed below survive even a kill
