@@ -8,7 +8,7 @@ start-up is the same for both), medians of several runs, printed as a ratio to t
 Samples interleave (floor, each handler, floor...) so a busy machine slows both sides of a ratio alike; the CPU
 columns (the process's own CPU time, not the server's) show the same ratio without the waiting for a core.
 
-    nice .venv/bin/python bench/coldstart.py [--runs 7] [--only letsligo,graphql] [--importtime DIR]
+    nice .venv/bin/python bench/coldstart.py [--runs 7] [--only letsligo,graphql] [--snapstart] [--without-bytecode]
 
 ``--importtime DIR`` also writes ``python -X importtime`` output of one run per handler to DIR.
 """
@@ -39,6 +39,9 @@ if module == "<floor>":
     status = 200
 else:
     import importlib
+    if os.environ.get("BENCH_NO_BYTECODE"):  # artefacts without .pyc: all but the runtime's boto3 compile
+        import tempfile, botocore.session
+        sys.pycache_prefix = tempfile.mkdtemp()
     handler = importlib.import_module(module).lambda_handler
     imported = time.perf_counter()
     if os.environ.get("BENCH_RESTORED"):  # SnapStart: init and priming happen before the snapshot, not here
@@ -141,9 +144,10 @@ def handler_modules() -> dict[str, tuple[str, list[str]]]:
 
 
 def sample(module: str, request: dict, code_paths: list[str], endpoint: str, importtime: Path | None = None,
-           restored: bool = False) -> dict:
+           restored: bool = False, bytecode: bool = True) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     env |= _ENV | {"AWS_ENDPOINT_URL_DYNAMODB": endpoint} | ({"BENCH_RESTORED": "1"} if restored else {})
+    env |= {} if bytecode else {"BENCH_NO_BYTECODE": "1"}
     flags = ["-X", "importtime"] if importtime else []
     result = subprocess.run([sys.executable, *flags, "-c", _CHILD, module, json.dumps(request), *code_paths],
                             check=False, capture_output=True, text=True, env=env,
@@ -170,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per handler (default 7)")
     parser.add_argument("--only", help="comma-separated dialects (default: " + ",".join(FIRST_REQUESTS) + ")")
     parser.add_argument("--importtime", type=Path, metavar="DIR", help="write -X importtime output per handler")
+    parser.add_argument("--without-bytecode", action="store_true",
+                        help="also time handlers shipped without .pyc (as artefacts were before `make build` compiled "
+                             "them; the runtime's boto3 stays compiled)")
     parser.add_argument("--snapstart", action="store_true",
                         help="also time the first request after a SnapStart restore (hooks run, init not counted)")
     args = parser.parse_args(argv)
@@ -197,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 try:
                     samples.setdefault(dialect, []).append(sample(*call, endpoint))
+                    if args.without_bytecode:
+                        samples.setdefault(f"{dialect} (no .pyc)", []).append(sample(*call, endpoint, bytecode=False))
                     if args.snapstart:
                         samples.setdefault(f"{dialect} (SnapStart)", []).append(sample(*call, endpoint, restored=True))
                 except (RuntimeError, subprocess.TimeoutExpired) as error:
