@@ -2,7 +2,8 @@
 
 One file per route event: ``infra/events/<dialect>/<EventName>.json``, the dialect being the function's
 logical id without ``Function`` (LetsligoFunction -> letsligo). Files are written once and may be edited by
-hand; ``contacthub events --write`` only adds the missing ones (``--force`` rewrites all).
+hand; ``contacthub events --write`` only adds the missing ones (``--force`` rewrites all), and with ``--key KEY``
+puts that key in every event (edits kept), so they pass authentication where that key exists (DynamoDB Local).
 """
 from __future__ import annotations
 
