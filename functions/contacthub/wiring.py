@@ -5,15 +5,14 @@ CLI, the tests or a bench chose theirs with ``use_settings``.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from functools import lru_cache, wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .ports import EmailRepository
     from .services.capture import CaptureService
     from .services.contacts import ContactService
     from .services.emails import EmailService
@@ -22,27 +21,132 @@ if TYPE_CHECKING:
     from .services.tasks import TaskService
     from .services.webhooks import WebhookService
     from .services.workspaces import WorkspaceService
+    from .store.emails import EmailRepository
+    from .store.events import WebhookRepository
     from .store.idempotency import IdempotentRequests
     from .store.rate_limit import WorkspaceRateLimiter
+    from .store.repositories import PipelineRepository
+    from .webhooks.queue import SqsDeliveryQueue
 
 
-@dataclass(frozen=True)
+T = TypeVar("T")
+
+
+def _built_once(build: Callable[[Any], T]) -> T:
+    """A property built on first use, once even when the local server's threads ask together."""
+    slot = f"_built_{build.__name__}"
+
+    @wraps(build)
+    def get(self: Any) -> T:
+        if slot not in self.__dict__:
+            with self._lock:
+                if slot not in self.__dict__:
+                    self.__dict__[slot] = build(self)
+        return self.__dict__[slot]
+
+    return property(get)  # type: ignore[return-value]
+
+
 class Services:
-    contacts: "ContactService"
-    pipeline: "PipelineService"
-    workspaces: "WorkspaceService"
-    tasks: "TaskService"
-    capture: "CaptureService"
-    feed: "FeedService"
-    webhooks: "WebhookService"
-    requests: "IdempotentRequests"  # idempotency keys of client requests, every dialect and GraphQL
-    # Built on first use: the mailer and composer settings are checked only where email is needed (the CLI's
-    # `keys` needs neither, and a misconfigured sender must not fail it).
-    build_emails: Callable[[], "EmailService"] = field(repr=False, compare=False)
+    """The use cases of a container, each built (and its modules imported) on first use: a cold start pays only
+    for what its first request needs, and the CLI's `keys` never builds the mailer whose settings it lacks."""
 
-    @cached_property
+    def __init__(self, config: Settings):
+        from .store.tables import bind_tables
+
+        self.config = config
+        self._lock = threading.RLock()
+        bind_tables(config)
+
+    @_built_once
+    def contacts(self) -> "ContactService":
+        from .services.contacts import ContactService
+        from .store.repositories import ContactRepository
+
+        return ContactService(ContactRepository(), self._states,
+                              cleanups=(self.tasks.delete_for_contact, self._email_store.remove_for_contact),
+                              open_task_contacts=self.tasks.contacts_with_open_tasks)
+
+    @_built_once
+    def pipeline(self) -> "PipelineService":
+        from .services.pipeline import PipelineService
+
+        return PipelineService(self._states)
+
+    @_built_once
+    def workspaces(self) -> "WorkspaceService":
+        from .services.workspaces import WorkspaceService
+        from .store.repositories import ApiKeyRepository, WorkspaceRepository
+
+        return WorkspaceService(WorkspaceRepository(), ApiKeyRepository())
+
+    @_built_once
+    def tasks(self) -> "TaskService":
+        from .services.tasks import TaskService
+        from .store.tasks import TaskRepository
+
+        return TaskService(TaskRepository())
+
+    @_built_once
+    def capture(self) -> "CaptureService":
+        from .services.capture import CaptureService
+        from .store.capture import CaptureDraftRepository
+
+        return CaptureService(self.contacts, CaptureDraftRepository())
+
+    @_built_once
+    def feed(self) -> "FeedService":
+        from .services.feed import FeedService
+        from .store.events import DeliveryRepository, EventRepository
+
+        return FeedService(EventRepository(), self._webhook_store, DeliveryRepository(), self._delivery_queue)
+
+    @_built_once
+    def webhooks(self) -> "WebhookService":
+        from .domain.webhooks import RETRY_SCHEDULE
+        from .services.webhooks import WebhookService
+        from .store.events import DeliveryRepository
+        from .webhooks.sender import HttpWebhookSender
+        from .webhooks.targets import TargetGuard
+
+        return WebhookService(self._webhook_store, DeliveryRepository(), self._delivery_queue,
+                              TargetGuard(self.config.webhook_allow_loopback), HttpWebhookSender(),
+                              retry_schedule=self.config.webhook_retry_schedule or RETRY_SCHEDULE)
+
+    @_built_once
+    def requests(self) -> "IdempotentRequests":
+        """Idempotency keys of client requests, every dialect and GraphQL."""
+        from .store.idempotency import IdempotentRequests
+
+        return IdempotentRequests.from_settings(self.config)
+
+    @_built_once
     def emails(self) -> "EmailService":
-        return self.build_emails()
+        return _email_service(self.config, self.contacts, self._email_store, self.tasks)
+
+    @_built_once
+    def _states(self) -> "PipelineRepository":
+        from .store.repositories import PipelineRepository
+
+        return PipelineRepository()
+
+    @_built_once
+    def _email_store(self) -> "EmailRepository":
+        from .store.emails import EmailRepository
+
+        return EmailRepository()
+
+    @_built_once
+    def _webhook_store(self) -> "WebhookRepository":
+        from .store.events import WebhookRepository
+
+        return WebhookRepository()
+
+    @_built_once
+    def _delivery_queue(self) -> "SqsDeliveryQueue":
+        from .webhooks.queue import SqsDeliveryQueue
+
+        return SqsDeliveryQueue(self.config.delivery_queue_url, self.config.delivery_dlq_url, self.config.region)
 
 
 _chosen: Settings | None = None
@@ -50,7 +154,7 @@ _chosen: Settings | None = None
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    return _chosen if _chosen is not None else Settings()
+    return _chosen if _chosen is not None else Settings.from_environment()
 
 
 def use_settings(chosen: Settings | None) -> None:
@@ -72,56 +176,7 @@ def rate_limiter() -> "WorkspaceRateLimiter":
 
 @lru_cache(maxsize=1)
 def services() -> Services:
-    """Imported lazily so a cold start pays only for what the first request needs."""
-    from .services.capture import CaptureService
-    from .services.contacts import ContactService
-    from .services.pipeline import PipelineService
-    from .services.tasks import TaskService
-    from .services.workspaces import WorkspaceService
-    from .store.capture import CaptureDraftRepository
-    from .store.emails import EmailRepository
-    from .store.idempotency import IdempotentRequests
-    from .store.repositories import ApiKeyRepository, ContactRepository, PipelineRepository, WorkspaceRepository
-    from .store.tables import bind_tables
-    from .store.tasks import TaskRepository
-
-    config = settings()
-    bind_tables(config)
-    states = PipelineRepository()
-    tasks = TaskService(TaskRepository())
-    email_store = EmailRepository()
-    contacts = ContactService(ContactRepository(), states,
-                              cleanups=(tasks.delete_for_contact, email_store.remove_for_contact),
-                              open_task_contacts=tasks.contacts_with_open_tasks)
-    return Services(
-        contacts=contacts,
-        pipeline=PipelineService(states),
-        workspaces=WorkspaceService(WorkspaceRepository(), ApiKeyRepository()),
-        tasks=tasks,
-        capture=CaptureService(contacts, CaptureDraftRepository()),
-        build_emails=lambda: _email_service(config, contacts, email_store, tasks),
-        **_webhook_services(config),
-        requests=IdempotentRequests.from_settings(config),
-    )
-
-
-def _webhook_services(config: Settings) -> dict:
-    """The change feed and webhooks; the queue client and the HTTP sender are made on first use."""
-    from .domain.webhooks import RETRY_SCHEDULE
-    from .services.feed import FeedService
-    from .services.webhooks import WebhookService
-    from .store.events import DeliveryRepository, EventRepository, WebhookRepository
-    from .webhooks.queue import SqsDeliveryQueue
-    from .webhooks.sender import HttpWebhookSender
-    from .webhooks.targets import TargetGuard
-
-    webhooks, deliveries = WebhookRepository(), DeliveryRepository()
-    queue = SqsDeliveryQueue(config.delivery_queue_url, config.delivery_dlq_url, config.region)
-    return {
-        "feed": FeedService(EventRepository(), webhooks, deliveries, queue),
-        "webhooks": WebhookService(webhooks, deliveries, queue, TargetGuard(config.webhook_allow_loopback),
-                                   HttpWebhookSender(), retry_schedule=config.webhook_retry_schedule or RETRY_SCHEDULE),
-    }
+    return Services(settings())
 
 
 def _email_service(config: Settings, contacts: "ContactService", email_store: "EmailRepository",

@@ -10,16 +10,22 @@ What this view adds (GraphQL over HTTP, https://graphql.github.io/graphql-over-h
 - a body that is not `application/json` is 415, one over 256 KB is 413, one that is not a UTF-8 JSON object
   (or holds variables nested beyond graphql-core's reach) is 400;
 - protocol errors are GraphQL-shaped JSON (`{"errors": [...]}`) instead of plain text;
-- the API key is checked before the schema runs: 401 with `WWW-Authenticate: Bearer`.
+- the API key is checked before the schema runs: 401 with `WWW-Authenticate: Bearer`; then the workspace's
+  rate limit (the REST dialects' one): 429 with `Retry-After`;
+- GraphiQL (with introspection only) is contacthub's own page with a field for the API key, and its scripts
+  and styles come from this API (`GET /graphql/assets/<file>`, vendored in `static/`): it works offline.
 """
 from __future__ import annotations
 
 import logging
+import re
 import uuid
+from functools import lru_cache
+from pathlib import Path
 
 from cross_web import HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -27,8 +33,8 @@ from strawberry.types import ExecutionResult
 
 from contacthub.api.body import MalformedBody, decode_json, decode_object, depth
 from contacthub.api.credentials import api_key
-from contacthub.domain.errors import Unauthorized
-from contacthub.wiring import Services, services
+from contacthub.domain.errors import TooManyRequests, Unauthorized
+from contacthub.wiring import Services, rate_limiter, services
 
 from .context import Context
 from .settings import Settings
@@ -38,7 +44,31 @@ logger = logging.getLogger("contacthub.graphql")
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _ERROR_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
-                413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 500: "INTERNAL_SERVER_ERROR"}
+                413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 429: "TOO_MANY_REQUESTS",
+                500: "INTERNAL_SERVER_ERROR"}
+STATIC = Path(__file__).parent / "static"
+# What GET /graphql/assets/<file> may answer (VENDORED.txt says where each file comes from).
+ASSETS = {"react.production.min.js": "text/javascript; charset=utf-8",
+          "react-dom.production.min.js": "text/javascript; charset=utf-8",
+          "graphiql.min.js": "text/javascript; charset=utf-8",
+          "graphiql.min.css": "text/css; charset=utf-8",
+          "VENDORED.txt": "text/plain; charset=utf-8",
+          "LICENSE.react": "text/plain; charset=utf-8",
+          "LICENSE.react-dom": "text/plain; charset=utf-8",
+          "LICENSE.graphiql": "text/plain; charset=utf-8"}
+_ASSET_PATH = re.compile(r"/graphql/assets/(.*)$")  # any name: only those in ASSETS are answered
+
+
+class RateLimited(HTTPException):
+    def __init__(self, error: TooManyRequests):
+        super().__init__(429, str(error))
+        self.retry_after = error.retry_after
+
+
+@lru_cache(maxsize=None)
+def static_file(name: str) -> bytes:
+    """A vendored file, read once per container (only GraphiQL's visitors ask)."""
+    return (STATIC / name).read_bytes()
 # graphql-core coerces variables recursively; the domain refuses JSON deeper than 32 levels with a
 # ValidationError naming the field, which needs the value to get that far.
 MAX_VARIABLES_DEPTH = 500
@@ -100,6 +130,9 @@ class GraphQLView(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def answer(self, request: Request) -> Response:
+        asset = _ASSET_PATH.search(request.url.path)
+        if asset is not None:
+            return self.asset(request, asset.group(1))
         if self.should_render_graphql_ide(StarletteRequestAdapter(request)):
             if not self.graphql_ide:
                 raise HTTPException(404, "Not Found")
@@ -115,6 +148,10 @@ class GraphQLView(GraphQL[Context, None]):
             request.state.principal = self.services().workspaces.authenticate(api_key(request.headers))
         except Unauthorized as error:
             raise HTTPException(401, str(error)) from None
+        try:
+            rate_limiter().hit(request.state.principal.workspace_id)
+        except TooManyRequests as error:
+            raise RateLimited(error) from None
         check_params(body if request.method == "POST" else None, request.query_params.get("variables"))
         try:
             return await self.run(request)
@@ -122,6 +159,16 @@ class GraphQLView(GraphQL[Context, None]):
             if isinstance(error.__cause__, InvalidOperationTypeError) and request.method == "GET":
                 raise HTTPException(405, "Mutations are not allowed over GET; use POST") from error
             raise
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(static_file("graphiql.html"), headers={"Cache-Control": "no-cache"})
+
+    def asset(self, request: Request, name: str) -> Response:
+        """One of GraphiQL's files; like the page, only where introspection is on."""
+        if not self.graphql_ide or name not in ASSETS or request.method not in ("GET", "HEAD"):
+            raise HTTPException(404, "Not Found")
+        return Response(static_file(name), media_type=ASSETS[name],
+                        headers={"Cache-Control": "public, max-age=86400"})
 
     def error_response(self, request: Request, error: HTTPException) -> Response:
         logger.info("GraphQL HTTP %s: %s", error.status_code, error.reason)
@@ -132,6 +179,8 @@ class GraphQLView(GraphQL[Context, None]):
             headers["WWW-Authenticate"] = "Bearer"
         elif error.status_code == 405:
             headers["Allow"] = "POST"
+        elif isinstance(error, RateLimited):
+            headers["Retry-After"] = str(error.retry_after)
         return Response(self.encode_json(body), status_code=error.status_code, headers=headers,
                         media_type=request.state.media_type)
 

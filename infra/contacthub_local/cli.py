@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 DEFAULT_REGION = "us-east-1"
 # Modules that add subcommands (`openapi`, `outbox`...); each calls `subcommand(...)` at import.
-EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox", "contacthub_local.package"]
+EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox", "contacthub_local.package",
+                                 "contacthub_local.sam_local"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Subcommand:
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
 # Run by `serve` once local AWS is up and the tables exist (e.g. outbox.py verifies the SES sender in moto).
-SERVE_HOOKS: list[Callable[[], object]] = []
+SERVE_HOOKS: list[Callable[[argparse.Namespace], object]] = []  # called with serve's arguments
 
 
 def subcommand(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
@@ -304,7 +305,7 @@ def serve(args: argparse.Namespace) -> int:
         workers = LocalWorkers(settings)
         workers.start()
         for hook in SERVE_HOOKS:
-            hook()
+            hook(args)
         keys = provision_keys(args.api_keys, new_store)
         if snapshots is not None:
             snapshots.save_if_changed()  # the keys printed below survive even a kill
@@ -477,6 +478,8 @@ def _configure_events(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--write", action="store_true", help="write the missing event files")
     mode.add_argument("--force", action="store_true", help="rewrite every event file")
     mode.add_argument("--check", action="store_true", help="exit 1 when a route has no event file")
+    parser.add_argument("--key", metavar="KEY", help="with --write or --force: the API key every event sends (one "
+                        "that exists where the events go, e.g. from `contacthub keys create --dynamodb-endpoint`)")
 
 
 @subcommand("events", "Sample API Gateway events for every template route (infra/events/).", _configure_events)
@@ -484,8 +487,11 @@ def sample_events(args: argparse.Namespace) -> int:
     from . import sample_events as samples
 
     root = samples.EVENTS_DIR.parent.parent
+    if args.key and not (args.write or args.force):
+        print("contacthub: --key goes with --write or --force", file=sys.stderr)
+        return 2
     if args.write or args.force:
-        for path in samples.write_events(overwrite=args.force):
+        for path in samples.write_events(overwrite=args.force, key=args.key):
             print(f"wrote {path.relative_to(root)}")
         return 0
     missing = samples.missing_events()

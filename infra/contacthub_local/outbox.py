@@ -2,8 +2,9 @@
 
 `serve` calls ``start_local_outbox`` once moto is up (via ``cli.SERVE_HOOKS``): it verifies the sender
 identity in moto, so sends succeed as they would from a verified SES identity, and mirrors every message
-moto's SES backend records into a JSON-lines file. `contacthub outbox` reads that file, so it works from
-another terminal while the server runs; within one process, ``sent_messages()`` reads moto directly.
+moto's SES backend records into a JSON-lines file of that server's own (one per port: a second server, or the
+test suite's servers on random ports, never touch it). `contacthub outbox [--port N]` reads that file, so it
+works from another terminal while the server runs; within one process, ``sent_messages()`` reads moto directly.
 Local only: nothing here is imported by the Lambda code.
 """
 from __future__ import annotations
@@ -23,13 +24,18 @@ from .cli import SERVE_HOOKS, subcommand
 ACCOUNT_ID = "123456789012"  # moto's default account, the one `serve` uses
 
 
-def outbox_path() -> Path:
-    """Where `serve` mirrors sent mail: $CONTACTHUB_OUTBOX, else a per-user file in the temp directory."""
+DEFAULT_PORT = 3000  # serve's
+
+
+def outbox_path(port: int | None = DEFAULT_PORT) -> Path:
+    """Where the server on ``port`` mirrors sent mail: $CONTACTHUB_OUTBOX, else a file of that user and port in
+    the temp directory (a server on port 0, which picks a free one, gets a file of its process)."""
     configured = os.environ.get("CONTACTHUB_OUTBOX")
     if configured:
         return Path(configured)
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
-    return Path(tempfile.gettempdir()) / f"contacthub-outbox-{user}.jsonl"
+    instance = f"port{port}" if port else f"pid{os.getpid()}"
+    return Path(tempfile.gettempdir()) / f"contacthub-outbox-{user}-{instance}.jsonl"
 
 
 def _region() -> str:
@@ -83,9 +89,9 @@ def verify_sender() -> str | None:
     return sender or None
 
 
-def start_local_outbox(path: Path | None = None) -> Path:
-    """For `serve`: a verified sender and a fresh outbox file mirroring what moto's SES sends."""
-    path = path or outbox_path()
+def start_local_outbox(path: Path | None = None, port: int | None = DEFAULT_PORT) -> Path:
+    """For `serve`: a verified sender and a fresh outbox file (this server's) mirroring what moto's SES sends."""
+    path = path or outbox_path(port)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("", encoding="utf-8")  # moto starts empty; so does the outbox
     verify_sender()
@@ -118,12 +124,14 @@ def format_message(message: dict) -> str:
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per message")
     parser.add_argument("--last", type=int, metavar="N", help="only the N most recent messages")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"the server's port (default {DEFAULT_PORT}): each server keeps its own outbox")
     parser.add_argument("--file", type=Path, help=f"outbox file (default: $CONTACTHUB_OUTBOX or {outbox_path()})")
 
 
 @subcommand("outbox", "Show the mail `contacthub serve` has sent (moto SES; nothing leaves the machine).", _configure)
 def outbox(args: argparse.Namespace) -> int:
-    path = args.file or outbox_path()
+    path = args.file or outbox_path(args.port)
     messages = read_outbox(path)
     if args.last:
         messages = messages[-args.last:]
@@ -139,4 +147,8 @@ def outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-SERVE_HOOKS.append(start_local_outbox)
+def serve_hook(args: argparse.Namespace) -> Path:
+    return start_local_outbox(port=args.port)
+
+
+SERVE_HOOKS.append(serve_hook)

@@ -2,7 +2,8 @@
 
 One file per route event: ``infra/events/<dialect>/<EventName>.json``, the dialect being the function's
 logical id without ``Function`` (LetsligoFunction -> letsligo). Files are written once and may be edited by
-hand; ``contacthub events --write`` only adds the missing ones (``--force`` rewrites all).
+hand; ``contacthub events --write`` only adds the missing ones (``--force`` rewrites all), and with ``--key KEY``
+puts that key in every event (edits kept), so they pass authentication where that key exists (DynamoDB Local).
 """
 from __future__ import annotations
 
@@ -117,18 +118,39 @@ def missing_events(all_routes: list[Route] | None = None) -> list[Route]:
     return [r for r in (all_routes if all_routes is not None else routes()) if not event_path(r).exists()]
 
 
-def write_events(overwrite: bool = False, all_routes: list[Route] | None = None) -> list[Path]:
-    """Write the event file of each route that has none (every one with ``overwrite``)."""
+def write_events(overwrite: bool = False, all_routes: list[Route] | None = None, key: str | None = None) -> list[Path]:
+    """Write the event file of each route that has none (every one with ``overwrite``). With ``key``, every
+    event sends that key: existing files keep their edits and only change key."""
     written = []
     for route in all_routes if all_routes is not None else routes():
         path = event_path(route)
         if path.exists() and not overwrite:
-            continue
+            if key is None:
+                continue
+            event = with_key(json.loads(path.read_text(encoding="utf-8")), key)
+        else:
+            event = sample_event(route) if key is None else with_key(sample_event(route), key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(sample_event(route), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(event, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written
 
 
 def load_event(route: Route) -> dict:
     return json.loads(event_path(route).read_text(encoding="utf-8"))
+
+
+def with_key(event: dict, key: str) -> dict:
+    """The event sent with ``key`` in place of whatever key its auth headers carry (Bearer and X-Api-Key)."""
+    def replace(name: str, value: str) -> str:
+        lower = name.lower()
+        if lower == "authorization" and value.lower().startswith("bearer "):
+            return f"Bearer {key}"
+        return key if lower == "x-api-key" else value
+
+    changed = dict(event)
+    changed["headers"] = {name: replace(name, value) for name, value in (event.get("headers") or {}).items()}
+    if event.get("multiValueHeaders"):
+        changed["multiValueHeaders"] = {name: [replace(name, v) for v in values]
+                                        for name, values in event["multiValueHeaders"].items()}
+    return changed

@@ -75,3 +75,15 @@ def test_a_failing_limiter_lets_requests_through(services, limited, monkeypatch)
 
     monkeypatch.setattr(limiter.client, "update_item", broken)
     limiter.hit("ws-1")  # no exception
+
+
+def test_graphql_over_the_limit_answers_429_with_retry_after(workspace, limited):
+    client = ApiClient(workspace.key)
+    query = {"query": "query Me { me { workspace { name } } }", "operationName": "Me"}
+    # Given a workspace that used its two requests of this second
+    assert [client.post("/graphql", json=query).status for _ in range(2)] == [200, 200]
+    # When it sends a third
+    refused = client.post("/graphql", json=query)
+    # Then GraphQL's error shape says so, with when to come back
+    assert refused.status == 429 and refused.headers["retry-after"] == "1"
+    assert refused.json["errors"][0]["extensions"]["code"] == "TOO_MANY_REQUESTS"

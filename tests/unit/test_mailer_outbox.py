@@ -20,7 +20,16 @@ def outbox_file(tmp_path, monkeypatch):
 
 def test_serve_hook_is_registered():
     cli.load_extensions()
-    assert outbox.start_local_outbox in cli.SERVE_HOOKS and "outbox" in cli.SUBCOMMANDS
+    assert outbox.serve_hook in cli.SERVE_HOOKS and "outbox" in cli.SUBCOMMANDS
+
+
+def test_each_server_keeps_its_own_outbox(tmp_path, monkeypatch):
+    # Given no outbox chosen by hand
+    monkeypatch.delenv("CONTACTHUB_OUTBOX", raising=False)
+    # Then servers on different ports (and the suite's servers on port 0) write different files
+    assert outbox.outbox_path(3000) != outbox.outbox_path(3001)
+    assert outbox.outbox_path(0) not in (outbox.outbox_path(3000), outbox.outbox_path(3001))
+    assert outbox.outbox_path() == outbox.outbox_path(3000)  # what `contacthub outbox` reads by default
 
 
 def test_sent_mail_is_kept_and_shown(aws, outbox_file, monkeypatch, capsys):

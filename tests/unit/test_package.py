@@ -40,3 +40,20 @@ def test_package_report_sizes_a_directory(tmp_path):
     (tmp_path / "a.txt").write_text("x" * 10_000)
     zipped, unzipped = package.zipped_size(tmp_path)
     assert unzipped == 10_000 and 0 < zipped < unzipped
+
+
+def test_bytecode_is_compiled_for_the_runtime_where_its_python_is_found(tmp_path):
+    # Given an artefact and a python of the runtime's version (this one stands in when none other is around)
+    import sys
+
+    version = "%d.%d" % sys.version_info[:2]
+    interpreter = package.runtime_python(version) or sys.executable
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("def f():\n    return 1\n")
+    # When it is compiled
+    package.compile_bytecode(interpreter, tmp_path, "/var/task")
+    # Then the module has its .pyc for that version, valid whatever the file times
+    (compiled,) = (tmp_path / "pkg" / "__pycache__").glob("mod.*.pyc")
+    assert f"cpython-{version.replace('.', '')}" in compiled.name
+    flags = int.from_bytes(compiled.read_bytes()[4:8], "little")
+    assert flags == 0b01  # hash-based, unchecked

@@ -19,16 +19,26 @@ def test_settings_read_the_template_variables(monkeypatch):
     monkeypatch.delenv("AWS_REGION", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
     # Then the settings carry every value, the region from either variable
-    settings = Settings()
+    settings = Settings.from_environment()
     assert (settings.crm_table, settings.directory_table, settings.idempotency_table) == \
         ("stack-crm", "stack-directory", "stack-idempotency")
     assert (settings.email_composer, settings.bedrock_model_id, settings.sender_address) == \
         ("bedrock", "model-1", "crm@stack.example")
     assert settings.region == "eu-west-3" and settings.dynamodb_endpoint is None
     monkeypatch.setenv("AWS_REGION", "eu-central-1")
-    assert Settings().region == "eu-central-1"
+    assert Settings.from_environment().region == "eu-central-1"
     # And values given explicitly win over the environment
-    assert Settings(crm_table="mine").crm_table == "mine"
+    assert Settings.from_environment(crm_table="mine").crm_table == "mine"
+
+
+def test_settings_parse_numbers_switches_and_schedules():
+    env = {"WORKSPACE_RATE_LIMIT": "25", "WEBHOOK_ALLOW_LOOPBACK": "true", "WEBHOOK_RETRY_SCHEDULE": "1,2,4",
+           "IDEMPOTENCY_TABLE": "", "SES_CONFIGURATION_SET": "  "}
+    settings = Settings.from_environment(env)
+    assert (settings.workspace_rate_limit, settings.webhook_allow_loopback, settings.webhook_retry_schedule) == \
+        (25, True, (1, 2, 4))
+    # an empty variable is an unset one
+    assert settings.idempotency_table is None and settings.ses_configuration_set is None
 
 
 def test_importing_the_models_reads_no_environment():

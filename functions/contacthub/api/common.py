@@ -33,6 +33,7 @@ from .body import MalformedBody, decode_json, decode_object
 from .cors import with_cors
 from .idempotency import resolve_once
 from .observability import observed
+from ..snapstart import on_snapshot, prime_store
 
 logger = Logger(service="contacthub")
 
@@ -218,6 +219,7 @@ def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Calla
 
 def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
     """The Lambda entry point of a dialect: guard, then route."""
+    on_snapshot(prime_store)
 
     @observed(dialect.name)
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)

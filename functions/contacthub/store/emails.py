@@ -193,18 +193,19 @@ class IdempotentSends:
 
     def __init__(self, table_name: str | None, expires_after_seconds: int = 24 * 3600,
                  in_progress_seconds: int = 60, wait_seconds: float = 10.0, poll_seconds: float = 0.1,
-                 client: Any = None):
+                 client: Any = None, region: str | None = None, endpoint: str | None = None):
         self.table_name = table_name
         self.expires_after_seconds = expires_after_seconds
         self.in_progress_seconds = in_progress_seconds
         self.wait_seconds = wait_seconds
         self.poll_seconds = poll_seconds
         self._client = client
+        self._region, self._endpoint = region, endpoint
         self._guarded: Callable | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IdempotentSends:
-        return cls(settings.idempotency_table)
+        return cls(settings.idempotency_table, region=settings.region, endpoint=settings.dynamodb_endpoint)
 
     def _guard(self) -> Callable:
         """Built on first use: requests that never send pay nothing for it."""
@@ -218,7 +219,11 @@ class IdempotentSends:
                 idempotent_function,
             )
 
-            persistence = DynamoDBPersistenceLayer(table_name=self.table_name, boto3_client=self._client)
+            from .. import aws_clients
+
+            # The container's botocore session (its DynamoDB model already parsed) and the configured endpoint.
+            client = self._client or aws_clients.client("dynamodb", self._region, self._endpoint)
+            persistence = DynamoDBPersistenceLayer(table_name=self.table_name, boto3_client=client)
             config = IdempotencyConfig(raise_on_no_idempotency_key=True,
                                        expires_after_seconds=self.expires_after_seconds,
                                        lambda_context=_Budget(self.in_progress_seconds))  # type: ignore[arg-type]

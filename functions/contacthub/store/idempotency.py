@@ -39,16 +39,18 @@ class IdempotentRequests:
     KEY_PREFIX = "contacthub#request"
 
     def __init__(self, table_name: str | None, expires_after_seconds: int = 24 * 3600,
-                 in_progress_seconds: int = 60, client: Any = None):
+                 in_progress_seconds: int = 60, client: Any = None, region: str | None = None,
+                 endpoint: str | None = None):
         self.table_name = table_name
         self.expires_after_seconds = expires_after_seconds
         self.in_progress_seconds = in_progress_seconds
         self._client = client
+        self._region, self._endpoint = region, endpoint
         self._guarded: Callable | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IdempotentRequests:
-        return cls(settings.idempotency_table)
+        return cls(settings.idempotency_table, region=settings.region, endpoint=settings.dynamodb_endpoint)
 
     def _guard(self) -> Callable:
         """Built on first use: requests without a key pay nothing for it."""
@@ -62,7 +64,11 @@ class IdempotentRequests:
                 idempotent_function,
             )
 
-            persistence = DynamoDBPersistenceLayer(table_name=self.table_name, boto3_client=self._client)
+            from .. import aws_clients
+
+            # The container's botocore session (its DynamoDB model already parsed) and the configured endpoint.
+            client = self._client or aws_clients.client("dynamodb", self._region, self._endpoint)
+            persistence = DynamoDBPersistenceLayer(table_name=self.table_name, boto3_client=client)
             config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="fingerprint",
                                        raise_on_no_idempotency_key=True,
                                        expires_after_seconds=self.expires_after_seconds,

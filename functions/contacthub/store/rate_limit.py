@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import lru_cache
 from typing import Any
 
 from ..domain.errors import TooManyRequests
@@ -48,14 +47,12 @@ class WorkspaceRateLimiter:
             logger.warning("Rate limiter unavailable; request let through", exc_info=True)
 
 
-@lru_cache(maxsize=4)
 def _client(region: str, endpoint: str | None) -> Any:
-    import boto3
-    from botocore.config import Config
+    from .. import aws_clients
 
     # One attempt, short timeouts: a slow limiter lets the request through rather than delay it.
-    return boto3.client("dynamodb", region_name=region, endpoint_url=endpoint,
-                        config=Config(connect_timeout=2, read_timeout=2, retries={"total_max_attempts": 1}))
+    return aws_clients.client("dynamodb", region, endpoint, connect_timeout=2, read_timeout=2,
+                              retries={"total_max_attempts": 1})
 
 
 def limiter_for(table_name: str, limit_per_second: int, region: str, endpoint: str | None) -> WorkspaceRateLimiter:

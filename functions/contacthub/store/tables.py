@@ -41,7 +41,11 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.connection.table import TableConnection
 from pynamodb.models import Model
+from pynamodb.settings import get_settings_value
+
+from .. import aws_clients
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -56,9 +60,27 @@ def escape(value: str) -> str:
     return value.replace("%", "%25").replace("#", "%23")
 
 
+def _on_shared_client(cls: type[Model]) -> TableConnection:
+    """A model's connection, on the container's one DynamoDB client: pynamodb would make a client (and a
+    botocore session) per model class, each parsing the service model again on a cold start."""
+    connection = Model._get_connection.__func__(cls)  # type: ignore[attr-defined]
+    if connection.connection._client is None:
+        meta: Any = cls.Meta
+        connection.connection._client = aws_clients.client(
+            "dynamodb", meta.region, meta.host,
+            parameter_validation=False,  # as pynamodb configures its own clients
+            connect_timeout=get_settings_value("connect_timeout_seconds"),
+            read_timeout=get_settings_value("read_timeout_seconds"),
+            max_pool_connections=get_settings_value("max_pool_connections"),
+            retries={"total_max_attempts": 1 + get_settings_value("max_retry_attempts"), "mode": "standard"})
+    return connection
+
+
 class _CrmModel(Model):
     class Meta:
         table_name = "contacthub-crm"  # replaced by bind_tables
+
+    _get_connection = classmethod(_on_shared_client)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -172,6 +194,8 @@ class PipelineStateItem(_CrmModel):
 class _DirectoryModel(Model):
     class Meta:
         table_name = "contacthub-directory"  # replaced by bind_tables
+
+    _get_connection = classmethod(_on_shared_client)
 
     pk = UnicodeAttribute(hash_key=True)
 
