@@ -41,3 +41,44 @@ def nullable(schema: Schema) -> Schema:
 
 
 DATE_TIME = text(format="date-time")
+
+
+# ------------------------------------------------------------------ domain rules, as request schema keywords
+# Pass as `Field(json_schema_extra=...)`: the domain enforces them (and names the field); the wire models only
+# document them, so every dialect keeps the domain's wording.
+def _rules() -> dict[str, Schema]:
+    from ..domain import contact as c
+
+    return {
+        "required_text": {"pattern": r"\S", "maxLength": c.MAX_SHORT_TEXT},
+        "text": {"maxLength": c.MAX_SHORT_TEXT},
+        "long_text": {"maxLength": c.MAX_LONG_TEXT},
+        "url": {"maxLength": c.MAX_URL},
+        "emails": {"maxItems": c.MAX_EMAILS, "items": {"type": "string", "format": "email", "maxLength": 254}},
+        "email": {"format": "email", "maxLength": 254},
+        "phone": {"pattern": r"\d", "maxLength": 40},
+        "phones": {"maxItems": c.MAX_PHONES, "items": {"type": "string", "pattern": r"\d", "maxLength": 40}},
+        "tags": {"maxItems": c.MAX_TAGS,
+                 "items": {"type": "string", "pattern": r"\S", "maxLength": c.MAX_TAG_LENGTH}},
+        "custom_fields": {"maxProperties": c.MAX_CUSTOM_FIELDS, "propertyNames": {"maxLength": c.MAX_CUSTOM_FIELD_KEY},
+                          "additionalProperties": {"anyOf": [
+                              {"type": "string", "maxLength": c.MAX_CUSTOM_FIELD_VALUE}, {"type": "number"},
+                              {"type": "boolean"}, {"type": "null"}]}},
+        "channel": {"pattern": r"^\s*[A-Za-z0-9][A-Za-z0-9_-]*\s*$", "maxLength": c.MAX_CHANNEL},
+    }
+
+
+RULES = _rules()
+
+
+def not_null(extra: Schema | None = None):
+    """`json_schema_extra` for an optional property that may be left out but not sent as null."""
+    def edit(schema: Schema) -> None:
+        options = [s for s in schema.pop("anyOf", []) if s.get("type") != "null"]
+        if len(options) == 1:
+            schema.update(options[0])
+        elif options:
+            schema["anyOf"] = options
+        schema.pop("default", None)
+        schema.update(extra or {})
+    return edit
