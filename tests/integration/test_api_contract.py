@@ -25,6 +25,23 @@ SEED = 20260
 MAX_EXAMPLES = 6
 # What valid data may still meet, that no schema can know in advance: an If-Match naming another version (412).
 STATE_DEPENDENT = [412]
+# Rules OpenAPI cannot state, so schema-valid data may still be refused with the dialect's validation status:
+# operation -> why. Every other check (server errors, statuses, media types, headers, response schemas, invalid
+# data refused) still runs on these operations.
+NOT_EXPRESSIBLE = {
+    "GET /api/contacts": "page * itemsPerPage is bounded; status is checked against the lifecycle enum in code",
+    "GET /api/contact_tasks": "page * itemsPerPage is bounded; filters parse booleans and dates in code",
+    "PATCH /api/contact_tasks/{id}": "the contact IRI must name an existing contact; due dates 1900-9998",
+    "POST /api/contact_tasks": "the contact IRI must name an existing contact; due dates 1900-9998",
+    "PATCH /api/contacts/{id}": "a contact keeps a name: null or blank is refused only when nothing else names it",
+    "POST /api/connect/contacts": "leadStatus must be a lead status id of the workspace",
+    "GET /v1/contacts": "page * limit is bounded",
+    "PUT /v1/contacts/{contactId}": "the id in the body must equal contactId",
+    "POST /v1/contacts/{contactId}/tags/add": "a contact has at most 10 tags, counting the ones it has",
+    "GET /hub/v1/events": "`after` must be a cursor this listing gave",
+    "POST /hub/v1/webhooks": "the URL must resolve to a public address (SSRF guard)",
+    "PATCH /hub/v1/webhooks/{id}": "the URL must resolve to a public address (SSRF guard)",
+}
 
 
 class ContractServer(LocalServer):
@@ -36,7 +53,7 @@ class ContractServer(LocalServer):
     keys = itertools.count()
 
     def wsgi_app(self, environ, start_response):
-        if "HTTP_IDEMPOTENCY_KEY" in environ:
+        if 0 < len(environ.get("HTTP_IDEMPOTENCY_KEY", "")) <= 255:  # a valid key: invalid ones stay invalid
             environ["HTTP_IDEMPOTENCY_KEY"] = f"contract-{next(self.keys)}"
         return super().wsgi_app(environ, start_response)
 
@@ -77,6 +94,9 @@ def run(dialect: str, key: str, base_url: str):
                 operations.add(node.value.operation.label)
             for case_id, checks in event.recorder.checks.items():
                 for check in checks:
+                    label = event.recorder.cases[case_id].value.operation.label
+                    if check.name == "positive_data_acceptance" and label in NOT_EXPRESSIBLE:
+                        continue
                     if check.status.name == "FAILURE" and check.failure_info is not None:
                         failures.append(_describe(event.recorder, case_id, check))
         elif isinstance(event, events.NonFatalError):

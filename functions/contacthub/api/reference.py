@@ -60,7 +60,7 @@ def _rules() -> dict[str, Schema]:
         "phones": {"maxItems": c.MAX_PHONES, "items": {"type": "string", "pattern": r"\d", "maxLength": 40}},
         "tags": {"maxItems": c.MAX_TAGS,
                  "items": {"type": "string", "pattern": r"\S", "maxLength": c.MAX_TAG_LENGTH}},
-        "custom_fields": {"maxProperties": c.MAX_CUSTOM_FIELDS, "propertyNames": {"maxLength": c.MAX_CUSTOM_FIELD_KEY},
+        "custom_fields": {"maxProperties": c.MAX_CUSTOM_FIELDS, "propertyNames": {"minLength": 1, "maxLength": c.MAX_CUSTOM_FIELD_KEY},
                           "additionalProperties": {"anyOf": [
                               {"type": "string", "maxLength": c.MAX_CUSTOM_FIELD_VALUE}, {"type": "number"},
                               {"type": "boolean"}, {"type": "null"}]}},

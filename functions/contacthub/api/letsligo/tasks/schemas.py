@@ -20,8 +20,9 @@ _CONTACT = "IRI of a contact of your workspace, /api/contacts/{id}"
 class ContactTaskFields(WireModel):
     """Every writable ContactTask property; PATCH sends any subset."""
 
-    contact: StrictStr | None = Field(None, description=_CONTACT)
-    title: StrictStr | None = Field(None, description="Task title (at most 255 characters)")
+    contact: StrictStr | None = Field(None, description=_CONTACT, json_schema_extra=not_null())
+    title: StrictStr | None = Field(None, description="Task title (at most 255 characters)",
+                                    json_schema_extra=not_null({"pattern": r"\S", "maxLength": 255}))
     type: TaskType | None = Field(None, json_schema_extra=not_null())
     taskKind: TaskKind | None = Field(None, json_schema_extra=not_null())
     payload: dict[str, Any] | None = Field(None, description="JSON object of at most 10 KB")
