@@ -66,6 +66,8 @@ def _with_success(doc: dict, module: str) -> dict:
                 if success.schema is not None:
                     answer["content"] = {success.media_type: {"schema": success.schema}}
                 responses[str(success.status)] = answer
+                for status in success.errors:
+                    responses.setdefault(str(status), {"description": _ERRORS.get(str(status), "Error")})
             if "204" in responses:  # no body, whatever powertools assumed
                 responses["204"].pop("content", None)
             if "HTTPValidationError" in json.dumps(responses.get("422", {})):
@@ -78,6 +80,7 @@ _ERRORS = {
     "400": "Malformed request: the body is not a JSON object, or a parameter is invalid",
     "401": "Missing, malformed or unknown API key",
     "404": "No such resource in this workspace",
+    "410": "Used or expired: this token cannot be used again",
     "413": "Request body over 256 KB",
     "415": "The body's content type is not one the API reads",
     "429": "Too many requests for this workspace; retry after `Retry-After` seconds",

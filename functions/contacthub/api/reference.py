@@ -20,6 +20,7 @@ class Success:
     description: str = "Success"
     media_type: str = "application/json"
     headers: tuple[str, ...] = field(default_factory=tuple)
+    errors: tuple[int, ...] = ()  # statuses beyond the ones every operation of its kind can answer
 
 
 def text(nullable: bool = True, **extra: Any) -> Schema:
@@ -58,9 +59,11 @@ def _rules() -> dict[str, Schema]:
         "email": {"format": "email", "maxLength": 254},
         "phone": {"pattern": r"\d", "maxLength": 40},
         "phones": {"maxItems": c.MAX_PHONES, "items": {"type": "string", "pattern": r"\d", "maxLength": 40}},
-        "tags": {"maxItems": c.MAX_TAGS,
+        # At most MAX_TAGS distinct tags (case and spacing folded): a count JSON Schema cannot state.
+        "tags": {"description": f"At most {c.MAX_TAGS} distinct tags, each at most {c.MAX_TAG_LENGTH} characters",
                  "items": {"type": "string", "pattern": r"\S", "maxLength": c.MAX_TAG_LENGTH}},
-        "custom_fields": {"maxProperties": c.MAX_CUSTOM_FIELDS, "propertyNames": {"minLength": 1, "maxLength": c.MAX_CUSTOM_FIELD_KEY},
+        "custom_fields": {"maxProperties": c.MAX_CUSTOM_FIELDS,
+                          "propertyNames": {"minLength": 1, "maxLength": c.MAX_CUSTOM_FIELD_KEY},
                           "additionalProperties": {"anyOf": [
                               {"type": "string", "maxLength": c.MAX_CUSTOM_FIELD_VALUE}, {"type": "number"},
                               {"type": "boolean"}, {"type": "null"}]}},

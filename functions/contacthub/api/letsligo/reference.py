@@ -61,8 +61,8 @@ SENT_EMAIL = obj({"@context": text(False), "@type": {"const": "SentEmail"}, "con
                  required=("@context", "@type", "contact", "status"), extra=True)
 
 
-def _ld(status: int, schema: dict | None, description: str = "Success") -> Success:
-    return Success(status, schema, description, LD)
+def _ld(status: int, schema: dict | None, description: str = "Success", errors: tuple[int, ...] = ()) -> Success:
+    return Success(status, schema, description, LD, errors=errors)
 
 
 SUCCESS = {
@@ -74,7 +74,8 @@ SUCCESS = {
     ("post", "/api/contacts/{id}/extend"): _ld(200, CONTACT, "Text appended"),
     ("patch", "/api/contacts/{id}/pipeline-state"): _ld(200, CONTACT, "Moved (or taken out of the pipeline)"),
     ("post", "/api/contacts/prepare"): _ld(200, PREPARATION, "What confirm would create; nothing is written"),
-    ("post", "/api/contacts/confirm"): _ld(201, CONTACT, "Created from the prepared contact"),
+    ("post", "/api/contacts/confirm"): _ld(201, CONTACT, "Created from the prepared contact",
+                                             errors=(404, 410)),
     ("post", "/api/contacts/{id}/emails/prepare"): _ld(200, DRAFT_EMAIL, "A draft"),
     ("post", "/api/contacts/{id}/emails/refine"): _ld(200, DRAFT_EMAIL, "The refined draft"),
     ("post", "/api/contacts/{id}/emails/send"): _ld(200, SENT_EMAIL, "Sent"),
