@@ -18,7 +18,7 @@ class _Wire(BaseModel):
 
 
 # "At least email or firstName is required": one of them is a string, and a first name is not blank.
-_IDENTITY = {"anyOf": [{"required": ["email"], "properties": {"email": {"type": "string"}}},
+_IDENTITY: dict[str, Any] = {"anyOf": [{"required": ["email"], "properties": {"email": {"type": "string"}}},
                        {"required": ["firstName"], "properties": {"firstName": {"type": "string", "pattern": r"\S"}}}]}
 
 
