@@ -45,7 +45,7 @@ def document(dialect: str, module: str) -> dict:
         security=[{"bearer": []}, {"apiKey": []}],
     )
     doc = _with_http_semantics(_with_success(json.loads(schema), module))
-    return _with_dialect_errors(doc, app.dialect)
+    return _with_links(_with_dialect_errors(doc, app.dialect))
 
 
 def _with_success(doc: dict, module: str) -> dict:
@@ -205,6 +205,39 @@ def _with_http_semantics(doc: dict) -> dict:
     components = doc.setdefault("components", {})
     components.setdefault("parameters", {}).update(_PARAMETERS)
     components.setdefault("headers", {}).update(_HEADERS)
+    return doc
+
+
+def _with_links(doc: dict) -> dict:
+    """OpenAPI links from each create to the operations on the resource it made: `POST /things` answering an
+    `id` links to every operation on `/things/{param}` with that id, so clients (and stateful tests) can follow."""
+    paths = doc.get("paths", {})
+    schemas = doc.get("components", {}).get("schemas", {})
+
+    def resolved(schema: dict) -> dict:
+        ref = schema.get("$ref", "")
+        return schemas.get(ref.rpartition("/")[2], {}) if ref else schema
+
+    for path, item in paths.items():
+        create = item.get("post")
+        if create is None:
+            continue
+        for status, response in create.get("responses", {}).items():
+            schema = resolved((response.get("content") or {}).get("application/json", {}).get("schema", {})
+                              or next(iter((response.get("content") or {}).values()), {}).get("schema", {}))
+            if not status.startswith("2") or "id" not in schema.get("properties", {}):
+                continue
+            links = {}
+            for target, target_item in paths.items():
+                head, _, tail = target.rpartition("/")
+                if head != path or not (tail.startswith("{") and tail.endswith("}")):
+                    continue
+                for method, operation in target_item.items():
+                    name = f"{operation.get('operationId', method + target)}"
+                    links[name] = {"operationId": operation["operationId"],
+                                   "parameters": {tail[1:-1]: "$response.body#/id"}}
+            if links:
+                response["links"] = dict(sorted(links.items()))
     return doc
 
 
