@@ -134,7 +134,9 @@ def _with_dialect_errors(doc: dict, dialect) -> dict:
 
 _PARAMETERS = {
     "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                       # printable: no control characters, no separator but the space (str.isprintable)
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                                  "pattern": "^[^\\u0000-\\u001f\\u007f-\\u00a0\\u00ad]+$"},
                        "description": "Run this request once: a retry with the same key and body answers the "
                                       "stored response (kept 24 hours) with `Idempotent-Replayed: true`."},
     "IfMatch": {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},

@@ -64,7 +64,8 @@ class ContractServer(LocalServer):
     keys = itertools.count()
 
     def wsgi_app(self, environ, start_response):
-        if 0 < len(environ.get("HTTP_IDEMPOTENCY_KEY", "")) <= 255:  # a valid key: invalid ones stay invalid
+        key = environ.get("HTTP_IDEMPOTENCY_KEY", "")
+        if 0 < len(key) <= 255 and key.isprintable():  # a valid key: invalid ones stay invalid
             environ["HTTP_IDEMPOTENCY_KEY"] = f"contract-{next(self.keys)}"
         return super().wsgi_app(environ, start_response)
 
