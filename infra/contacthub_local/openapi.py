@@ -64,7 +64,8 @@ def _with_success(doc: dict, module: str) -> dict:
                     responses.pop(status)
                 answer: dict = {"description": success.description}
                 if success.schema is not None:
-                    answer["content"] = {success.media_type: {"schema": success.schema}}
+                    schema = _hoisted(success.schema, doc.setdefault("components", {}).setdefault("schemas", {}))
+                    answer["content"] = {success.media_type: {"schema": schema}}
                 responses[str(success.status)] = answer
                 for status in success.errors:
                     responses.setdefault(str(status), {"description": _ERRORS.get(str(status), "Error")})
@@ -73,6 +74,19 @@ def _with_success(doc: dict, module: str) -> dict:
             if "HTTPValidationError" in json.dumps(responses.get("422", {})):
                 responses.pop("422")  # powertools' own validation shape: the dialect's is added later
     return doc
+
+
+def _hoisted(schema, components: dict):
+    """The schema with every titled part moved to components and referenced by its title."""
+    if isinstance(schema, list):
+        return [_hoisted(s, components) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    inner = {k: _hoisted(v, components) for k, v in schema.items()}
+    if "title" in inner and isinstance(inner["title"], str) and "type" in inner:
+        components[inner["title"]] = inner
+        return {"$ref": f"#/components/schemas/{inner['title']}"}
+    return inner
 
 
 # Statuses every dialect can answer, beyond what the routes declare (see contacthub.api.common).

@@ -33,6 +33,11 @@ def obj(properties: dict[str, Schema], required: tuple[str, ...] | None = None, 
             "required": sorted(properties if required is None else required), "additionalProperties": extra}
 
 
+def named(name: str, schema: Schema) -> Schema:
+    """A schema the API reference lists under this name in its components (a type name for generated clients)."""
+    return {"title": name, **schema}
+
+
 def array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 

@@ -4,61 +4,65 @@ from __future__ import annotations
 
 from ...domain.contact import Status
 from ...domain.task import TaskKind, TaskType
-from ..reference import DATE_TIME, Success, array, nullable, obj, text
+from ..reference import DATE_TIME, Success, array, named, nullable, obj, text
 
 LD = "application/ld+json"
 TEXTS = array({"type": "string"})
-STATE_REF = obj({"id": text(False), "name": text(False)})
+STATE_REF = named("PipelineStateRef", obj({"id": text(False), "name": text(False)}))
 CONTACT_FIELDS = {
     "id": text(False, format="uuid"), "name": text(False), "emails": TEXTS, "phones": TEXTS, "company": text(),
     "position": text(), "address": text(), "website": text(), "linkedinUrl": text(), "additionalInfo": text(),
     "meetingContext": text(), "status": {"type": "string", "enum": [s.value for s in Status]},
     "pipelineState": nullable(STATE_REF), "createdAt": DATE_TIME, "updatedAt": DATE_TIME,
     "@id": text(False), "@type": {"const": "Contact"}}
-CONTACT = obj({**CONTACT_FIELDS, "@context": text(False)})
-CONTACT_MEMBER = obj(CONTACT_FIELDS)
+CONTACT = named("Contact", obj({**CONTACT_FIELDS, "@context": text(False)}))
+CONTACT_MEMBER = named("ContactMember", obj(CONTACT_FIELDS))
 TASK_FIELDS = {
     "@id": text(False), "@type": {"const": "ContactTask"}, "title": text(False),
     "type": {"type": "string", "enum": [t.value for t in TaskType]},
     "taskKind": {"type": "string", "enum": [k.value for k in TaskKind]},
     "payload": {"type": ["object", "null"]}, "description": text(), "dueDate": DATE_TIME,
     "completed": {"type": "boolean"}, "completedAt": DATE_TIME, "contact": text(False)}
-TASK = obj({**TASK_FIELDS, "@context": text(False)}, extra=True)
-TASK_MEMBER = obj(TASK_FIELDS, extra=True)
+TASK = named("ContactTask", obj({**TASK_FIELDS, "@context": text(False)}, extra=True))
+TASK_MEMBER = named("ContactTaskMember", obj(TASK_FIELDS, extra=True))
 STATE_FIELDS = {"@id": text(False), "@type": {"const": "PipelineState"}, "id": text(False, format="uuid"),
                 "name": text(False), "color": text(), "position": {"type": "integer", "minimum": 0}}
-STATE = obj({**STATE_FIELDS, "@context": text(False)}, extra=True)
-STATE_MEMBER = obj(STATE_FIELDS, extra=True)
-_VIEW = obj({"@id": text(False), "@type": {"const": "hydra:PartialCollectionView"}, "hydra:first": text(False),
+STATE = named("PipelineState", obj({**STATE_FIELDS, "@context": text(False)}, extra=True))
+STATE_MEMBER = named("PipelineStateMember", obj(STATE_FIELDS, extra=True))
+_VIEW = named("HydraPartialCollectionView", obj(
+    {"@id": text(False), "@type": {"const": "hydra:PartialCollectionView"}, "hydra:first": text(False),
              "hydra:last": text(False), "hydra:previous": text(False), "hydra:next": text(False)},
-            required=("@id", "@type", "hydra:first", "hydra:last"))
+            required=("@id", "@type", "hydra:first", "hydra:last")))
 
 
 def collection(member: dict) -> dict:
     """A Hydra collection; `hydra:view` (first/previous/next/last pages) only when there is more than one page."""
-    return obj({"@context": text(False), "@id": text(False), "@type": {"const": "hydra:Collection"},
+    return named(f"{member['title'].removesuffix('Member')}Collection", obj(
+        {"@context": text(False), "@id": text(False), "@type": {"const": "hydra:Collection"},
                 "hydra:member": array(member), "hydra:totalItems": {"type": "integer", "minimum": 0},
                 "hydra:view": _VIEW},
-               required=("@context", "@id", "@type", "hydra:member", "hydra:totalItems"))
+               required=("@context", "@id", "@type", "hydra:member", "hydra:totalItems")))
 
 
-DRAFT = obj({"name": text(), "emails": TEXTS, "phones": TEXTS, "company": text(), "position": text(),
+DRAFT = named("ContactDraft", obj(
+    {"name": text(), "emails": TEXTS, "phones": TEXTS, "company": text(), "position": text(),
              "address": text(), "website": text(), "linkedinUrl": text(), "additionalInfo": text(),
-             "meetingContext": text()})
-PREPARATION = obj({
+             "meetingContext": text()}))
+PREPARATION = named("ContactPreparation", obj({
     "@context": text(False), "@type": {"const": "ContactPreparation"}, "confirmationToken": text(False),
     "expiresAt": DATE_TIME, "source": text(), "cardsFound": {"type": "integer", "minimum": 0}, "contact": DRAFT,
     "duplicates": array(obj({"@id": text(False), "@type": {"const": "Contact"}, "id": text(False),
                              "name": text(), "emails": TEXTS, "company": text(), "matchedOn": TEXTS}))},
-    extra=True)
-DRAFT_EMAIL = obj({"@context": text(False), "@type": {"const": "EmailDraft"}, "contact": text(False),
+    extra=True))
+DRAFT_EMAIL = named("EmailDraft", obj(
+    {"@context": text(False), "@type": {"const": "EmailDraft"}, "contact": text(False),
                    "sessionId": text(False), "version": {"type": "integer"}, "subject": text(), "body": text(),
                    "to": text(), "notes": TEXTS, "composer": text(), "expiresAt": DATE_TIME},
-                  required=("@context", "@type", "contact", "sessionId", "version"), extra=True)
-SENT_EMAIL = obj({"@context": text(False), "@type": {"const": "SentEmail"}, "contact": text(False),
+                  required=("@context", "@type", "contact", "sessionId", "version"), extra=True))
+SENT_EMAIL = named("SentEmail", obj({"@context": text(False), "@type": {"const": "SentEmail"}, "contact": text(False),
                   "status": {"const": "sent"}, "messageId": text(), "sessionId": text(), "to": text(),
                   "subject": text(), "sentAt": DATE_TIME},
-                 required=("@context", "@type", "contact", "status"), extra=True)
+                 required=("@context", "@type", "contact", "status"), extra=True))
 
 
 def _ld(status: int, schema: dict | None, description: str = "Success", errors: tuple[int, ...] = ()) -> Success:
