@@ -14,7 +14,6 @@ from moto import mock_aws
 
 from contacthub_local import persistence, scalable_moto
 from contacthub_local.bootstrap import create_tables, table_names
-from environment import SETTINGS
 
 
 def everything() -> dict:
