@@ -44,19 +44,103 @@ def document(dialect: str, module: str) -> dict:
         },
         security=[{"bearer": []}, {"apiKey": []}],
     )
-    return _with_http_semantics(_with_dialect_errors(json.loads(schema), app.dialect))
+    doc = _with_http_semantics(_with_success(json.loads(schema), module))
+    return _with_links(_with_dialect_errors(doc, app.dialect))
+
+
+def _with_success(doc: dict, module: str) -> dict:
+    """The success answer of each operation its dialect lists in `reference.SUCCESS` (routes that return a
+    raw Response declare none): its real status, media type and body schema, in place of powertools' 200."""
+    try:
+        table = importlib.import_module(module.rpartition(".")[0] + ".reference").SUCCESS
+    except ModuleNotFoundError:
+        table = {}
+    for path, item in doc.get("paths", {}).items():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            success = table.get((method, path))
+            if success is not None:
+                for status in [s for s in responses if s.startswith("2")]:
+                    responses.pop(status)
+                answer: dict = {"description": success.description}
+                if success.schema is not None:
+                    schema = _hoisted(success.schema, doc.setdefault("components", {}).setdefault("schemas", {}))
+                    answer["content"] = {success.media_type: {"schema": schema}}
+                responses[str(success.status)] = answer
+                for status in success.errors:
+                    responses.setdefault(str(status), {"description": _ERRORS.get(str(status), "Error")})
+            if "204" in responses:  # no body, whatever powertools assumed
+                responses["204"].pop("content", None)
+            if "HTTPValidationError" in json.dumps(responses.get("422", {})):
+                responses.pop("422")  # powertools' own validation shape: the dialect's is added later
+    return doc
+
+
+def _hoisted(schema, components: dict):
+    """The schema with every titled part moved to components and referenced by its title."""
+    if isinstance(schema, list):
+        return [_hoisted(s, components) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    inner = {k: _hoisted(v, components) for k, v in schema.items()}
+    if "title" in inner and isinstance(inner["title"], str) and "type" in inner:
+        components[inner["title"]] = inner
+        return {"$ref": f"#/components/schemas/{inner['title']}"}
+    return inner
+
+
+# Statuses every dialect can answer, beyond what the routes declare (see contacthub.api.common).
+_ERRORS = {
+    "400": "Malformed request: the body is not a JSON object, or a parameter is invalid",
+    "401": "Missing, malformed or unknown API key",
+    "404": "No such resource in this workspace",
+    "410": "Used or expired: this token cannot be used again",
+    "413": "Request body over 256 KB",
+    "415": "The body's content type is not one the API reads",
+    "429": "Too many requests for this workspace; retry after `Retry-After` seconds",
+    "503": "A dependency is unavailable or throttled; retry after `Retry-After` seconds (safe to retry)",
+}
+_ERROR_HEADERS = {"401": {"WWW-Authenticate": {"description": "Always `Bearer`", "schema": {"type": "string"}}},
+                  "429": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+                  "503": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}}
 
 
 def _with_dialect_errors(doc: dict, dialect) -> dict:
-    """powertools documents validation failures as 422 HTTPValidationError; say what the dialect answers."""
-    for operation in (op for item in doc.get("paths", {}).values() for op in item.values()):
-        responses = operation.get("responses", {})
-        if "422" in responses:
-            responses.pop("422")
-            responses[str(dialect.validation_status)] = {
-                "description": "Invalid input, in the dialect's own error shape"}
-    schemas = doc.get("components", {}).get("schemas", {})
-    for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
+    """Every status an operation can answer, each error in the dialect's own shape and media type; request
+    bodies in every JSON media type the dialect reads. powertools' 422 HTTPValidationError is replaced by the
+    dialect's validation status."""
+    validation = str(dialect.validation_status)
+    error_content = {dialect.media_type: {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, item in doc.get("paths", {}).items():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            statuses = ["401", "429", "503"]
+            if "{" in path:
+                statuses.append("404")
+            body = operation.get("requestBody") or method in ("post", "put", "patch")
+            if body:
+                statuses += ["400", "413", "415", validation]
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                statuses += ["400", validation]
+            for status in statuses:
+                responses.setdefault(status, {"description": _ERRORS.get(status, "Invalid input")})
+            if validation in statuses:
+                described = responses[validation].get("description", "")
+                if "Invalid" not in described:
+                    responses[validation]["description"] = "Invalid input, naming each field; " + described
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    response["content"] = dict(error_content)
+                    if status in _ERROR_HEADERS:
+                        response.setdefault("headers", {}).update(_ERROR_HEADERS[status])
+            content = (operation.get("requestBody") or {}).get("content", {})
+            if "application/json" in content:
+                for media_type in dialect.json_content_types:
+                    content.setdefault(media_type, content["application/json"])
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = dialect.error_schema
+    for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError", "ErrorOut", "ErrorDetail",
+                 "ProblemOut", "FieldError"):
         if f'"#/components/schemas/{name}"' not in json.dumps(doc["paths"]):
             schemas.pop(name, None)
     return doc
@@ -64,7 +148,9 @@ def _with_dialect_errors(doc: dict, dialect) -> dict:
 
 _PARAMETERS = {
     "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                       # printable: no control characters, no separator but the space (str.isprintable)
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                                  "pattern": "^[^\\u0000-\\u001f\\u007f-\\u00a0\\u00ad]+$"},
                        "description": "Run this request once: a retry with the same key and body answers the "
                                       "stored response (kept 24 hours) with `Idempotent-Replayed: true`."},
     "IfMatch": {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
@@ -135,6 +221,39 @@ def _with_http_semantics(doc: dict) -> dict:
     components = doc.setdefault("components", {})
     components.setdefault("parameters", {}).update(_PARAMETERS)
     components.setdefault("headers", {}).update(_HEADERS)
+    return doc
+
+
+def _with_links(doc: dict) -> dict:
+    """OpenAPI links from each create to the operations on the resource it made: `POST /things` answering an
+    `id` links to every operation on `/things/{param}` with that id, so clients (and stateful tests) can follow."""
+    paths = doc.get("paths", {})
+    schemas = doc.get("components", {}).get("schemas", {})
+
+    def resolved(schema: dict) -> dict:
+        ref = schema.get("$ref", "")
+        return schemas.get(ref.rpartition("/")[2], {}) if ref else schema
+
+    for path, item in paths.items():
+        create = item.get("post")
+        if create is None:
+            continue
+        for status, response in create.get("responses", {}).items():
+            schema = resolved((response.get("content") or {}).get("application/json", {}).get("schema", {})
+                              or next(iter((response.get("content") or {}).values()), {}).get("schema", {}))
+            if not status.startswith("2") or "id" not in schema.get("properties", {}):
+                continue
+            links = {}
+            for target, target_item in paths.items():
+                head, _, tail = target.rpartition("/")
+                if head != path or not (tail.startswith("{") and tail.endswith("}")):
+                    continue
+                for method, operation in target_item.items():
+                    name = f"{operation.get('operationId', method + target)}"
+                    links[name] = {"operationId": operation["operationId"],
+                                   "parameters": {tail[1:-1]: "$response.body#/id"}}
+            if links:
+                response["links"] = dict(sorted(links.items()))
     return doc
 
 

@@ -70,6 +70,12 @@ class Dialect:
     field_names: dict[str, str] = field(default_factory=dict)  # canonical -> wire
     json_content_types: tuple[str, ...] = ("application/json",)
     api_key_headers: tuple[str, ...] = ("x-api-key",)
+    error_schema: dict[str, Any] = field(default_factory=dict)  # JSON Schema of `render`'s answers (API reference)
+
+    @property
+    def media_type(self) -> str:
+        """The content type of its answers without parameters (`application/ld+json`)."""
+        return self.content_type.split(";")[0].strip()
 
     def wire_path(self, path: str) -> str:
         head, sep, rest = path.partition(".")

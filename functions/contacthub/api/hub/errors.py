@@ -4,6 +4,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ..common import Dialect, Problem
+from ..reference import array, obj, text
 
 PROBLEM_TYPE = "https://contacthub.dev/problems/"
 
@@ -30,4 +31,8 @@ HUB = Dialect(
     render=render,
     validation_status=400,
     api_key_headers=("x-api-key",),
+    error_schema=obj({"type": text(False, format="uri"), "title": text(False), "status": {"type": "integer"},
+                      "detail": text(False),
+                      "errors": array(obj({"field": text(False), "message": text(False), "code": text(False)}))},
+                     required=("type", "title", "status", "detail")),
 )

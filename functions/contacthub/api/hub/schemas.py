@@ -11,7 +11,8 @@ class _Wire(BaseModel):
 
 
 class WebhookCreate(_Wire):
-    url: StrictStr = Field(description="https URL receiving the events (Standard Webhooks)")
+    url: StrictStr = Field(description="https URL receiving the events (Standard Webhooks)",
+                           json_schema_extra={"pattern": r"^\s*https?://[^\s/?#@]+", "maxLength": 2048})
     events: list[StrictStr] = Field(description='Event types, or ["*"] for all')
     description: StrictStr | None = None
     enabled: StrictBool = True

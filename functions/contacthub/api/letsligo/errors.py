@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..common import Dialect, Problem
+from ..reference import array, obj, text
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict", 410: "Gone",
            412: "Precondition Failed", 413: "Payload Too Large", 415: "Unsupported Media Type",
@@ -31,6 +32,13 @@ def render(problem: Problem) -> dict:
     return body
 
 
+ERROR_SCHEMA = obj({
+    "@context": {"enum": ["/api/contexts/Error", "/api/contexts/ConstraintViolationList"]},
+    "@type": {"enum": ["hydra:Error", "ConstraintViolationList"]}, "title": text(False), "detail": text(False),
+    "status": {"type": "integer"}, "type": text(False), "hydra:title": text(False), "hydra:description": text(False),
+    "violations": array(obj({"propertyPath": text(False), "message": text(False), "code": text(False)}))},
+    required=("@context", "@type", "title", "detail", "status", "type", "hydra:title", "hydra:description"))
+
 LETSLIGO = Dialect(
     name="letsligo",
     content_type="application/ld+json; charset=utf-8",
@@ -45,4 +53,5 @@ LETSLIGO = Dialect(
     },
     json_content_types=("application/json", "application/ld+json", "application/merge-patch+json"),
     api_key_headers=("x-api-key",),
+    error_schema=ERROR_SCHEMA,
 )

@@ -9,6 +9,7 @@ import re
 
 from ...domain.errors import NotFound
 from ..common import Dialect, Problem
+from ..reference import obj, text
 
 REQUIRED_IDENTITY = "At least email or firstName is required"
 INVALID_EMAIL = "Invalid email"
@@ -56,4 +57,5 @@ SKARBE = SkarbeDialect(
         "twitter_url": "twitterUrl", "photo": "photo", "pipeline_state_id": "leadStatus",
     },
     api_key_headers=("x-api-key",),
+    error_schema=obj({"error": text(False)}),
 )

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+
+from ..reference import RULES
 
 
 def _one_or_many(value: Any) -> Any:
@@ -15,18 +17,26 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# "At least email or firstName is required": one of them is a string, and a first name is not blank.
+_IDENTITY: dict[str, Any] = {"anyOf": [{"required": ["email"], "properties": {"email": {"type": "string"}}},
+                       {"required": ["firstName"], "properties": {"firstName": {"type": "string", "pattern": r"\S"}}}]}
+
+
 class ContactCreate(_Wire):
     """The documented create fields plus `leadStatus` (a lead status integer id of the caller's workspace)."""
 
-    email: StrictStr | None = None
-    firstName: StrictStr | None = None
-    lastName: StrictStr | None = None
-    jobTitle: StrictStr | None = None
-    companyName: StrictStr | None = None
-    phoneNumbers: Annotated[list[StrictStr] | None, BeforeValidator(_one_or_many)] = None
-    facebookUrl: StrictStr | None = None
-    instagramUrl: StrictStr | None = None
-    linkedinUrl: StrictStr | None = None
-    twitterUrl: StrictStr | None = None
-    note: StrictStr | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_IDENTITY)
+
+    email: StrictStr | None = Field(None, json_schema_extra=RULES["email"])
+    firstName: StrictStr | None = Field(None, json_schema_extra=RULES["text"])
+    lastName: StrictStr | None = Field(None, json_schema_extra=RULES["text"])
+    jobTitle: StrictStr | None = Field(None, json_schema_extra=RULES["text"])
+    companyName: StrictStr | None = Field(None, json_schema_extra=RULES["text"])
+    phoneNumbers: Annotated[list[StrictStr] | None, BeforeValidator(_one_or_many)] = Field(
+        None, description="Phone numbers (a lone string is taken as one)", json_schema_extra=RULES["phones"])
+    facebookUrl: StrictStr | None = Field(None, json_schema_extra=RULES["url"])
+    instagramUrl: StrictStr | None = Field(None, json_schema_extra=RULES["url"])
+    linkedinUrl: StrictStr | None = Field(None, json_schema_extra=RULES["url"])
+    twitterUrl: StrictStr | None = Field(None, json_schema_extra=RULES["url"])
+    note: StrictStr | None = Field(None, json_schema_extra=RULES["long_text"])
     leadStatus: StrictInt | None = None

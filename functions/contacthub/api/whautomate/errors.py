@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..common import Dialect, Problem
+from ..reference import array, obj, text
 
 _CODES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",
           409: "Conflict", 410: "Gone", 412: "PreconditionFailed", 413: "PayloadTooLarge",
@@ -36,4 +37,7 @@ WHAUTOMATE = _WhautomateDialect(
     field_names={"phones": "phoneNumber", "custom_fields": "customFields", "first_name": "name",
                  "last_name": "name"},
     api_key_headers=("x-api-key",),
+    error_schema=obj({"error": text(False), "message": text(False), "field": text(False),
+                      "details": array(obj({"field": text(False), "message": text(False)}))},
+                     required=("error", "message")),
 )

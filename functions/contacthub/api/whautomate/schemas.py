@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from ...domain.contact import Stage
+from ..reference import RULES
 
 
 class _Wire(BaseModel):
@@ -13,27 +14,29 @@ class _Wire(BaseModel):
 
 
 class LocationBody(_Wire):
-    id: StrictStr
-    title: StrictStr | None = None
+    id: StrictStr = Field(json_schema_extra=RULES["required_text"])
+    title: StrictStr | None = Field(None, json_schema_extra=RULES["text"])
 
 
 class ContactBody(_Wire):
     """The body of POST /v1/contacts and PUT /v1/contacts/{contactId} (same fields, same validation)."""
 
     id: StrictStr | None = Field(None, description="Ignored on POST; on PUT it must equal contactId.")
-    name: StrictStr
-    phoneNumber: StrictStr = Field(description="Primary phone, kept as typed.")
+    name: StrictStr = Field(json_schema_extra=RULES["required_text"])
+    phoneNumber: StrictStr = Field(description="Primary phone, kept as typed.", json_schema_extra=RULES["phone"])
     stage: Stage | None = None
-    notes: StrictStr | None = None
+    notes: StrictStr | None = Field(None, json_schema_extra=RULES["long_text"])
     customFields: dict[str, Any] | None = Field(
-        None, description="Flat JSON object: string, number, boolean or null values.")
-    tags: list[StrictStr] | None = None
+        None, description="Flat JSON object: string, number, boolean or null values.",
+        json_schema_extra=RULES["custom_fields"])
+    tags: list[StrictStr] | None = Field(None, json_schema_extra=RULES["tags"])
     location: LocationBody | None = None
-    channel: StrictStr | None = Field(None, description="Messaging channel: whatsapp, instagram, telegram...")
+    channel: StrictStr | None = Field(None, description="Messaging channel: whatsapp, instagram, telegram...",
+                                      json_schema_extra=RULES["channel"])
 
 
 class TagsBody(_Wire):
-    tags: list[StrictStr]
+    tags: list[StrictStr] = Field(json_schema_extra=RULES["tags"])
 
 
 # ------------------------------------------------------------------ responses (OpenAPI only)

@@ -10,7 +10,7 @@ from ..wire import WireModel
 class ContactPrepare(WireModel):
     text: StrictStr = Field(description="Raw text to extract a contact from: an email signature, one or more "
                                         "vCards (2.1, 3.0, 4.0; the first is used), a pasted business card. "
-                                        "At most 20 KB.")
+                                        "At most 20 KB.", json_schema_extra={"pattern": r"\S"})
     overrides: ContactFields | None = Field(None, description="Field values that replace what was extracted")
 
 

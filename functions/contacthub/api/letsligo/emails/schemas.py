@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StrictStr
+from pydantic import ConfigDict, Field, StrictStr
 
 from ....domain.email import MAX_BODY, MAX_INSTRUCTION, MAX_SUBJECT
 from ..wire import WireModel
@@ -25,20 +25,26 @@ class EmailContent(WireModel):
 
 
 class PrepareEmail(WireModel):
-    message: Annotated[StrictStr, Field(max_length=MAX_INSTRUCTION, description="Instruction, in any language")]
+    message: Annotated[StrictStr, Field(max_length=MAX_INSTRUCTION, description="Instruction, in any language",
+                                        json_schema_extra={"pattern": r"\S"})]
     sessionId: SessionId | None = None
     currentEmail: EmailContent | None = None
 
 
 class RefineEmail(WireModel):
     instruction: Annotated[StrictStr, Field(max_length=MAX_INSTRUCTION,
-                                            description='e.g. "Shorten paragraph 2"')]
+                                            description='e.g. "Shorten paragraph 2"',
+                                            json_schema_extra={"pattern": r"\S"})]
     sessionId: SessionId
     currentEmail: EmailContent | None = None
 
 
 class SendEmail(WireModel):
     """Either the session whose latest draft to send, or the email itself (or both: emailData wins)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": ["sessionId"], "properties": {"sessionId": {"type": "string"}}},
+        {"required": ["emailData"], "properties": {"emailData": {"type": "object"}}}]})
 
     sessionId: SessionId | None = None
     emailData: EmailContent | None = None
