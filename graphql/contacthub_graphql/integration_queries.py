@@ -39,7 +39,8 @@ class IntegrationQueries:
         return [Webhook.from_domain(s) for s in info.context.services.webhooks.list(info.context.workspace_id)]
 
     @strawberry.field(description="A webhook subscription by id, or null.")
-    def webhook(self, info: Info, id: strawberry.ID) -> Webhook | None:
+    def webhook(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+                    description="`Webhook.id`.")]) -> Webhook | None:
         try:
             return Webhook.from_domain(info.context.services.webhooks.get(info.context.workspace_id, str(id)))
         except NotFound:

@@ -25,11 +25,15 @@ from .types.pipeline_state import PipelineState
 from .types.task import Task
 
 
-def error_union(name: str, *members: type) -> object:
+REPLAYED_CREATE = "NotFoundError: an idempotencyKey replay whose object was deleted since."
+
+
+def error_union(name: str, *members: type, note: str = "") -> object:
     """`<Verb><Noun>Error`: the expected failures of one mutation, named in the union's description."""
     mutation = name.removesuffix("Error")
     names = ", ".join(member.__name__ for member in members)
     description = f"What {mutation[0].lower()}{mutation[1:]} can fail with: {names} (each is an Error)."
+    description += f" {note}" if note else ""
     # Union[...] of a runtime tuple: the `|` form can't be built from a variable number of members.
     return Annotated[Union[members], strawberry.union(name, description=description)]  # noqa: UP007
 
@@ -51,7 +55,8 @@ def payload(mutation: str, answer: str) -> Any:
 
 
 # NotFound on a create: a replay (idempotencyKey) of a create whose object was deleted since.
-CreateContactError = error_union("CreateContactError", ValidationError, ConflictError, NotFoundError)
+CreateContactError = error_union("CreateContactError", ValidationError, ConflictError, NotFoundError,
+                                 note=REPLAYED_CREATE)
 ChangeContactError = (NotFoundError, ValidationError, ConflictError)
 UpdateContactError = error_union("UpdateContactError", *ChangeContactError, VersionConflict)
 DeleteContactError = error_union("DeleteContactError", NotFoundError, ConflictError, VersionConflict)
@@ -60,13 +65,14 @@ MoveContactToPipelineStateError = error_union("MoveContactToPipelineStateError",
 AddTagsError = error_union("AddTagsError", *ChangeContactError)
 RemoveTagsError = error_union("RemoveTagsError", *ChangeContactError)
 
-CreateTaskError = error_union("CreateTaskError", ValidationError, ConflictError, NotFoundError)
+CreateTaskError = error_union("CreateTaskError", ValidationError, ConflictError, NotFoundError, note=REPLAYED_CREATE)
 UpdateTaskError = error_union("UpdateTaskError", NotFoundError, ValidationError, ConflictError, VersionConflict)
 CompleteTaskError = error_union("CompleteTaskError", NotFoundError, ConflictError, VersionConflict)
 ReopenTaskError = error_union("ReopenTaskError", NotFoundError, ConflictError, VersionConflict)
 DeleteTaskError = error_union("DeleteTaskError", NotFoundError, ConflictError, VersionConflict)
 
-CreatePipelineStateError = error_union("CreatePipelineStateError", ValidationError, ConflictError, NotFoundError)
+CreatePipelineStateError = error_union("CreatePipelineStateError", ValidationError, ConflictError, NotFoundError,
+                                       note=REPLAYED_CREATE)
 ChangePipelineStateError = (NotFoundError, ValidationError)
 RenamePipelineStateError = error_union("RenamePipelineStateError", *ChangePipelineStateError)
 RecolorPipelineStateError = error_union("RecolorPipelineStateError", *ChangePipelineStateError)
@@ -79,9 +85,11 @@ ConfirmContactError = error_union("ConfirmContactError", NotFoundError, TokenGon
 
 # Conflict: the session was already sent, or changed concurrently; ServiceUnavailable: the model or the mail.
 ContactEmailError = (NotFoundError, ValidationError, ConflictError, ServiceUnavailableError)
-PrepareContactEmailError = error_union("PrepareContactEmailError", *ContactEmailError)
-RefineContactEmailError = error_union("RefineContactEmailError", *ContactEmailError)
-SendContactEmailError = error_union("SendContactEmailError", *ContactEmailError)
+EMAIL_NOTE = ("ConflictError: the session was already sent, or changed concurrently; ServiceUnavailableError: "
+              "the writing model or the mail service.")
+PrepareContactEmailError = error_union("PrepareContactEmailError", *ContactEmailError, note=EMAIL_NOTE)
+RefineContactEmailError = error_union("RefineContactEmailError", *ContactEmailError, note=EMAIL_NOTE)
+SendContactEmailError = error_union("SendContactEmailError", *ContactEmailError, note=EMAIL_NOTE)
 
 
 # ---------------------------------------------------------------- contacts

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from ..inputs import changes
-from ..payloads import error_union, failure, payload, result
+from ..payloads import REPLAYED_CREATE, error_union, failure, payload, result
 from ..types.errors import NotFoundError, ValidationError
 from ..types.integration import Webhook, WebhookDelivery
 from .idempotent import KEY_DESCRIPTION, once
@@ -54,7 +54,7 @@ class RetryWebhookDeliveryInput:
 
 
 # NotFound on a create: an idempotent replay whose subscription was deleted since.
-CreateWebhookError = error_union("CreateWebhookError", ValidationError, NotFoundError)
+CreateWebhookError = error_union("CreateWebhookError", ValidationError, NotFoundError, note=REPLAYED_CREATE)
 UpdateWebhookError = error_union("UpdateWebhookError", NotFoundError, ValidationError)
 DeleteWebhookError = error_union("DeleteWebhookError", NotFoundError)
 RotateWebhookSecretError = error_union("RotateWebhookSecretError", NotFoundError)

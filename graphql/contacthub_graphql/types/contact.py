@@ -139,7 +139,8 @@ class Contact(Node):
     async def tasks(
         self, info: Info,
         # Quoted names inside Annotated: strawberry.lazy resolves them (inputs and task import this module).
-        filter: Annotated["ContactTasksFilter", strawberry.lazy("contacthub_graphql.inputs")] | None = None,  # noqa: UP037
+        filter: Annotated[Annotated["ContactTasksFilter", strawberry.lazy("contacthub_graphql.inputs")] | None,  # noqa: UP037
+                          strawberry.argument(description="Only the matching tasks; all when absent.")] = None,
         first: Annotated[int, strawberry.argument(description=f"At most {MAX_TASKS_PER_CONTACT}.")] = 50,
     ) -> list[Annotated["Task", strawberry.lazy("contacthub_graphql.types.task")]]:  # noqa: UP037
         from ..errors import BadUserInput
