@@ -63,7 +63,7 @@ class EventPage:
 @strawberry.type(description="A URL that receives signed events (Standard Webhooks).")
 class Webhook:
     id: strawberry.ID = strawberry.field(description="Subscription id.")
-    url: str = strawberry.field(description="Where events are POSTed.")
+    url: str = strawberry.field(description="Where events are delivered.")
     events: list[str] = strawberry.field(description="Event types delivered, or `*` for all.")
     description: str | None = strawberry.field(description="Free text for your own reference.")
     enabled: bool = strawberry.field(

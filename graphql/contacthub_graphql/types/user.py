@@ -8,7 +8,7 @@ from .node import Node
 class User(Node):
     id: strawberry.ID = strawberry.field(description="User id.")
     name: str = strawberry.field(description="Display name.")
-    email: str = strawberry.field(description="Login email address.")
+    email: str = strawberry.field(description="Email address.")
 
     def node_key(self) -> str:
         return str(self.id)
