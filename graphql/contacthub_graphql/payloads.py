@@ -6,7 +6,7 @@ and masked (see schema.py).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Union
+from typing import Annotated, Any, Union
 
 import strawberry
 
@@ -25,13 +25,38 @@ from .types.pipeline_state import PipelineState
 from .types.task import Task
 
 
-def error_union(name: str, *members: type) -> object:
+REPLAYED_CREATE = "NotFoundError: an idempotencyKey replay whose object was deleted since."
+
+
+def error_union(name: str, *members: type, note: str = "") -> object:
+    """`<Verb><Noun>Error`: the expected failures of one mutation, named in the union's description."""
+    mutation = name.removesuffix("Error")
+    names = ", ".join(member.__name__ for member in members)
+    description = f"What {mutation[0].lower()}{mutation[1:]} can fail with: {names} (each is an Error)."
+    description += f" {note}" if note else ""
     # Union[...] of a runtime tuple: the `|` form can't be built from a variable number of members.
-    return Annotated[Union[members], strawberry.union(name)]  # noqa: UP007
+    return Annotated[Union[members], strawberry.union(name, description=description)]  # noqa: UP007
+
+
+def result(what: str) -> Any:
+    """A payload's success field."""
+    return strawberry.field(default=None, description=f"{what}; null when `error` is set.")
+
+
+def failure() -> Any:
+    """A payload's `error` field."""
+    return strawberry.field(default=None, description="Why the mutation failed (nothing was changed); null on "
+                                                      "success.")
+
+
+def payload(mutation: str, answer: str) -> Any:
+    """`@payload("createContact", "the contact")`: a payload type with its description."""
+    return strawberry.type(description=f"What {mutation} answers: {answer}, or `error`.")
 
 
 # NotFound on a create: a replay (idempotencyKey) of a create whose object was deleted since.
-CreateContactError = error_union("CreateContactError", ValidationError, ConflictError, NotFoundError)
+CreateContactError = error_union("CreateContactError", ValidationError, ConflictError, NotFoundError,
+                                 note=REPLAYED_CREATE)
 ChangeContactError = (NotFoundError, ValidationError, ConflictError)
 UpdateContactError = error_union("UpdateContactError", *ChangeContactError, VersionConflict)
 DeleteContactError = error_union("DeleteContactError", NotFoundError, ConflictError, VersionConflict)
@@ -40,13 +65,14 @@ MoveContactToPipelineStateError = error_union("MoveContactToPipelineStateError",
 AddTagsError = error_union("AddTagsError", *ChangeContactError)
 RemoveTagsError = error_union("RemoveTagsError", *ChangeContactError)
 
-CreateTaskError = error_union("CreateTaskError", ValidationError, ConflictError, NotFoundError)
+CreateTaskError = error_union("CreateTaskError", ValidationError, ConflictError, NotFoundError, note=REPLAYED_CREATE)
 UpdateTaskError = error_union("UpdateTaskError", NotFoundError, ValidationError, ConflictError, VersionConflict)
 CompleteTaskError = error_union("CompleteTaskError", NotFoundError, ConflictError, VersionConflict)
 ReopenTaskError = error_union("ReopenTaskError", NotFoundError, ConflictError, VersionConflict)
 DeleteTaskError = error_union("DeleteTaskError", NotFoundError, ConflictError, VersionConflict)
 
-CreatePipelineStateError = error_union("CreatePipelineStateError", ValidationError, ConflictError, NotFoundError)
+CreatePipelineStateError = error_union("CreatePipelineStateError", ValidationError, ConflictError, NotFoundError,
+                                       note=REPLAYED_CREATE)
 ChangePipelineStateError = (NotFoundError, ValidationError)
 RenamePipelineStateError = error_union("RenamePipelineStateError", *ChangePipelineStateError)
 RecolorPipelineStateError = error_union("RecolorPipelineStateError", *ChangePipelineStateError)
@@ -59,140 +85,142 @@ ConfirmContactError = error_union("ConfirmContactError", NotFoundError, TokenGon
 
 # Conflict: the session was already sent, or changed concurrently; ServiceUnavailable: the model or the mail.
 ContactEmailError = (NotFoundError, ValidationError, ConflictError, ServiceUnavailableError)
-PrepareContactEmailError = error_union("PrepareContactEmailError", *ContactEmailError)
-RefineContactEmailError = error_union("RefineContactEmailError", *ContactEmailError)
-SendContactEmailError = error_union("SendContactEmailError", *ContactEmailError)
+EMAIL_NOTE = ("ConflictError: the session was already sent, or changed concurrently; ServiceUnavailableError: "
+              "the writing model or the mail service.")
+PrepareContactEmailError = error_union("PrepareContactEmailError", *ContactEmailError, note=EMAIL_NOTE)
+RefineContactEmailError = error_union("RefineContactEmailError", *ContactEmailError, note=EMAIL_NOTE)
+SendContactEmailError = error_union("SendContactEmailError", *ContactEmailError, note=EMAIL_NOTE)
 
 
 # ---------------------------------------------------------------- contacts
 
-@strawberry.type
+@payload("createContact", "the new contact")
 class CreateContactPayload:
-    contact: Contact | None = None
-    error: CreateContactError | None = None
+    contact: Contact | None = result("The contact as created")
+    error: CreateContactError | None = failure()
 
 
-@strawberry.type
+@payload("updateContact", "the changed contact")
 class UpdateContactPayload:
-    contact: Contact | None = None
-    error: UpdateContactError | None = None
+    contact: Contact | None = result("The contact as saved")
+    error: UpdateContactError | None = failure()
 
 
-@strawberry.type
+@payload("deleteContact", "the deleted contact's id")
 class DeleteContactPayload:
-    deleted_contact_id: strawberry.ID | None = None
-    error: DeleteContactError | None = None
+    deleted_contact_id: strawberry.ID | None = result("Id of the deleted contact")
+    error: DeleteContactError | None = failure()
 
 
-@strawberry.type
+@payload("extendContact", "the extended contact")
 class ExtendContactPayload:
-    contact: Contact | None = None
-    error: ExtendContactError | None = None
+    contact: Contact | None = result("The contact as saved")
+    error: ExtendContactError | None = failure()
 
 
-@strawberry.type
+@payload("moveContactToPipelineState", "the moved contact")
 class MoveContactToPipelineStatePayload:
-    contact: Contact | None = None
-    error: MoveContactToPipelineStateError | None = None
+    contact: Contact | None = result("The contact as saved")
+    error: MoveContactToPipelineStateError | None = failure()
 
 
-@strawberry.type
+@payload("addTags", "the tagged contact")
 class AddTagsPayload:
-    contact: Contact | None = None
-    error: AddTagsError | None = None
+    contact: Contact | None = result("The contact as saved")
+    error: AddTagsError | None = failure()
 
 
-@strawberry.type
+@payload("removeTags", "the contact")
 class RemoveTagsPayload:
-    contact: Contact | None = None
-    error: RemoveTagsError | None = None
+    contact: Contact | None = result("The contact as saved")
+    error: RemoveTagsError | None = failure()
 
 
 # ---------------------------------------------------------------- tasks
 
-@strawberry.type
+@payload("createTask", "the new task")
 class CreateTaskPayload:
-    task: Task | None = None
-    error: CreateTaskError | None = None
+    task: Task | None = result("The task as created")
+    error: CreateTaskError | None = failure()
 
 
-@strawberry.type
+@payload("updateTask", "the changed task")
 class UpdateTaskPayload:
-    task: Task | None = None
-    error: UpdateTaskError | None = None
+    task: Task | None = result("The task as saved")
+    error: UpdateTaskError | None = failure()
 
 
-@strawberry.type
+@payload("completeTask", "the completed task")
 class CompleteTaskPayload:
-    task: Task | None = None
-    error: CompleteTaskError | None = None
+    task: Task | None = result("The task as saved")
+    error: CompleteTaskError | None = failure()
 
 
-@strawberry.type
+@payload("reopenTask", "the reopened task")
 class ReopenTaskPayload:
-    task: Task | None = None
-    error: ReopenTaskError | None = None
+    task: Task | None = result("The task as saved")
+    error: ReopenTaskError | None = failure()
 
 
-@strawberry.type
+@payload("deleteTask", "the deleted task's id")
 class DeleteTaskPayload:
-    deleted_task_id: strawberry.ID | None = None
-    error: DeleteTaskError | None = None
+    deleted_task_id: strawberry.ID | None = result("Id of the deleted task")
+    error: DeleteTaskError | None = failure()
 
 
 # ---------------------------------------------------------------- pipeline states
 
-@strawberry.type
+@payload("createPipelineState", "the new state")
 class CreatePipelineStatePayload:
-    pipeline_state: PipelineState | None = None
-    error: CreatePipelineStateError | None = None
+    pipeline_state: PipelineState | None = result("The state as created")
+    error: CreatePipelineStateError | None = failure()
 
 
-@strawberry.type
+@payload("renamePipelineState", "the renamed state")
 class RenamePipelineStatePayload:
-    pipeline_state: PipelineState | None = None
-    error: RenamePipelineStateError | None = None
+    pipeline_state: PipelineState | None = result("The state as saved")
+    error: RenamePipelineStateError | None = failure()
 
 
-@strawberry.type
+@payload("recolorPipelineState", "the recolored state")
 class RecolorPipelineStatePayload:
-    pipeline_state: PipelineState | None = None
-    error: RecolorPipelineStateError | None = None
+    pipeline_state: PipelineState | None = result("The state as saved")
+    error: RecolorPipelineStateError | None = failure()
 
 
-@strawberry.type
+@payload("reorderPipelineState", "the moved state")
 class ReorderPipelineStatePayload:
-    pipeline_state: PipelineState | None = None
-    error: ReorderPipelineStateError | None = None
+    pipeline_state: PipelineState | None = result("The state as saved")
+    error: ReorderPipelineStateError | None = failure()
 
 
-@strawberry.type
+@payload("deletePipelineState", "the deleted state's id")
 class DeletePipelineStatePayload:
-    deleted_pipeline_state_id: strawberry.ID | None = None
-    error: DeletePipelineStateError | None = None
+    deleted_pipeline_state_id: strawberry.ID | None = result("Id of the deleted state")
+    error: DeletePipelineStateError | None = failure()
 
 
 # ---------------------------------------------------------------- contact capture
 
-@strawberry.type
+@payload("prepareContact", "a confirmation token with the draft and its possible duplicates")
 class PrepareContactPayload:
     confirmation_token: str | None = strawberry.field(
         default=None, description="Pass it to confirmContact; shown once, valid once, for one hour.")
-    expires_at: datetime | None = None
+    expires_at: datetime | None = result("When the confirmation token expires (one hour)")
     source: str | None = strawberry.field(default=None, description="What the text was read as: vcard or "
                                                                     "signature.")
     cards_found: int | None = strawberry.field(default=None, description="vCards in the text; only the first "
                                                                           "was extracted.")
-    draft: ContactDraft | None = None
+    draft: ContactDraft | None = result("The contact confirmContact would create")
     duplicates: list[PossibleDuplicate] | None = strawberry.field(
         default=None, description="Existing contacts sharing an email or phone with the draft (at most 10).")
-    error: PrepareContactError | None = None
+    error: PrepareContactError | None = failure()
 
 
-@strawberry.type
+@payload("confirmContact", "the created contact")
 class ConfirmContactPayload:
-    contact: Contact | None = None
-    error: ConfirmContactError | None = None
+    contact: Contact | None = result("The contact as created")
+    error: ConfirmContactError | None = failure()
 
 
 # ---------------------------------------------------------------- AI email flow
@@ -205,7 +233,7 @@ class ContactEmailDraftFields:
         default=None,
         description="Continue with it: refineContactEmail, prepareContactEmail, sendContactEmail.")
     version: int | None = strawberry.field(default=None, description="1, 2... within the session.")
-    draft: EmailContent | None = None
+    draft: EmailContent | None = result("The draft of this version")
     notes: list[str] | None = strawberry.field(
         default=None, description="Instructions the composer could not (fully) apply, said plainly.")
     composer: str | None = strawberry.field(default=None, description="Who wrote this version: offline, "
@@ -214,17 +242,17 @@ class ContactEmailDraftFields:
                                                    description="The session expires unless used.")
 
 
-@strawberry.type
+@payload("prepareContactEmail", "the first draft of a session")
 class PrepareContactEmailPayload(ContactEmailDraftFields):
-    error: PrepareContactEmailError | None = None
+    error: PrepareContactEmailError | None = failure()
 
 
-@strawberry.type
+@payload("refineContactEmail", "the session's new draft version")
 class RefineContactEmailPayload(ContactEmailDraftFields):
-    error: RefineContactEmailError | None = None
+    error: RefineContactEmailError | None = failure()
 
 
-@strawberry.type
+@payload("sendContactEmail", "the sent email")
 class SendContactEmailPayload:
-    sent_email: SentEmail | None = None
-    error: SendContactEmailError | None = None
+    sent_email: SentEmail | None = result("The email as handed to the mail service")
+    error: SendContactEmailError | None = failure()

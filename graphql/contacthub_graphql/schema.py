@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from .cost import MaxQueryCost
 from .errors import is_unexpected
 from .mutations import Mutation
+from .pagination import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
 from .queries import Query
 from .scalars import DATE_TIME
 from .settings import Settings
@@ -82,6 +83,31 @@ class ContactHubSchema(strawberry.Schema):
                 logger.info("GraphQL request error (request %s): %s", request_id, error.message)
 
 
+def limits_description(settings: Settings) -> str:
+    """The Query type's description: the request limits, as this schema enforces them."""
+    return (
+        "Reads, scoped to the API key's workspace. Limits of every request, checked before anything runs (a "
+        f"request over any of them is refused with an error): a depth of at most {settings.max_depth} nested "
+        f"fields, at most {settings.max_aliases} aliases, at most {settings.max_tokens} tokens, an HTTP body of "
+        f"at most {settings.max_body_bytes} bytes, and a query cost of at most {settings.max_cost}. The cost "
+        "counts every object a field may answer (scalars are free); a field's `first` multiplies what it selects, "
+        "and a plain list counts as one item; accepted requests report it in `extensions.cost`. Pages (`first`) "
+        f"hold 0 to {MAX_PAGE_SIZE} items ({DEFAULT_PAGE_SIZE} by default) on the contacts and tasks queries, "
+        f"1 to {MAX_PAGE_SIZE} on the change feed and delivery logs; contact and task lists end after item "
+        f"{MAX_OFFSET} (narrow the filters instead)."
+    )
+
+
+def query_root(settings: Settings) -> type:
+    """Query, described with the limits of these settings (the fields are queries.py's)."""
+
+    @strawberry.type(name="Query", description=limits_description(settings))
+    class DescribedQuery(Query):
+        pass
+
+    return DescribedQuery
+
+
 def build_schema(settings: Settings | None = None) -> ContactHubSchema:
     settings = settings or Settings()
     # Factories: strawberry builds fresh extensions per request (they keep per-request state).
@@ -96,5 +122,5 @@ def build_schema(settings: Settings | None = None) -> ContactHubSchema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return ContactHubSchema(query=Query, mutation=Mutation, extensions=extensions,
+    return ContactHubSchema(query=query_root(settings), mutation=Mutation, extensions=extensions,
                             scalar_overrides={datetime: DATE_TIME})

@@ -11,7 +11,9 @@ from .task_mutations import TaskMutations
 from .webhook_mutations import WebhookMutations
 
 
-@strawberry.type
+@strawberry.type(description="Writes. Each mutation takes one `input` and answers a payload: the changed "
+                             "object, or `error`, a union of the expected failures (nothing was changed). "
+                             "`idempotencyKey` (on creates) makes a retry answer the object the first call created.")
 class Mutation(ContactMutations, TaskMutations, PipelineStateMutations, CaptureMutations, EmailMutations,
                WebhookMutations):
     pass

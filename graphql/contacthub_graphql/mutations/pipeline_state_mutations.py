@@ -5,7 +5,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from contacthub.domain.pipeline import StateType
+from contacthub.domain.pipeline import MAX_STATE_NAME, StateType
 
 from ..inputs import (
     CreatePipelineStateInput,
@@ -40,7 +40,7 @@ class PipelineStateMutations:
                                                      StateType(input.type.value), input.position),
                 lambda made: made.id, lambda made_id: ctx.services.pipeline.get(ctx.workspace_id, made_id)))))
 
-    @strawberry.mutation
+    @strawberry.mutation(description=f"Rename a state (1 to {MAX_STATE_NAME} characters).")
     def rename_pipeline_state(self, info: Info, input: RenamePipelineStateInput
                               ) -> RenamePipelineStatePayload:
         ctx = info.context
@@ -48,7 +48,7 @@ class PipelineStateMutations:
             pipeline_state=PipelineState.from_domain(ctx.services.pipeline.update(
                 ctx.workspace_id, str(input.id), name=input.name))))
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Change a state's color (`#RRGGBB`).")
     def recolor_pipeline_state(self, info: Info, input: RecolorPipelineStateInput
                                ) -> RecolorPipelineStatePayload:
         ctx = info.context

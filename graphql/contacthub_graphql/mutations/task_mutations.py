@@ -58,7 +58,7 @@ class TaskMutations:
             task=Task.from_domain(ctx.services.tasks.reopen(ctx.workspace_id, str(input.id),
                                                             input.expected_version))))
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Delete a task.")
     def delete_task(self, info: Info, input: DeleteTaskInput) -> DeleteTaskPayload:
         ctx = info.context
 

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from ..inputs import changes
-from ..payloads import error_union
+from ..payloads import REPLAYED_CREATE, error_union, failure, payload, result
 from ..types.errors import NotFoundError, ValidationError
 from ..types.integration import Webhook, WebhookDelivery
 from .idempotent import KEY_DESCRIPTION, once
@@ -17,79 +17,81 @@ SECRET_DESCRIPTION = ("The signing secret (`whsec_…`), shown only by this call
                       "`webhook-signature` header. Null on an idempotent replay; rotate to get a new one.")
 
 
-@strawberry.input
+@strawberry.input(description="A new webhook subscription.")
 class CreateWebhookInput:
     url: str = strawberry.field(description="https URL (loopback http too on a local server); private, "
                                             "link-local and metadata addresses are refused.")
     events: list[str] = strawberry.field(description="Event types to deliver, or `*` for all.")
-    description: str | None = None
+    description: str | None = strawberry.field(default=None, description="Free text for your own reference.")
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a webhook subscription: only the given fields change.")
 class UpdateWebhookInput:
-    id: strawberry.ID
-    url: str | None = strawberry.UNSET
-    events: list[str] | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The subscription to change.")
+    url: str | None = strawberry.field(default=strawberry.UNSET, description="Same rules as on create.")
+    events: list[str] | None = strawberry.field(default=strawberry.UNSET,
+                                                description="Event types to deliver, or `*` for all.")
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Free text for your own reference.")
     enabled: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Re-enabling clears a disabled subscription's failure record.")
 
 
-@strawberry.input
+@strawberry.input(description="The webhook subscription to delete.")
 class DeleteWebhookInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Id of the subscription.")
 
 
-@strawberry.input
+@strawberry.input(description="The webhook subscription whose signing secret to replace.")
 class RotateWebhookSecretInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Id of the subscription.")
 
 
-@strawberry.input
+@strawberry.input(description="A delivery to attempt again.")
 class RetryWebhookDeliveryInput:
-    webhook_id: strawberry.ID
-    delivery_id: strawberry.ID
+    webhook_id: strawberry.ID = strawberry.field(description="The subscription the delivery belongs to.")
+    delivery_id: strawberry.ID = strawberry.field(description="The delivery (`WebhookDelivery.id`).")
 
 
 # NotFound on a create: an idempotent replay whose subscription was deleted since.
-CreateWebhookError = error_union("CreateWebhookError", ValidationError, NotFoundError)
+CreateWebhookError = error_union("CreateWebhookError", ValidationError, NotFoundError, note=REPLAYED_CREATE)
 UpdateWebhookError = error_union("UpdateWebhookError", NotFoundError, ValidationError)
 DeleteWebhookError = error_union("DeleteWebhookError", NotFoundError)
 RotateWebhookSecretError = error_union("RotateWebhookSecretError", NotFoundError)
 RetryWebhookDeliveryError = error_union("RetryWebhookDeliveryError", NotFoundError)
 
 
-@strawberry.type
+@payload("createWebhook", "the subscription and its signing secret")
 class CreateWebhookPayload:
-    webhook: Webhook | None = None
+    webhook: Webhook | None = result("The subscription as created")
     secret: str | None = strawberry.field(default=None, description=SECRET_DESCRIPTION)
-    error: CreateWebhookError | None = None
+    error: CreateWebhookError | None = failure()
 
 
-@strawberry.type
+@payload("updateWebhook", "the changed subscription")
 class UpdateWebhookPayload:
-    webhook: Webhook | None = None
-    error: UpdateWebhookError | None = None
+    webhook: Webhook | None = result("The subscription as saved")
+    error: UpdateWebhookError | None = failure()
 
 
-@strawberry.type
+@payload("deleteWebhook", "the deleted subscription's id")
 class DeleteWebhookPayload:
-    deleted_webhook_id: strawberry.ID | None = None
-    error: DeleteWebhookError | None = None
+    deleted_webhook_id: strawberry.ID | None = result("Id of the deleted subscription")
+    error: DeleteWebhookError | None = failure()
 
 
-@strawberry.type
+@payload("rotateWebhookSecret", "the subscription and its new secret")
 class RotateWebhookSecretPayload:
-    webhook: Webhook | None = None
+    webhook: Webhook | None = result("The subscription")
     secret: str | None = strawberry.field(default=None, description="The new signing secret; the previous ones "
                                                                     "keep signing alongside it for 24 hours.")
-    error: RotateWebhookSecretError | None = None
+    error: RotateWebhookSecretError | None = failure()
 
 
-@strawberry.type
+@payload("retryWebhookDelivery", "the delivery")
 class RetryWebhookDeliveryPayload:
-    delivery: WebhookDelivery | None = None
-    error: RetryWebhookDeliveryError | None = None
+    delivery: WebhookDelivery | None = result("The delivery, queued again (status pending)")
+    error: RetryWebhookDeliveryError | None = failure()
 
 
 @strawberry.type
@@ -119,7 +121,7 @@ class WebhookMutations:
         return outcome(info, UpdateWebhookPayload, lambda: UpdateWebhookPayload(webhook=Webhook.from_domain(
             ctx.services.webhooks.update(ctx.workspace_id, str(input.id), changes(input, skip=("id",))))))
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Delete a subscription: nothing more is delivered to it.")
     def delete_webhook(self, info: Info, input: DeleteWebhookInput) -> DeleteWebhookPayload:
         ctx = info.context
 

@@ -16,32 +16,36 @@ if TYPE_CHECKING:
     from contacthub.services.capture import Duplicate
 
 
+def _same() -> Any:
+    return strawberry.field(description="As on Contact; null (lists and customFields: empty) when not found or given.")
+
+
 @strawberry.type(description="The contact confirmContact would create: the fields extracted from the text "
                              "with the overrides applied. Empty fields are null (lists: empty).")
 class ContactDraft:
     name: str | None = strawberry.field(description="Display name; confirmContact needs one (give it in "
                                                     "`overrides` when the text had none).")
-    first_name: str | None
-    last_name: str | None
-    emails: list[str]
-    phones: list[Phone]
-    company: str | None
-    position: str | None
-    address: str | None
-    website: str | None
-    linkedin_url: str | None
-    facebook_url: str | None
-    instagram_url: str | None
-    twitter_url: str | None
-    photo: str | None
-    notes: str | None
-    meeting_context: str | None
-    stage: ContactStage | None
-    pipeline_state_id: strawberry.ID | None
-    tags: list[str]
-    custom_fields: JSON
-    location: Location | None
-    channel: str | None
+    first_name: str | None = _same()
+    last_name: str | None = _same()
+    emails: list[str] = _same()
+    phones: list[Phone] = _same()
+    company: str | None = _same()
+    position: str | None = _same()
+    address: str | None = _same()
+    website: str | None = _same()
+    linkedin_url: str | None = _same()
+    facebook_url: str | None = _same()
+    instagram_url: str | None = _same()
+    twitter_url: str | None = _same()
+    photo: str | None = _same()
+    notes: str | None = _same()
+    meeting_context: str | None = _same()
+    stage: ContactStage | None = _same()
+    pipeline_state_id: strawberry.ID | None = _same()
+    tags: list[str] = _same()
+    custom_fields: JSON = _same()
+    location: Location | None = _same()
+    channel: str | None = _same()
 
     @classmethod
     def from_fields(cls, fields: dict[str, Any]) -> ContactDraft:
@@ -67,7 +71,7 @@ class ContactDraft:
 
 @strawberry.type(description="An existing contact of the workspace that the draft would likely duplicate.")
 class PossibleDuplicate:
-    contact: Contact
+    contact: Contact = strawberry.field(description="The existing contact.")
     matched_on: list[str] = strawberry.field(
         description="Fields holding the same value: `emails` (same address, any case) and/or `phones` (same "
                     "E.164 number).")

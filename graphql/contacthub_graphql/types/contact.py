@@ -7,6 +7,19 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contacthub.domain.contact import (
+    MAX_CHANNEL,
+    MAX_CUSTOM_FIELD_KEY,
+    MAX_CUSTOM_FIELD_VALUE,
+    MAX_CUSTOM_FIELDS,
+    MAX_EMAILS,
+    MAX_LONG_TEXT,
+    MAX_PHONES,
+    MAX_SHORT_TEXT,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    MAX_URL,
+)
 from contacthub.domain.contact import Contact as DomainContact
 from contacthub.domain.contact import Location as DomainLocation
 from contacthub.domain.task import SUMMARY_SIZE, TaskPreview, TaskQuery
@@ -31,30 +44,39 @@ OPEN_TASKS = TaskQuery(completed=False)
 class Contact(Node):
     id: strawberry.ID = strawberry.field(description="UUID (the letsligo and whautomate id).")
     number: int = strawberry.field(description="Per-workspace integer id (the skarbe id).")
-    name: str = strawberry.field(description="Display name.")
-    first_name: str | None
-    last_name: str | None
-    emails: list[str] = strawberry.field(description="Ordered; the first is the primary address.")
-    phones: list[Phone] = strawberry.field(description="Ordered; the first is the primary number.")
-    company: str | None
-    position: str | None = strawberry.field(description="Job title.")
-    address: str | None
-    website: str | None
-    linkedin_url: str | None
-    facebook_url: str | None
-    instagram_url: str | None
-    twitter_url: str | None
-    photo: str | None = strawberry.field(description="URL of a picture.")
-    notes: str | None = strawberry.field(description="Free text (letsligo additionalInfo, skarbe note).")
-    meeting_context: str | None = strawberry.field(description="Where and how you met.")
-    status: ContactStatus
-    stage: ContactStage | None
-    pipeline_state_id: strawberry.ID | None
-    custom_fields: JSON = strawberry.field(description="JSON object of strings, numbers, booleans or nulls.")
-    channel: str | None = strawberry.field(description="Conversation channel: whatsapp, telegram...")
-    created_at: datetime
-    updated_at: datetime
-    last_activity_at: datetime | None
+    name: str = strawberry.field(description=f"Display name, at most {MAX_SHORT_TEXT} characters.")
+    first_name: str | None = strawberry.field(description=f"At most {MAX_SHORT_TEXT} characters.")
+    last_name: str | None = strawberry.field(description=f"At most {MAX_SHORT_TEXT} characters.")
+    emails: list[str] = strawberry.field(description=f"At most {MAX_EMAILS}, no two equal ignoring case. Ordered; "
+                                                     "the first is the primary address.")
+    phones: list[Phone] = strawberry.field(description=f"At most {MAX_PHONES}. Ordered; the first is the primary "
+                                                       "number.")
+    company: str | None = strawberry.field(description=f"At most {MAX_SHORT_TEXT} characters.")
+    position: str | None = strawberry.field(description=f"Job title, at most {MAX_SHORT_TEXT} characters.")
+    address: str | None = strawberry.field(description=f"Postal address, at most {MAX_SHORT_TEXT} characters.")
+    website: str | None = strawberry.field(description=f"URL, at most {MAX_URL} characters.")
+    linkedin_url: str | None = strawberry.field(description=f"LinkedIn profile URL, at most {MAX_URL} characters.")
+    facebook_url: str | None = strawberry.field(description=f"Facebook profile URL, at most {MAX_URL} characters.")
+    instagram_url: str | None = strawberry.field(description=f"Instagram profile URL, at most {MAX_URL} characters.")
+    twitter_url: str | None = strawberry.field(description=f"Twitter (X) profile URL, at most {MAX_URL} characters.")
+    photo: str | None = strawberry.field(description=f"URL of a picture, at most {MAX_URL} characters.")
+    notes: str | None = strawberry.field(description=f"Free text, at most {MAX_LONG_TEXT} characters (letsligo "
+                                                    "additionalInfo, skarbe note).")
+    meeting_context: str | None = strawberry.field(description=f"Where and how you met, at most {MAX_LONG_TEXT} "
+                                                              "characters.")
+    status: ContactStatus = strawberry.field(description="Set by the system (not by updateContact).")
+    stage: ContactStage | None = strawberry.field(description="Null when not set.")
+    pipeline_state_id: strawberry.ID | None = strawberry.field(
+        description="Id of the contact's pipeline state; null when in none (see `pipelineState`).")
+    custom_fields: JSON = strawberry.field(
+        description=f"JSON object of strings, numbers, booleans or nulls: at most {MAX_CUSTOM_FIELDS} keys of at most "
+                    f"{MAX_CUSTOM_FIELD_KEY} characters, text values of at most {MAX_CUSTOM_FIELD_VALUE}.")
+    channel: str | None = strawberry.field(description=f"Conversation channel: whatsapp, telegram... (lower-case "
+                                                      f"letters, digits, `_` and `-`; at most {MAX_CHANNEL}).")
+    created_at: datetime = strawberry.field(description="When the contact was created.")
+    updated_at: datetime = strawberry.field(description="When the contact last changed.")
+    last_activity_at: datetime | None = strawberry.field(
+        description="Its creation or latest interaction (an email sent to it, for example).")
     version: int = strawberry.field(description="Changes on every write; pass it as updateContact's "
                                                 "expectedVersion not to overwrite someone else's change.")
 
@@ -77,11 +99,12 @@ class Contact(Node):
             tag_names=c.tags, location_value=c.location,
         )
 
-    @strawberry.field(description="Tags, in the order they were given.")
+    @strawberry.field(description=f"Tags (at most {MAX_TAGS}, each at most {MAX_TAG_LENGTH} characters), in the order "
+                                  "they were given.")
     def tags(self) -> list[Tag]:
         return [Tag(name=name) for name in self.tag_names]
 
-    @strawberry.field
+    @strawberry.field(description="The business location the contact belongs to; null when none.")
     def location(self) -> Location | None:
         loc = self.location_value
         return Location(id=loc.id, title=loc.title) if loc else None
@@ -116,7 +139,8 @@ class Contact(Node):
     async def tasks(
         self, info: Info,
         # Quoted names inside Annotated: strawberry.lazy resolves them (inputs and task import this module).
-        filter: Annotated["ContactTasksFilter", strawberry.lazy("contacthub_graphql.inputs")] | None = None,  # noqa: UP037
+        filter: Annotated[Annotated["ContactTasksFilter", strawberry.lazy("contacthub_graphql.inputs")] | None,  # noqa: UP037
+                          strawberry.argument(description="Only the matching tasks; all when absent.")] = None,
         first: Annotated[int, strawberry.argument(description=f"At most {MAX_TASKS_PER_CONTACT}.")] = 50,
     ) -> list[Annotated["Task", strawberry.lazy("contacthub_graphql.types.task")]]:  # noqa: UP037
         from ..errors import BadUserInput

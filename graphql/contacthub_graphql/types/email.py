@@ -32,10 +32,10 @@ class SentEmail:
     message_id: str = strawberry.field(description="The mail service's message id.")
     session_id: strawberry.ID | None = strawberry.field(
         description="The session it was drafted in; null when sent from `emailData` alone.")
-    to: str
-    subject: str
-    sent_at: datetime
-    contact_id: strawberry.ID
+    to: str = strawberry.field(description="Recipient address.")
+    subject: str = strawberry.field(description="Subject line as sent.")
+    sent_at: datetime = strawberry.field(description="When the mail service accepted it.")
+    contact_id: strawberry.ID = strawberry.field(description="The contact it was sent to.")
 
     @classmethod
     def from_domain(cls, sent: DomainSentEmail) -> SentEmail:

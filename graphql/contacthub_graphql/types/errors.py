@@ -9,7 +9,7 @@ import strawberry
 
 @strawberry.interface(description="An expected failure of a mutation: nothing was changed.")
 class Error:
-    message: str
+    message: str = strawberry.field(description="What went wrong, in plain English.")
 
 
 @strawberry.type(description="The object named in the input does not exist in this workspace.")
@@ -23,13 +23,13 @@ class NotFoundError(Error):
 class Violation:
     path: str = strawberry.field(description="Input field path, relative to the mutation input: `emails[1]`, "
                                              "`customFields.size`, `firstName`.")
-    message: str
+    message: str = strawberry.field(description="What is wrong with the field, in plain English.")
     code: str = strawberry.field(description="Machine-readable reason: invalid, too_long, too_many, blank...")
 
 
 @strawberry.type(description="The input broke one or more rules; every offending field is listed.")
 class ValidationError(Error):
-    violations: list[Violation]
+    violations: list[Violation] = strawberry.field(description="Every offending field, at least one.")
 
 
 @strawberry.type(description="A concurrent change won the race, or the object is still in use.")

@@ -55,23 +55,24 @@ class Event:
 
 @strawberry.type(description="A page of the change feed, oldest first.")
 class EventPage:
-    nodes: list[Event]
+    nodes: list[Event] = strawberry.field(description="The events of this page, oldest first.")
     page_info: PageInfo = strawberry.field(description="`endCursor` is the `after` of the next page; null once "
                                                        "caught up (then poll with the last event's id).")
 
 
 @strawberry.type(description="A URL that receives signed events (Standard Webhooks).")
 class Webhook:
-    id: strawberry.ID
-    url: str
+    id: strawberry.ID = strawberry.field(description="Subscription id.")
+    url: str = strawberry.field(description="Where events are delivered.")
     events: list[str] = strawberry.field(description="Event types delivered, or `*` for all.")
-    description: str | None
-    enabled: bool
+    description: str | None = strawberry.field(description="Free text for your own reference.")
+    enabled: bool = strawberry.field(
+        description="False when disabled by updateWebhook or after 5 days of failed deliveries.")
     disabled_reason: str | None = strawberry.field(
         description="Why deliveries stopped, when every delivery failed for 5 days.")
     failing_since: datetime | None = strawberry.field(description="First failure of the current failing run.")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When the subscription was created.")
+    updated_at: datetime = strawberry.field(description="When the subscription last changed.")
 
     @strawberry.field(description="The delivery log, oldest first.")
     def deliveries(self, info: Info, first: Annotated[int, strawberry.argument(
@@ -93,22 +94,23 @@ class Webhook:
 
 @strawberry.type(description="One try at delivering an event.")
 class DeliveryAttempt:
-    at: datetime
+    at: datetime = strawberry.field(description="When the attempt was made.")
     status_code: int | None = strawberry.field(description="The receiver's status; null when none came.")
     error: str | None = strawberry.field(description="Timeout, refused address, connection error...")
 
 
 @strawberry.type(description="An event on its way to one webhook: its attempts and what happens next.")
 class WebhookDelivery:
-    id: strawberry.ID
-    event_id: str
-    event_type: str
+    id: strawberry.ID = strawberry.field(description="Delivery id (pass it to retryWebhookDelivery).")
+    event_id: str = strawberry.field(description="`Event.id` of the delivered event.")
+    event_type: str = strawberry.field(description="`Event.type` of the delivered event.")
     status: str = strawberry.field(description="pending, succeeded, failed (retries exhausted: dead-letter "
                                                "queue) or cancelled (subscription disabled or deleted).")
-    attempts: list[DeliveryAttempt]
-    next_attempt_at: datetime | None
-    created_at: datetime
-    event: JSON
+    attempts: list[DeliveryAttempt] = strawberry.field(description="Attempts so far, oldest first.")
+    next_attempt_at: datetime | None = strawberry.field(
+        description="When the next attempt is due; null when none is planned.")
+    created_at: datetime = strawberry.field(description="When the delivery was queued.")
+    event: JSON = strawberry.field(description="The event as the receiver gets it (the JSON body).")
 
     @classmethod
     def from_domain(cls, d: Delivery) -> WebhookDelivery:
@@ -120,6 +122,7 @@ class WebhookDelivery:
 
 @strawberry.type(description="A page of a webhook's delivery log, oldest first.")
 class WebhookDeliveryPage:
-    nodes: list[WebhookDelivery]
-    page_info: PageInfo
+    nodes: list[WebhookDelivery] = strawberry.field(description="The deliveries of this page, oldest first.")
+    page_info: PageInfo = strawberry.field(
+        description="`endCursor` is the `after` of the next page; null on the last page.")
 

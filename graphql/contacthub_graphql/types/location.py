@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.types import Info
+
+from contacthub.domain.contact import MAX_SHORT_TEXT
 from .node import Node
 
 
 @strawberry.type(description="A business location (branch, office) that contacts belong to.")
 class Location(Node):
-    id: str
-    title: str | None
+    id: str = strawberry.field(description=f"Location id, at most {MAX_SHORT_TEXT} characters.")
+    title: str | None = strawberry.field(
+        description=f"Display name, at most {MAX_SHORT_TEXT} characters; null when not given.")
     # Known when the location comes from the catalogue; a contact's location looks it up in one batch.
     known_count: strawberry.Private[int | None] = None
 

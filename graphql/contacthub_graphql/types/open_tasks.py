@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="An open task as a list shows it; `task` reads the whole task.")
 class OpenTask:
-    id: strawberry.ID
-    title: str
-    due_date: datetime
+    id: strawberry.ID = strawberry.field(description="The task's id.")
+    title: str = strawberry.field(description="The task's title.")
+    due_date: datetime = strawberry.field(description="When the task is due.")
 
     @classmethod
     def from_domain(cls, preview: TaskPreview) -> OpenTask:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from contacthub.domain.pipeline import MAX_STATE_NAME
 from contacthub.domain.pipeline import PipelineState as DomainState
 
 from .enums import PipelineStateType
@@ -10,12 +11,12 @@ from .node import Node
 
 @strawberry.type(description="A step of the workspace's pipeline (a.k.a. lead status), in board order.")
 class PipelineState(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="UUID.")
     number: int = strawberry.field(description="Per-workspace integer id (the skarbe lead status id).")
-    name: str
+    name: str = strawberry.field(description=f"1 to {MAX_STATE_NAME} characters.")
     color: str = strawberry.field(description="#RRGGBB")
     position: int = strawberry.field(description="0-based place on the board.")
-    type: PipelineStateType
+    type: PipelineStateType = strawberry.field(description="What reaching this state means.")
     contact_count: int = strawberry.field(description="Contacts currently in this state.")
 
     @classmethod

@@ -3,13 +3,14 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from contacthub.domain.contact import tag_key
+from contacthub.domain.contact import MAX_TAG_LENGTH, tag_key
 from .node import Node
 
 
 @strawberry.type(description="A tag of the workspace's catalogue (tags are case-insensitive).")
 class Tag(Node):
-    name: str
+    name: str = strawberry.field(
+        description=f"The tag, runs of spaces collapsed (at most {MAX_TAG_LENGTH} characters).")
     # Known when the tag comes from the catalogue; a contact's tag looks its count up in one batch.
     known_count: strawberry.Private[int | None] = None
 

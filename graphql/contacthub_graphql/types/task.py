@@ -7,6 +7,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from contacthub.domain.task import MAX_DESCRIPTION, MAX_PAYLOAD_BYTES, MAX_TITLE
 from contacthub.domain.task import Task as DomainTask
 
 from .enums import TaskKind, TaskType
@@ -18,19 +19,21 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="A dated to-do attached to one contact.")
 class Task(Node):
-    id: strawberry.ID
-    contact_id: strawberry.ID
-    title: str
-    type: TaskType
-    task_kind: TaskKind
-    payload: JSON | None = strawberry.field(description="Workflow data (JSON object) of system task kinds.")
-    description: str | None
+    id: strawberry.ID = strawberry.field(description="UUID.")
+    contact_id: strawberry.ID = strawberry.field(description="The contact it belongs to (see `contact`).")
+    title: str = strawberry.field(description=f"1 to {MAX_TITLE} characters.")
+    type: TaskType = strawberry.field(description="What it is about (OTHER unless given).")
+    task_kind: TaskKind = strawberry.field(description="Who made it (MANUAL unless given).")
+    payload: JSON | None = strawberry.field(
+        description=f"Workflow data (JSON object, at most {MAX_PAYLOAD_BYTES} bytes) of system task kinds.")
+    description: str | None = strawberry.field(description=f"Free text, at most {MAX_DESCRIPTION} characters.")
     due_date: datetime = strawberry.field(description="UTC, whole seconds.")
-    completed: bool
+    completed: bool = strawberry.field(description="Done (completeTask) or open (reopenTask).")
     completed_at: datetime | None = strawberry.field(description="Set when completed, cleared when reopened.")
-    created_at: datetime
-    updated_at: datetime
-    version: int
+    created_at: datetime = strawberry.field(description="When the task was created.")
+    updated_at: datetime = strawberry.field(description="When the task last changed.")
+    version: int = strawberry.field(
+        description="Changes on every write; pass it as `expectedVersion` not to overwrite someone else's change.")
 
     @classmethod
     def from_domain(cls, t: DomainTask) -> Task:
