@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: serve test lint bench openapi lock clean
+.PHONY: serve test lint bench openapi lock clean build package-report deploy
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,17 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/coldstart.py
 	@for b in bench/search.py bench/graphql.py; do test ! -f $$b || $(BIN)/python $$b; done
+
+# Deployable artefacts in .aws-sam/build/ (what `sam build` would write) with this Python's pip: no sam CLI,
+# Docker or python3.12 needed. `make deploy` then needs the sam CLI and AWS credentials only.
+build: $(STAMP)
+	$(BIN)/contacthub build
+
+package-report: build
+	$(BIN)/contacthub package-report
+
+deploy: build
+	sam deploy --guided --template-file .aws-sam/build/template.yaml
 
 # Regenerate the checked-in API references (CI fails when they drift from the code).
 openapi: $(STAMP)

@@ -233,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = use_emulated_aws()
     from moto import mock_aws
 
+    from contacthub_local import scalable_moto
+
+    scalable_moto.install()
     with mock_aws():
         from contacthub.wiring import services as build
         from contacthub_local.bootstrap import create_tables

@@ -15,6 +15,7 @@ AWS_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": SETTINGS.region, "AWS_REGION": SETTINGS.region,
     "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_DEV": "false",
+    "POWERTOOLS_METRICS_DISABLED": "true",  # tests/unit/test_observability.py turns them on to read them
 }
 
 

@@ -8,13 +8,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .domain.contact import Contact
+from .domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from .domain.pipeline import PipelineState
-from .domain.task import Task, TaskPage, TaskQuery
+from .domain.task import OpenTaskSummary, Task, TaskPage, TaskQuery
 from .domain.workspace import Principal, User, Workspace
 
 if TYPE_CHECKING:  # annotations only: the adapters' packages import this module
-    from .capture.model import Draft as CaptureDraft
-    from .composers.base import Brief, Composition, Draft, EmailSession, SentEmail, Turn
+    from .capture.model import CaptureDraft
+    from .composers.base import Brief, Composition
+    from .domain.events import Event
+    from .domain.webhooks import Delivery, Subscription
     from .mail.base import OutgoingEmail
 
 
@@ -146,6 +149,7 @@ class TaskRepository(Protocol):
     def find(self, workspace_id: str, query: TaskQuery, offset: int, limit: int) -> TaskPage: ...
     def for_contacts(self, workspace_id: str, contact_ids: Iterable[str],
                      query: TaskQuery) -> dict[str, list[Task]]: ...
+    def open_task_summaries(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, OpenTaskSummary]: ...
     def task_ids_for_contact(self, workspace_id: str, contact_id: str, limit: int) -> list[str]: ...
     def contacts_with_open_tasks(self, workspace_id: str) -> set[str]: ...
     def add(self, task: Task) -> Task: ...
@@ -173,10 +177,11 @@ class Composer(Protocol):
     name: str
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         """A new email from the instruction; ``current`` is the draft the user has in front of them, if any."""
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str,
+               history: Sequence[Turn] = ()) -> Composition:
         """A new version of ``draft`` with the instruction applied."""
 
 
@@ -188,3 +193,55 @@ class Mailer(Protocol):
 class SendOnce(Protocol):
     def run(self, key: dict[str, str], action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """``action()`` at most once per key; later and concurrent calls answer its (JSON) result."""
+
+
+# --- change feed and webhooks (contacthub.store.events, contacthub.webhooks) ---
+
+class EventRepository(Protocol):
+    def add(self, event: "Event") -> bool: ...
+    def page(self, workspace_id: str, after: str | None, types: tuple[str, ...],
+             limit: int) -> tuple[list[dict[str, Any]], bool]: ...
+
+
+class WebhookRepository(Protocol):
+    def list(self, workspace_id: str) -> list["Subscription"]: ...
+    def get(self, workspace_id: str, webhook_id: str) -> "Subscription | None": ...
+    def save(self, subscription: "Subscription") -> None: ...
+    def delete(self, workspace_id: str, webhook_id: str) -> None: ...
+    def record_health(self, workspace_id: str, webhook_id: str, failing_since: datetime | None,
+                      disabled_reason: str | None) -> None: ...
+
+
+class DeliveryRepository(Protocol):
+    def add(self, delivery: "Delivery") -> bool: ...
+    def save(self, delivery: "Delivery") -> None: ...
+    def get(self, workspace_id: str, webhook_id: str, delivery_id: str) -> "Delivery | None": ...
+    def page(self, workspace_id: str, webhook_id: str, after: str | None,
+             limit: int) -> tuple[list["Delivery"], bool]: ...
+
+
+@dataclass(frozen=True)
+class DeliveryRef:
+    """What a delivery queue message carries: the delivery log item to work on."""
+
+    workspace_id: str
+    webhook_id: str
+    delivery_id: str
+
+
+class DeliveryQueue(Protocol):
+    def enqueue(self, ref: DeliveryRef, delay_seconds: int = 0) -> None: ...
+    def park(self, ref: DeliveryRef) -> None: ...  # the dead-letter queue: retries are exhausted
+
+
+class TargetGuard(Protocol):
+    """Refuses (ValidationFailed on ``url``) a target that is not allowed; returns the address to connect to."""
+
+    def check(self, url: str) -> str: ...
+
+
+class WebhookSender(Protocol):
+    """POSTs a signed event to a checked address; answers the HTTP status, or None with an error."""
+
+    def send(self, url: str, address: str, message_id: str, body: str, secrets: list[str],
+             timeout: float) -> tuple[int | None, str | None]: ...

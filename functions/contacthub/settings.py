@@ -17,7 +17,8 @@ class Settings(BaseSettings):
 
     crm_table: str = "contacthub-crm"
     directory_table: str = "contacthub-directory"
-    idempotency_table: str | None = None  # the email send guard; sending answers 503 without it
+    # Idempotency-Key records and the email send guard; without it, keyed requests and sends answer 503.
+    idempotency_table: str | None = None
     region: str = Field(DEFAULT_REGION, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     # DynamoDB Local or any other endpoint; None is the region's own.
     dynamodb_endpoint: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL_DYNAMODB")
@@ -27,5 +28,15 @@ class Settings(BaseSettings):
     openai_model: str = ""
     openai_base_url: str = ""
     openai_api_key: str | None = None
+    # Where the key is kept instead: "ssm:/contacthub/openai-key" (SecureString) or "secretsmanager:contacthub/openai".
+    openai_api_key_source: str = ""
     sender_address: str = ""
+    # Requests per second and workspace (WORKSPACE_RATE_LIMIT; 0 turns the limit off).
+    workspace_rate_limit: int = 0
     ses_configuration_set: str | None = None
+
+    # Change feed and webhooks.
+    delivery_queue_url: str | None = None
+    delivery_dlq_url: str | None = None
+    webhook_allow_loopback: bool = False  # the local server only: loopback targets, plain http to them
+    webhook_retry_schedule: tuple[int, ...] | None = None  # seconds after each failure; None: the production one

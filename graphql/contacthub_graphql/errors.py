@@ -9,7 +9,9 @@ from contacthub.domain.errors import (
     Conflict,
     DomainError,
     Gone,
+    IdempotencyKeyReused,
     NotFound,
+    PreconditionFailed,
     ServiceUnavailable,
     ValidationFailed,
 )
@@ -21,6 +23,7 @@ from .types.errors import (
     ServiceUnavailableError,
     TokenGoneError,
     ValidationError,
+    VersionConflict,
     Violation,
 )
 
@@ -50,6 +53,12 @@ def error_type_for(error: DomainError) -> Error | None:
     if isinstance(error, NotFound):
         identifier = None if error.identifier is None else str(error.identifier)
         return NotFoundError(message=f"{error.entity} not found", entity=error.entity, id=identifier)
+    if isinstance(error, IdempotencyKeyReused):
+        message = str(error)
+        return ValidationError(message=message, violations=[Violation(path="idempotencyKey", message=message,
+                                                                      code="idempotency_key_reused")])
+    if isinstance(error, PreconditionFailed):
+        return VersionConflict(message=str(error), current_version=error.current_version)
     if isinstance(error, Conflict):
         return ConflictError(message=str(error))
     if isinstance(error, Gone):

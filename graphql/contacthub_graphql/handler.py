@@ -15,6 +15,7 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 
 from contacthub.api.cors import with_cors
+from contacthub.api.observability import observed
 
 from .schema import build_schema
 from .settings import Settings
@@ -43,6 +44,7 @@ use_event_loop()
 _adapter = Mangum(app, lifespan="off", text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, GRAPHQL_RESPONSE])
 
 
+@observed("graphql")
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
 def lambda_handler(event: dict, context: Any) -> dict:
     use_event_loop()

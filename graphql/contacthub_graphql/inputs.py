@@ -13,7 +13,8 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from contacthub.domain.contact import MAX_TAGS
+from contacthub.domain.contact import MAX_TAGS, SEARCH_TERM
+from contacthub.domain.errors import ValidationFailed
 from contacthub.domain.task import TaskQuery
 from contacthub.domain.task import TaskType as DomainTaskType
 from contacthub.ports import ContactQuery
@@ -56,6 +57,10 @@ def changes(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 def _text(value: str | None, name: str) -> str | None:
     if value is not None and len(value) > MAX_FILTER_TEXT:
         raise BadUserInput(f"`{name}` has at most {MAX_FILTER_TEXT} characters")
+    try:
+        SEARCH_TERM(value, name)  # the domain's text rule: these terms are written into index keys
+    except ValidationFailed as error:
+        raise BadUserInput(f"`{name}`: {error.violations[0].message}") from None
     return value or None
 
 
@@ -153,12 +158,14 @@ class CreateContactInput(ContactFieldsInput):
 class UpdateContactInput(ContactFieldsInput):
     id: strawberry.ID
     expected_version: int | None = strawberry.field(
-        default=None, description="Refuse the change (ConflictError) unless the contact is at this version.")
+        default=None, description="Refuse the change (VersionConflict) unless the contact is at this version.")
 
 
 @strawberry.input
 class DeleteContactInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the contact is at this version.")
 
 
 @strawberry.input(description="Append text on a new line to one of the contact's free-text fields.")
@@ -212,21 +219,29 @@ class UpdateTaskInput:
     payload: JSON | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     completed: bool | None = strawberry.UNSET
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 @strawberry.input
 class CompleteTaskInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 @strawberry.input
 class ReopenTaskInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 @strawberry.input
 class DeleteTaskInput:
     id: strawberry.ID
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 # ---------------------------------------------------------------- pipeline states

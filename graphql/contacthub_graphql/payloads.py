@@ -19,6 +19,7 @@ from .types.errors import (
     ServiceUnavailableError,
     TokenGoneError,
     ValidationError,
+    VersionConflict,
 )
 from .types.pipeline_state import PipelineState
 from .types.task import Task
@@ -29,22 +30,23 @@ def error_union(name: str, *members: type) -> object:
     return Annotated[Union[members], strawberry.union(name)]  # noqa: UP007
 
 
-CreateContactError = error_union("CreateContactError", ValidationError, ConflictError)
+# NotFound on a create: a replay (idempotencyKey) of a create whose object was deleted since.
+CreateContactError = error_union("CreateContactError", ValidationError, ConflictError, NotFoundError)
 ChangeContactError = (NotFoundError, ValidationError, ConflictError)
-UpdateContactError = error_union("UpdateContactError", *ChangeContactError)
-DeleteContactError = error_union("DeleteContactError", NotFoundError, ConflictError)
+UpdateContactError = error_union("UpdateContactError", *ChangeContactError, VersionConflict)
+DeleteContactError = error_union("DeleteContactError", NotFoundError, ConflictError, VersionConflict)
 ExtendContactError = error_union("ExtendContactError", *ChangeContactError)
 MoveContactToPipelineStateError = error_union("MoveContactToPipelineStateError", *ChangeContactError)
 AddTagsError = error_union("AddTagsError", *ChangeContactError)
 RemoveTagsError = error_union("RemoveTagsError", *ChangeContactError)
 
-CreateTaskError = error_union("CreateTaskError", ValidationError, ConflictError)
-UpdateTaskError = error_union("UpdateTaskError", NotFoundError, ValidationError, ConflictError)
-CompleteTaskError = error_union("CompleteTaskError", NotFoundError, ConflictError)
-ReopenTaskError = error_union("ReopenTaskError", NotFoundError, ConflictError)
-DeleteTaskError = error_union("DeleteTaskError", NotFoundError, ConflictError)
+CreateTaskError = error_union("CreateTaskError", ValidationError, ConflictError, NotFoundError)
+UpdateTaskError = error_union("UpdateTaskError", NotFoundError, ValidationError, ConflictError, VersionConflict)
+CompleteTaskError = error_union("CompleteTaskError", NotFoundError, ConflictError, VersionConflict)
+ReopenTaskError = error_union("ReopenTaskError", NotFoundError, ConflictError, VersionConflict)
+DeleteTaskError = error_union("DeleteTaskError", NotFoundError, ConflictError, VersionConflict)
 
-CreatePipelineStateError = error_union("CreatePipelineStateError", ValidationError)
+CreatePipelineStateError = error_union("CreatePipelineStateError", ValidationError, ConflictError, NotFoundError)
 ChangePipelineStateError = (NotFoundError, ValidationError)
 RenamePipelineStateError = error_union("RenamePipelineStateError", *ChangePipelineStateError)
 RecolorPipelineStateError = error_union("RecolorPipelineStateError", *ChangePipelineStateError)

@@ -1,29 +1,34 @@
 """The Query root. Every resolver reads through the caller's workspace: another workspace's ids are null."""
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from contacthub.domain.errors import NotFound, ValidationFailed
+from contacthub.domain.errors import ValidationFailed
 from contacthub.domain.task import TaskQuery
 
 from . import pagination
+from .concurrency import run_blocking
 from .errors import BadUserInput
 from .inputs import ContactFilter, TaskFilter
 from .listing import list_contacts, list_tasks
+from .nodes import resolve_node
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .types.connection import Connection
 from .types.contact import Contact
 from .types.enums import ContactOrder, TaskOrder
 from .types.location import Location
 from .types.me import Me
+from .types.node import Node
 from .types.pipeline_state import PipelineState
 from .types.tag import Tag
 from .types.task import Task
 from .types.user import User
 from .types.workspace import Workspace
+
 
 def selects(info: Info, name: str) -> bool:
     """Whether the field being resolved selects ``name``, fragments included (a total costs more than a page)."""
@@ -51,13 +56,24 @@ class Query:
             if workspace else None,
         )
 
+    @strawberry.field(description="Any object of this workspace by its `nodeId`, or null.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, str(id))
+
+    @strawberry.field(description=f"Objects of this workspace by `nodeId`, in the order asked (null where not "
+                                  f"found); at most {MAX_PAGE_SIZE} ids.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise BadUserInput(f"`ids` holds at most {MAX_PAGE_SIZE} ids")
+        return list(await asyncio.gather(*(resolve_node(info, str(i)) for i in ids)))
+
     @strawberry.field(description="A contact of this workspace by id, or null.")
     async def contact(self, info: Info, id: strawberry.ID) -> Contact | None:
         found = await info.context.loaders.contact.load(str(id))
         return Contact.from_domain(found) if found else None
 
     @strawberry.field(description="Contacts, newest first unless ordered otherwise.")
-    def contacts(
+    async def contacts(
         self, info: Info,
         filter: ContactFilter | None = None,
         search: Annotated[str | None, strawberry.argument(
@@ -68,21 +84,20 @@ class Query:
     ) -> Connection[Contact]:
         pagination.check_first(first)
         query = (filter or ContactFilter()).to_query(search)
-        page = list_contacts(info.context.services, info.context.workspace_id, query, first, after,
-                             newest_first=order_by is ContactOrder.CREATED_AT_DESC,
-                             has_open_tasks=filter.has_open_tasks if filter else None,
-                             with_total=selects(info, "totalCount"))
+        with_total = selects(info, "totalCount")
+        page = await run_blocking(lambda: list_contacts(
+            info.context.services, info.context.workspace_id, query, first, after,
+            newest_first=order_by is ContactOrder.CREATED_AT_DESC,
+            has_open_tasks=filter.has_open_tasks if filter else None, with_total=with_total))
         return pagination.keyset_connection(page, after, Contact.from_domain)
 
     @strawberry.field(description="A task of this workspace by id, or null.")
-    def task(self, info: Info, id: strawberry.ID) -> Task | None:
-        try:
-            return Task.from_domain(info.context.services.tasks.get(info.context.workspace_id, str(id)))
-        except NotFound:
-            return None
+    async def task(self, info: Info, id: strawberry.ID) -> Task | None:
+        found = await info.context.loaders.task.load(str(id))
+        return Task.from_domain(found) if found else None
 
     @strawberry.field(description="Tasks, soonest due first unless ordered otherwise.")
-    def tasks(
+    async def tasks(
         self, info: Info,
         filter: TaskFilter | None = None,
         order_by: TaskOrder = TaskOrder.DUE_DATE_ASC,
@@ -92,8 +107,9 @@ class Query:
         page = pagination.window("tasks", first, after)
         query = filter.to_query() if filter else TaskQuery()
         try:
-            items, total = list_tasks(info.context.services, info.context.workspace_id, query, page,
-                                      soonest_first=order_by is TaskOrder.DUE_DATE_ASC)
+            items, total = await run_blocking(lambda: list_tasks(
+                info.context.services, info.context.workspace_id, query, page,
+                soonest_first=order_by is TaskOrder.DUE_DATE_ASC))
         except ValidationFailed as error:  # a filter the service refuses (e.g. an out-of-range date)
             raise BadUserInput(str(error)) from None
         return pagination.connection("tasks", items, page, total, Task.from_domain)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
@@ -16,10 +17,11 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from .breadth import MaxListItems
+from .cost import MaxQueryCost
 from .errors import is_unexpected
 from .mutations import Mutation
 from .queries import Query
+from .scalars import DATE_TIME
 from .settings import Settings
 
 logger = logging.getLogger("contacthub.graphql")
@@ -88,10 +90,11 @@ def build_schema(settings: Settings | None = None) -> ContactHubSchema:
         lambda: QueryDepthLimiter(max_depth=settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: MaxListItems(settings.max_list_items),
+        lambda: MaxQueryCost(settings.max_cost),
         OperationNameRequired,
         MaskUnexpectedErrors,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return ContactHubSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return ContactHubSchema(query=Query, mutation=Mutation, extensions=extensions,
+                            scalar_overrides={datetime: DATE_TIME})

@@ -24,9 +24,9 @@ class Settings:
     max_depth: int = 10
     max_aliases: int = 20
     max_tokens: int = 2000
-    # List items a document may ask for, nested page sizes multiplied: 100 contacts with 100 tasks each
-    # pass; a page of tasks inside a page of tasks inside a page of contacts does not (see breadth.py).
-    max_list_items: int = 20_000
+    # The most a request may cost (objects it may answer, nested page sizes multiplied; see cost.py): 100
+    # contacts with 100 tasks each pass; a page of tasks inside a page of tasks inside a page of contacts does not.
+    max_cost: int = 20_000
     max_body_bytes: int = 256 * 1024
 
     @classmethod

@@ -7,7 +7,8 @@ What this view adds (GraphQL over HTTP, https://graphql.github.io/graphql-over-h
   document fails to parse or validate or its variables don't coerce (no execution happened);
   `application/json` clients keep the classic behaviour (200 with `errors`);
 - a mutation over GET is 405 with `Allow: POST` (strawberry says 400);
-- a body that is not `application/json` is 415, one over 256 KB is 413;
+- a body that is not `application/json` is 415, one over 256 KB is 413, one that is not a UTF-8 JSON object
+  (or holds variables nested beyond graphql-core's reach) is 400;
 - protocol errors are GraphQL-shaped JSON (`{"errors": [...]}`) instead of plain text;
 - the API key is checked before the schema runs: 401 with `WWW-Authenticate: Bearer`.
 """
@@ -24,6 +25,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from contacthub.api.body import MalformedBody, decode_json, decode_object, depth
 from contacthub.api.credentials import api_key
 from contacthub.domain.errors import Unauthorized
 from contacthub.wiring import Services, services
@@ -37,6 +39,9 @@ JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _ERROR_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
                 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 500: "INTERNAL_SERVER_ERROR"}
+# graphql-core coerces variables recursively; the domain refuses JSON deeper than 32 levels with a
+# ValidationError naming the field, which needs the value to get that far.
+MAX_VARIABLES_DEPTH = 500
 
 
 def negotiate(accept: str | None) -> str:
@@ -110,6 +115,7 @@ class GraphQLView(GraphQL[Context, None]):
             request.state.principal = self.services().workspaces.authenticate(api_key(request.headers))
         except Unauthorized as error:
             raise HTTPException(401, str(error)) from None
+        check_params(body if request.method == "POST" else None, request.query_params.get("variables"))
         try:
             return await self.run(request)
         except HTTPException as error:
@@ -153,6 +159,22 @@ class GraphQLView(GraphQL[Context, None]):
     def create_response(self, response_data: GraphQLHTTPResponse, sub_response: Response) -> Response:
         return Response(self.encode_json(response_data), status_code=sub_response.status_code or 200,
                         media_type=sub_response.media_type)
+
+
+def check_params(body: bytes | None, variables: str | None) -> None:
+    """400 for what strawberry would fail on with a 500: a body that is not a UTF-8 JSON object, integer
+    literals Python refuses to convert, and variables nested deeper than graphql-core can coerce."""
+    try:
+        if body is not None:
+            variables = decode_object(body).get("variables")
+        elif variables:
+            variables = decode_json(variables)
+    except MalformedBody as error:
+        raise HTTPException(400, str(error)) from None
+    if variables is not None and not isinstance(variables, dict):
+        raise HTTPException(400, "`variables` must be a JSON object")
+    if depth(variables) > MAX_VARIABLES_DEPTH:
+        raise HTTPException(400, f"`variables` may nest at most {MAX_VARIABLES_DEPTH} levels")
 
 
 def request_id(scope: dict) -> str:

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .template import default_table_names, lambda_environment, resources, routes
+from .template import TABLE_ENV, default_table_names, lambda_environment, resources, routes
 
 if TYPE_CHECKING:
     from contacthub.settings import Settings
 
 DEFAULT_REGION = "us-east-1"
 # Modules that add subcommands (`openapi`, `outbox`...); each calls `subcommand(...)` at import.
-EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox"]
+EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox", "contacthub_local.package"]
 
 
 @dataclass(frozen=True)
@@ -72,34 +72,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except Exception as error:
+        message = expected_failure(error)
+        if message is None:
+            raise
+        print(f"contacthub: {message}", file=sys.stderr)
+        return 1
+
+
+def expected_failure(error: BaseException) -> str | None:
+    """One line for what a user can fix (credentials, region, a missing stack or table, access); None for bugs."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+        from pynamodb.exceptions import PynamoDBException
+    except ImportError:  # pragma: no cover - both ship with the runtime dependencies
+        return None
+    if isinstance(error, PynamoDBException) and isinstance(error.cause, (BotoCoreError, ClientError)):
+        error = error.cause
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        code, text = details.get("Code", "Error"), details.get("Message", "")
+        return f"{error.operation_name} failed: {code}: {text}".rstrip(": ")
+    if isinstance(error, BotoCoreError):
+        return str(error)
+    return None
 
 
 # -------------------------------------------------------------------- environment
+# Tables every command that opens the store needs; the others (the email send guard) only where they are used.
+REQUIRED_TABLES = ("CRM_TABLE", "DIRECTORY_TABLE")
+
+
 def configure_environment(*, endpoint: str | None = None, crm_table: str | None = None,
                           directory_table: str | None = None, region: str | None = None,
-                          fake_credentials: bool = False, local_defaults: bool = True) -> Settings:
+                          fake_credentials: bool = False, local_defaults: bool = True,
+                          stack: str | None = None) -> Settings:
     """The settings a Lambda of the template would have (table names, region, endpoint), served from now on.
 
-    Flags beat the environment; ``local_defaults`` falls back to ``contacthub-crm``-style names. The
-    environment keeps only what the AWS clients read themselves (credentials, region, endpoint).
+    Flags beat the stack's outputs, which beat the environment; ``local_defaults`` falls back to
+    ``contacthub-crm``-style names. The environment keeps only what the AWS clients read themselves
+    (credentials, region, endpoint).
     """
     from contacthub.settings import Settings
     from contacthub.wiring import use_settings
 
-    flags = {"CRM_TABLE": crm_table, "DIRECTORY_TABLE": directory_table}
-    tables = {}
-    for env, default in default_table_names().items():
-        value = flags.get(env) or os.environ.get(env) or (default if local_defaults else None)
-        if value is None:
-            raise SystemExit(f"contacthub: no table name for {env}: pass --{env.lower().replace('_', '-')} "
-                             f"or set {env} (see the stack outputs)")
-        tables[env.lower()] = value
     if not (region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")) and not fake_credentials:
         import boto3
 
         region = boto3.Session().region_name  # the profile's region, for a deployed stack
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    flags = {"CRM_TABLE": crm_table, "DIRECTORY_TABLE": directory_table}
+    outputs = stack_table_names(stack, region) if stack else {}
+    tables = {}
+    for env, default in default_table_names().items():
+        value = flags.get(env) or outputs.get(env) or os.environ.get(env) or (default if local_defaults else None)
+        if value is None and env in REQUIRED_TABLES:
+            option = env.lower().replace("_", "-")
+            raise SystemExit(f"contacthub: no table name for {env}: pass --stack NAME, --{option} "
+                             f"or set {env} (see the stack outputs)")
+        tables[env.lower()] = value
     # The SES and idempotency clients read the region from the environment, as on Lambda.
     os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = region
     if endpoint:
@@ -120,6 +153,20 @@ def configure_environment(*, endpoint: str | None = None, crm_table: str | None 
     settings = Settings(**tables, region=region, dynamodb_endpoint=endpoint or None)
     use_settings(settings)
     return settings
+
+
+def stack_table_names(stack: str, region: str) -> dict[str, str]:
+    """Table variables (CRM_TABLE...) from a deployed stack's outputs (CrmTableName...)."""
+    import boto3
+
+    client = boto3.client("cloudformation", region_name=region)
+    found = client.describe_stacks(StackName=stack)["Stacks"]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in (found[0].get("Outputs") or [])} if found else {}
+    names = {env: outputs[f"{logical}Name"] for logical, env in TABLE_ENV.items() if f"{logical}Name" in outputs}
+    missing = [f"{logical}Name" for logical, env in TABLE_ENV.items() if env in REQUIRED_TABLES and env not in names]
+    if missing:
+        raise SystemExit(f"contacthub: stack {stack} has no output {', '.join(missing)}: is it a contacthub stack?")
+    return names
 
 
 def ensure_tables(settings: Settings) -> bool:
@@ -153,6 +200,25 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key", dest="api_keys", action="append", default=[], metavar="KEY",
                         help="make sure KEY works (repeatable; each unknown key gets its own workspace)")
     parser.add_argument("--quiet", action="store_true", help="do not print one line per request")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="keep the emulated tables and mail in DIR and load them at the next start "
+                             "(default: in memory only, gone when the server stops)")
+    parser.add_argument("--snapshot-interval", type=float, default=5.0, metavar="SECONDS",
+                        help="with --data-dir, save at most this often while data changes (default 5), "
+                             "and once more on Ctrl-C or SIGTERM")
+    parser.add_argument("--webhook-retry-schedule", metavar="SECONDS", type=_schedule,
+                        help="seconds between webhook delivery retries, e.g. 1,2,4 (default: the production "
+                             "schedule, about 27 hours)")
+
+
+def _schedule(value: str) -> tuple[int, ...]:
+    try:
+        schedule = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a comma-separated list of whole seconds, e.g. 1,2,4") from None
+    if not schedule or any(s < 0 or s > 86400 for s in schedule):
+        raise argparse.ArgumentTypeError("each delay is 0 to 86400 seconds")
+    return schedule
 
 
 def key_workspace(key: str) -> tuple[str, str, str]:
@@ -190,6 +256,9 @@ def _start_local_aws(endpoint: str | None):
     """moto for everything, or with an endpoint only for SES (DynamoDB requests pass through to it)."""
     from moto import mock_aws
 
+    from . import scalable_moto
+
+    scalable_moto.install()  # per-call cost grows with the items a call touches, not with the table
     if endpoint:
         mock = mock_aws(config={"core": {"mock_credentials": False,
                                          "passthrough": {"services": ["dynamodb"], "urls": []}}})
@@ -208,18 +277,37 @@ def serve(args: argparse.Namespace) -> int:
     endpoint = args.dynamodb_endpoint
     # What the template gives its functions (sender, composer, idempotency table...), then the flags.
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # no CloudWatch to read EMF lines locally
+    os.environ.setdefault("WORKSPACE_RATE_LIMIT", "0")  # a developer's bursts are not abuse; set it to try the 429s
     for function in resources(kind="AWS::Serverless::Function"):
         for name, value in lambda_environment(function).items():
             os.environ.setdefault(name, value)
+    if args.data_dir and endpoint:
+        print("contacthub: --data-dir keeps the emulated tables; with --dynamodb-endpoint the data stays in "
+              "that endpoint", file=sys.stderr)
+        return 2
     settings = configure_environment(endpoint=endpoint, fake_credentials=not endpoint)
     mock = _start_local_aws(endpoint)
     serialize_aws_calls_forever()  # moto is not thread-safe, and the server answers requests in parallel
-    server = None
+    server = workers = snapshots = None
     try:
+        if args.data_dir:
+            snapshots = _start_snapshots(args.data_dir, args.snapshot_interval)
         new_store = ensure_tables(settings)
+        from contacthub.wiring import use_settings
+
+        from .workers import LocalWorkers, local_settings
+
+        # The stream function and the delivery worker, in-process over moto's stream and queues.
+        settings = local_settings(settings, args.webhook_retry_schedule)
+        use_settings(settings)
+        workers = LocalWorkers(settings)
+        workers.start()
         for hook in SERVE_HOOKS:
             hook()
         keys = provision_keys(args.api_keys, new_store)
+        if snapshots is not None:
+            snapshots.save_if_changed()  # the keys printed below survive even a kill
         api = LocalApi(log_requests=not args.quiet)
         failures = api.warm()
         try:
@@ -227,16 +315,37 @@ def serve(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"contacthub: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
             return 1
-        _print_banner(server.base_url, settings, api, keys, failures, new_store)
+        _print_banner(server.base_url, settings, api, keys, failures, new_store, args.data_dir)
         while not stop.wait(0.5):
             pass
     finally:
         if server is not None:
             server.shutdown()
             server.server_close()
+        if workers is not None:
+            workers.stop()
+        if snapshots is not None:
+            snapshots.stop(freeze=True)  # requests still running wait: nothing is acknowledged unsaved
         mock.stop()
     print("contacthub: stopped", flush=True)
     return 0
+
+
+def _start_snapshots(data_dir: str, interval: float):
+    """Load DIR's snapshot into the fresh moto (before any table is ensured), then save while data changes."""
+    from . import persistence, serialized
+
+    try:
+        loaded = persistence.load_state(data_dir)
+    except persistence.SnapshotError as error:
+        raise SystemExit(f"contacthub: {error}") from error
+    if loaded:
+        print(f"contacthub: loaded {persistence.snapshot_path(data_dir)}", flush=True)
+    snapshots = persistence.PeriodicSnapshot(
+        data_dir, interval=interval, lock=serialized._LOCK, generation=persistence.count_aws_writes(),
+        on_error=lambda error: print(f"contacthub: snapshot to {data_dir} failed ({error}); "
+                                     "the previous one is kept", file=sys.stderr, flush=True))
+    return snapshots.start()
 
 
 def _stop_on_signals() -> threading.Event:
@@ -247,15 +356,18 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _print_banner(base_url, settings, api, keys, failures, new_store) -> None:
+def _print_banner(base_url, settings, api, keys, failures, new_store, data_dir=None) -> None:
     endpoint = settings.dynamodb_endpoint
     functions = {}
     for route in api.routes:
         functions[route.function] = functions.get(route.function, 0) + 1
+    kept = f"kept in {data_dir}" if data_dir else "data is gone when the server stops"
     lines = [f"contacthub local API on {base_url}",
-             (f"  DynamoDB  {endpoint or 'moto, in-process (data is gone when the server stops)'}: "
+             (f"  DynamoDB  {endpoint or f'moto, in-process ({kept})'}: "
               f"{settings.crm_table}, {settings.directory_table}"),
              "  SES       moto, in-process",
+             "  events    stream function and webhook delivery worker in-process (SQS: moto); webhooks may "
+             "target http://127.0.0.1",
              "  functions " + ", ".join(f"{name} ({count} routes)" for name, count in functions.items())]
     for handler, error in failures.items():
         lines.append(f"  ! {handler} does not import yet ({error}); its routes answer 502")
@@ -274,6 +386,7 @@ def _print_banner(base_url, settings, api, keys, failures, new_store) -> None:
 def _store_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dynamodb-endpoint", metavar="URL", help="DynamoDB endpoint (e.g. DynamoDB Local); "
                         "missing tables are created there")
+    parser.add_argument("--stack", metavar="NAME", help="read the table names from this deployed stack's outputs")
     parser.add_argument("--crm-table", help="CRM table name (default: $CRM_TABLE)")
     parser.add_argument("--directory-table", help="directory table name (default: $DIRECTORY_TABLE)")
     parser.add_argument("--region", help="AWS region (default: $AWS_REGION)")
@@ -295,7 +408,7 @@ def _open_store(args: argparse.Namespace) -> None:
     endpoint = args.dynamodb_endpoint
     settings = configure_environment(endpoint=endpoint, crm_table=args.crm_table,
                                      directory_table=args.directory_table, region=args.region,
-                                     local_defaults=bool(endpoint))
+                                     local_defaults=bool(endpoint), stack=args.stack)
     if endpoint:
         ensure_tables(settings)
 

@@ -44,7 +44,7 @@ def document(dialect: str, module: str) -> dict:
         },
         security=[{"bearer": []}, {"apiKey": []}],
     )
-    return _with_dialect_errors(json.loads(schema), app.dialect)
+    return _with_http_semantics(_with_dialect_errors(json.loads(schema), app.dialect))
 
 
 def _with_dialect_errors(doc: dict, dialect) -> dict:
@@ -59,6 +59,82 @@ def _with_dialect_errors(doc: dict, dialect) -> dict:
     for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
         if f'"#/components/schemas/{name}"' not in json.dumps(doc["paths"]):
             schemas.pop(name, None)
+    return doc
+
+
+_PARAMETERS = {
+    "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                       "description": "Run this request once: a retry with the same key and body answers the "
+                                      "stored response (kept 24 hours) with `Idempotent-Replayed: true`."},
+    "IfMatch": {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                "description": "Write only if the resource still has this ETag (else 412, nothing written)."},
+    "IfNoneMatch": {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                    "description": "Answer 304 with no body when the resource still has this ETag."},
+}
+_HEADERS = {
+    "ETag": {"description": "The resource's version, for If-Match and If-None-Match.",
+             "schema": {"type": "string", "example": '"v3"'}},
+    "IdempotentReplayed": {"description": "Present on a replay: this is the stored response of an earlier "
+                                          "request with the same Idempotency-Key.",
+                           "schema": {"type": "string", "enum": ["true"]}},
+}
+_HEADER_NAMES = {"ETag": "ETag", "IdempotentReplayed": "Idempotent-Replayed"}
+_STATUSES = {
+    "304": "Not modified: the resource still has the If-None-Match ETag (no body)",
+    "409": "A request with this Idempotency-Key is still in progress, or a concurrent write won; retry",
+    "412": "Precondition failed: the resource no longer has the If-Match ETag; nothing was written",
+    "422": "This Idempotency-Key was already used with another request",
+}
+
+
+def _with_http_semantics(doc: dict) -> dict:
+    """Idempotency keys on every POST, PUT and PATCH; ETags and conditions on versioned resources."""
+    from contacthub.api.conditional import TAGGED_CREATES, VERSIONED_PATHS
+
+    def ref(kind: str, name: str) -> dict:
+        return {"$ref": f"#/components/{kind}/{name}"}
+
+    def respond(operation: dict, status: str) -> None:
+        responses = operation.setdefault("responses", {})
+        if status in responses:
+            description = responses[status].get("description", "")
+            if _STATUSES[status] not in description:
+                responses[status]["description"] = f"{description}; or: {_STATUSES[status]}" if description \
+                    else _STATUSES[status]
+        else:
+            shape = "" if status == "304" else ", in the dialect's own error shape"
+            responses[status] = {"description": _STATUSES[status] + shape}
+
+    def success_header(operation: dict, header: str) -> None:
+        for status, response in operation.get("responses", {}).items():
+            if status.startswith("2") and status != "204":
+                response.setdefault("headers", {})[_HEADER_NAMES[header]] = ref("headers", header)
+
+    for path, item in doc.get("paths", {}).items():
+        for method, operation in item.items():
+            parameters = operation.setdefault("parameters", [])
+            if method in ("post", "put", "patch"):
+                parameters.append(ref("parameters", "IdempotencyKey"))
+                success_header(operation, "IdempotentReplayed")
+                respond(operation, "409")
+                respond(operation, "422")
+            versioned = path in VERSIONED_PATHS
+            if versioned and method == "get":
+                parameters.append(ref("parameters", "IfNoneMatch"))
+                success_header(operation, "ETag")
+                respond(operation, "304")
+            elif versioned and method in ("put", "patch", "delete"):
+                parameters.append(ref("parameters", "IfMatch"))
+                success_header(operation, "ETag")
+                respond(operation, "412")
+            elif method == "post" and path in TAGGED_CREATES:
+                success_header(operation, "ETag")
+            if not parameters:
+                operation.pop("parameters")
+    components = doc.setdefault("components", {})
+    components.setdefault("parameters", {}).update(_PARAMETERS)
+    components.setdefault("headers", {}).update(_HEADERS)
     return doc
 
 

@@ -45,6 +45,9 @@ BODIES: dict[tuple[str, str], object] = {
                                       "stage": "Customer", "tags": ["VIP", "Paris"]},
     ("whautomate", "AddContactTags"): {"tags": ["VIP"]},
     ("whautomate", "RemoveContactTags"): {"tags": ["VIP"]},
+    ("hub", "CreateWebhook"): {"url": "https://hooks.example.com/contacthub",
+                               "events": ["contact.created", "contact.updated"], "description": "CRM sync"},
+    ("hub", "UpdateWebhook"): {"enabled": False},
 }
 # Bodies of vendor-documented routes, by METHOD and path, so they apply whatever the template names the event.
 DOCUMENTED_BODIES: dict[tuple[str, str], object] = {

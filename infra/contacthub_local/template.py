@@ -62,6 +62,8 @@ def table_definitions(template: dict | None = None) -> dict[str, dict]:
         }
         if props.get("GlobalSecondaryIndexes"):
             kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if props.get("StreamSpecification"):  # CloudFormation names the view only; the API also wants it enabled
+            kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         definitions[name] = kwargs
     return definitions
 

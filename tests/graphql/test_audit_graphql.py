@@ -8,7 +8,7 @@ from __future__ import annotations
 from contacthub_graphql.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-LIMIT = Settings().max_list_items
+LIMIT = Settings().max_cost
 
 
 def run(graphql_http, query, variables=None):

@@ -85,13 +85,15 @@ def test_update_changes_only_given_fields_and_null_clears(gql, letsligo):
     assert rest["position"] == "CEO" and rest["additionalInfo"] is None and rest["emails"] == ["new@acme.example"]
 
 
-def test_update_with_a_stale_version_is_a_conflict_and_changes_nothing(gql, workspace, snapshot):
+def test_update_with_a_stale_version_is_a_version_conflict_and_changes_nothing(gql, workspace, snapshot):
     contact = create(gql, name="Ana")
     gql.mutate("updateContact", {"id": contact["id"], "company": "First"})
     before = snapshot(workspace)
     stale = gql.mutate("updateContact", {"id": contact["id"], "company": "Second",
-                                         "expectedVersion": contact["version"]})
-    assert stale["error"]["__typename"] == "ConflictError" and stale["contact"] is None
+                                         "expectedVersion": contact["version"]},
+                       selection="contact { id } error { ...on VersionConflict { currentVersion } }")
+    assert stale["error"]["__typename"] == "VersionConflict" and stale["contact"] is None
+    assert stale["error"]["currentVersion"] == contact["version"] + 1
     assert snapshot(workspace) == before
 
 

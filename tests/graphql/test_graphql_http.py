@@ -105,6 +105,14 @@ def test_queries_over_get_and_mutations_only_over_post(graphql_http):
     ("query=" + ME, "application/x-www-form-urlencoded", 415),
     (ME, "application/graphql", 415),
     (json.dumps({"query": ME, "variables": {"pad": "x" * 300_000}}), "application/json", 413),
+    # Each of these was a 500: a body that is not a JSON object, not UTF-8, or holds what Python cannot decode
+    ("1", "application/json", 400),
+    ("null", "application/json", 400),
+    ("true", "application/json", 400),
+    ('"x"', "application/json", 400),
+    ('{"query": "%s", "variables": {"n": %s}}' % (ME, "9" * 5000), "application/json", 400),
+    (json.dumps({"query": ME, "variables": 1}), "application/json", 400),
+    ('{"query": "%s", "variables": {"x": %s}}' % (ME, "[" * 900 + "]" * 900), "application/json", 400),
 ])
 def test_protocol_errors_are_graphql_shaped(graphql_http, body, content_type, status):
     reply = post(graphql_http, body, content_type=content_type, accept=GRAPHQL_RESPONSE)
@@ -202,3 +210,25 @@ def test_the_switch_reads_the_environment():
     assert Settings.from_environment({**on_lambda, "GRAPHQL_INTROSPECTION": "true"}).introspection is True
     assert Settings.from_environment({**on_lambda, "AWS_SAM_LOCAL": "true"}).introspection is True
     assert Settings.from_environment({"GRAPHQL_INTROSPECTION": "false"}).introspection is True  # contacthub serve
+
+
+def test_a_body_that_is_not_utf8_is_a_400(graphql_http):
+    reply = graphql_http.post("/graphql", body=b'{"query": "{ me { workspace { name } } }", "x": "\xff"}',
+                              headers={"Content-Type": "application/json", "Accept": GRAPHQL_RESPONSE})
+    assert reply.status == 400 and reply.json["errors"][0]["extensions"]["code"] == "BAD_REQUEST", reply.text
+
+
+def test_deep_variables_over_get_are_a_400(graphql_http):
+    variables = "{\"x\": " + "[" * 600 + "]" * 600 + "}"
+    reply = get(graphql_http, {"query": ME, "variables": variables})
+    assert reply.status == 400, reply.text
+    reply = get(graphql_http, {"query": ME, "variables": "[1]"})
+    assert reply.status == 400, reply.text
+
+
+def test_variables_as_deep_as_the_domain_names_still_reach_it(gql):
+    nested: object = 1
+    for _ in range(400):
+        nested = {"a": nested}
+    payload = gql.mutate("createContact", {"name": "Deep", "customFields": {"x": nested}})
+    assert payload["error"]["__typename"] == "ValidationError", payload

@@ -30,12 +30,13 @@ def test_function_requirements_pin_the_graphql_extra():
 def test_naming_conventions():
     schema = export.render()
     mutations = re.search(r"type Mutation \{(.*?)\n\}", schema, re.DOTALL).group(1)
-    for name, input_type, payload in re.findall(r"\n  (\w+)\(input: (\w+)!\): (\w+)!", mutations):
+    # `input` first; other arguments (idempotencyKey) may follow, which spreads the field over several lines.
+    for name, input_type, payload in re.findall(r"\n  (\w+)\(\s*input: (\w+)!.*?\): (\w+)!", mutations, re.DOTALL):
         noun_verb = name[0].upper() + name[1:]
         assert (input_type, payload) == (f"{noun_verb}Input", f"{noun_verb}Payload"), name
         union = re.search(rf"type {payload} \{{.*?error: (\w+)\n", schema, re.DOTALL).group(1)
         assert union == f"{noun_verb}Error", name
-    assert set(re.findall(r"\n  (\w+)\(input: ", mutations)) == {
+    assert set(re.findall(r"\n  (\w+)\(\s*input: ", mutations)) == {
         "createContact", "updateContact", "deleteContact", "extendContact", "moveContactToPipelineState", "addTags",
         "removeTags", "createTask", "updateTask", "completeTask", "reopenTask", "deleteTask", "createPipelineState",
         "renamePipelineState", "recolorPipelineState", "reorderPipelineState", "deletePipelineState",

@@ -132,3 +132,95 @@ def test_task_payload_with_a_non_finite_number_is_refused(letsligo, number):
     assert reply.status == 422, reply.text
     assert reply.json["violations"][0]["propertyPath"] == "payload"
     assert letsligo.get("/api/contact_tasks").json["hydra:totalItems"] == 0
+
+
+WRITES = [  # (dialect header, method, path template, a valid body): every REST write that takes a JSON object
+    ("Authorization", "POST", "/api/contacts", {"name": "First"}),
+    ("Authorization", "PATCH", "/api/contacts/{letsligo}", {"name": "First"}),
+    ("Authorization", "POST", "/api/contacts/prepare", {"text": "Marie Dubois"}),
+    ("Authorization", "POST", "/api/contact_tasks", {"contact": "/api/contacts/{letsligo}", "title": "Call",
+                                                     "dueDate": "2025-03-20T10:00:00+00:00"}),
+    ("X-Api-Key", "POST", "/api/connect/contacts", {"firstName": "First"}),
+    ("x-api-key", "POST", "/v1/contacts", {"name": "First", "phoneNumber": "+44 20 7946 0958"}),
+    ("x-api-key", "PUT", "/v1/contacts/{whautomate}", {"name": "First", "phoneNumber": "+44 20 7946 0958"}),
+    ("x-api-key", "POST", "/v1/contacts/{whautomate}/tags/add", {"tags": ["vip"]}),
+]
+
+
+def _probe(workspace, letsligo, header, method, path, body_text):
+    from test_storable_input import stored_items
+
+    existing = letsligo.post("/api/contacts", json={"name": "Existing"}).json
+    ids = {"letsligo": existing["id"], "whautomate": existing["id"]}
+    before = stored_items(workspace)
+    headers = {"Content-Type": "application/merge-patch+json" if method == "PATCH" else "application/json"}
+    reply = _client(workspace, header).request(method, path.format(**ids), body=body_text.replace(
+        "{letsligo}", ids["letsligo"]), headers=headers)
+    return reply, before, stored_items(workspace)
+
+
+@pytest.mark.parametrize("header,method,path,body", WRITES)
+def test_a_body_that_is_not_a_json_object_is_a_400_and_writes_nothing(workspace, letsligo, header, method, path,
+                                                                       body):
+    # Given a valid body wrapped in an array (powertools kept its first element: "First" was created)
+    import json
+
+    reply, before, after = _probe(workspace, letsligo, header, method, path, json.dumps([body, body]))
+    # Then a 400 in the dialect's own error shape, and nothing is written
+    assert reply.status == 400, reply.text
+    assert _error_shape("letsligo" if header == "Authorization" else "other", reply.json)
+    assert after == before
+
+
+@pytest.mark.parametrize("top_level", ["null", "1", "true", '"x"', "[]"])
+def test_no_top_level_json_type_but_an_object_is_accepted(workspace, letsligo, top_level):
+    reply, before, after = _probe(workspace, letsligo, "Authorization", "POST", "/api/contacts", top_level)
+    assert reply.status == 400 and "must be a JSON object" in reply.json["detail"], reply.text
+    assert after == before
+
+
+@pytest.mark.parametrize("header,method,path,body", WRITES)
+def test_an_integer_literal_of_thousands_of_digits_is_a_400(workspace, letsligo, header, method, path, body):
+    # Given 5,000 digits where a number may go (int() raised ValueError while decoding: a 500)
+    import json
+
+    text = json.dumps({**body, "extra": 1}).replace('"extra": 1', '"extra": ' + "9" * 5000)
+    reply, before, after = _probe(workspace, letsligo, header, method, path, text)
+    assert reply.status == 400, reply.text
+    assert _error_shape("letsligo" if header == "Authorization" else "other", reply.json)
+    assert after == before
+
+
+def test_integers_a_store_can_hold_are_still_read(letsligo):
+    cid = letsligo.post("/api/contacts", json={"name": "Task Owner"}).json["id"]
+    reply = letsligo.post("/api/contact_tasks", json={"contact": f"/api/contacts/{cid}", "title": "Call",
+                                                      "dueDate": "2025-03-20T10:00:00+00:00",
+                                                      "payload": {"n": -(10 ** 37)}})
+    assert reply.status == 201 and reply.json["payload"] == {"n": -(10 ** 37)}, reply.text
+
+
+@pytest.mark.parametrize("header", ["X-Api-Key", "x-api-key", "Authorization"])
+@pytest.mark.parametrize("padding", [" ", "\t", "  "])
+def test_an_api_key_with_surrounding_whitespace_is_accepted_in_every_header(workspace, header, padding):
+    # Given the key with a trailing (or leading) space (X-Api-Key refused it while Bearer tolerated it)
+    value = f"{padding}{workspace.key}{padding}"
+    value = f"Bearer {value}" if header == "Authorization" else value
+    # When each dialect is called with it
+    for path in ("/api/contacts", "/api/connect/me", "/v1/contacts"):
+        reply = ApiClient(None).get(path, headers={header: value})
+        # Then it is the same workspace as without the spaces
+        assert reply.status == 200, (path, reply.text)
+
+
+def test_a_blank_api_key_is_still_missing(workspace):
+    reply = ApiClient(None).get("/v1/contacts", headers={"x-api-key": "   "})
+    assert reply.status == 401, reply.text
+
+
+@pytest.mark.parametrize("media_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"])
+def test_an_empty_body_under_any_content_type_is_a_4xx(workspace, media_type):
+    # An empty body skipped the content-type check, then powertools refused the type with an unhandled error: 500
+    client = ApiClient(workspace.key)
+    cid = client.post("/api/contacts", json={"name": "Ana"}).json["id"]
+    reply = client.post(f"/api/contacts/{cid}/emails/prepare", body="", headers={"Content-Type": media_type})
+    assert 400 <= reply.status < 500, reply.text

@@ -178,6 +178,70 @@ def test_keys_refuse_to_guess_table_names(aws, restore_environ, monkeypatch):
         cli.main(["keys", "revoke", "chk_abcdefghij"])
 
 
+def _deploy_stack(name: str, outputs: dict | None = None) -> None:
+    """A stack in moto's CloudFormation holding the template's tables under generated names, and its outputs."""
+    import boto3
+    from contacthub_local.template import load_template, resources
+
+    tables = {logical: {"Type": r["Type"], "Properties": r["Properties"]}
+              for logical, r in resources(load_template(), "AWS::DynamoDB::Table").items()}
+    if outputs is None:
+        outputs = {f"{logical}Name": {"Value": {"Ref": logical}} for logical in tables}
+    boto3.client("cloudformation").create_stack(
+        StackName=name, TemplateBody=json.dumps({"Resources": tables, "Outputs": outputs}))
+
+
+def test_keys_create_reads_table_names_from_the_stack_outputs(aws, restore_environ, capsys):
+    from contacthub.wiring import services as current_services
+
+    # Given a deployed stack, and no table named anywhere else (no flags, no variables, no sender)
+    _deploy_stack("crm-prod")
+    for name in ("CRM_TABLE", "DIRECTORY_TABLE", "IDEMPOTENCY_TABLE", "SENDER_ADDRESS"):
+        os.environ.pop(name, None)
+    # When a key is created by the stack's name
+    code = cli.main(["keys", "create", "--stack", "crm-prod", "--workspace", "Acme", "--user", "Ann",
+                     "--email", "ann@acme.example"])
+    captured = capsys.readouterr()
+    # Then it is stored in the stack's own tables and works there, with nothing said about email
+    assert code == 0, captured.err
+    key = captured.out.strip()
+    settings = cli.configure_environment(stack="crm-prod", local_defaults=False)
+    assert settings.crm_table.startswith("crm-prod") and settings.crm_table != "test-crm"
+    assert current_services().workspaces.known_key(key) is not None
+    assert "Mailer" not in captured.err and "Traceback" not in captured.err
+
+
+def test_keys_create_needs_neither_the_idempotency_table_nor_a_sender(services, restore_environ, capsys):
+    os.environ.update({"CRM_TABLE": "test-crm", "DIRECTORY_TABLE": "test-directory", "SENDER_ADDRESS": ""})
+    os.environ.pop("IDEMPOTENCY_TABLE", None)
+    assert cli.main(["keys", "create", "--workspace", "Acme", "--user", "Ann", "--email", "ann@acme.example"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("chk_") and "Mailer" not in captured.err
+
+
+@pytest.mark.parametrize("case", ["no such stack", "not a contacthub stack", "no such table"])
+def test_keys_failures_are_one_line_and_non_zero(aws, restore_environ, capsys, case):
+    os.environ.update(table_environment())
+    args = ["keys", "create", "--workspace", "Acme", "--user", "Ann", "--email", "ann@acme.example"]
+    if case == "no such stack":
+        args += ["--stack", "missing-stack"]
+    elif case == "not a contacthub stack":
+        _deploy_stack("other", outputs={"Something": {"Value": "else"}})
+        args += ["--stack", "other"]
+    else:
+        args += ["--crm-table", "absent-crm", "--directory-table", "absent-directory"]
+    try:
+        code = cli.main(args)
+    except SystemExit as exit_:
+        code, message = 1, str(exit_.code)
+    else:
+        message = capsys.readouterr().err
+    assert code != 0
+    assert message.startswith("contacthub: ") and len(message.strip().splitlines()) == 1, message
+    assert {"no such stack": "missing-stack", "not a contacthub stack": "CrmTableName",
+            "no such table": "ResourceNotFoundException"}[case] in message
+
+
 def test_api_key_workspaces_are_distinct_and_stable():
     assert cli.key_workspace(K1) == cli.key_workspace(K1)
     assert cli.key_workspace(K1)[0] != cli.key_workspace(K2)[0]

@@ -6,6 +6,8 @@ import os
 import boto3
 import pytest
 
+from environment import SETTINGS
+
 from contacthub.store.tables import EmailSessionItem
 
 
@@ -72,7 +74,8 @@ def test_the_cli_sweeps_a_workspace(letsligo, services, workspace, contact_with_
         patched.setattr(EmailSessionItem, "query", _interrupted)
         assert letsligo.delete(f"/api/contacts/{contact_with_history.id}").status == 204
     assert _leftovers(workspace) != []
-    assert cli.main(["sweep", "--workspace", workspace.workspace.name]) == 0
+    assert cli.main(["sweep", "--workspace", workspace.workspace.name,
+                     "--crm-table", SETTINGS.crm_table, "--directory-table", SETTINGS.directory_table]) == 0
     assert "finished the cleanup of 1 deleted contact(s)" in capsys.readouterr().out
     assert _leftovers(workspace) == []
 

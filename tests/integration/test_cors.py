@@ -35,3 +35,19 @@ def test_local_server_answers_preflight_like_api_gateway(aws):
     assert reply.status == 204
     assert reply.header("Access-Control-Allow-Origin") == ORIGIN
     assert "X-Api-Key" in reply.header("Access-Control-Allow-Headers")
+    for header in ("If-Match", "If-None-Match", "Idempotency-Key"):
+        assert header in reply.header("Access-Control-Allow-Headers").split(",")
+
+
+def test_template_preflight_allows_the_conditional_and_idempotency_headers():
+    from contacthub.api.cors import ALLOW_HEADERS
+    from contacthub_local.template import load_template
+
+    cors = load_template()["Resources"]["CrmApi"]["Properties"]["Cors"]
+    assert cors["AllowHeaders"].strip("'") == ALLOW_HEADERS  # the local server mirrors API Gateway
+
+
+def test_browsers_can_read_etag_and_the_replay_marker(letsligo):
+    made = letsligo.post("/api/contacts", json={"name": "Ada"}, headers={"Idempotency-Key": "k-1"})
+    exposed = made.headers["Access-Control-Expose-Headers"].split(",")
+    assert {"ETag", "Idempotent-Replayed"} <= set(exposed) and "ETag" in made.headers

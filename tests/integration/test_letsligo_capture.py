@@ -105,7 +105,7 @@ def test_an_expired_token_is_gone(letsligo, services):
 
 def test_expiry_is_also_enforced_at_commit(letsligo, services, workspace):
     """A token that expires between the read and the write is refused by the transaction's own condition."""
-    from contacthub.capture.model import hash_token
+    from contacthub.domain.secrets import hash_secret
     from contacthub.domain.errors import Conflict
     from contacthub.ports import ConsumeCaptureDraft
     from contacthub.store.capture import CaptureDraftRepository
@@ -114,12 +114,12 @@ def test_expiry_is_also_enforced_at_commit(letsligo, services, workspace):
     ws = workspace.workspace.id
     token = _prepare(letsligo)["confirmationToken"]
     drafts = CaptureDraftRepository()
-    draft = drafts.get(ws, hash_token(token))
+    draft = drafts.get(ws, hash_secret(token))
     late = draft.expires_at + timedelta(seconds=1)
     with pytest.raises(Conflict):
         ContactRepository().add(_contact(services, ws), also=(ConsumeCaptureDraft(ws, draft.token_hash, late),))
     assert services.contacts.search(ws, _all(), limit=10).total == 0
-    assert drafts.get(ws, hash_token(token)).used_at is None
+    assert drafts.get(ws, hash_secret(token)).used_at is None
 
 
 def test_unknown_and_foreign_tokens_are_not_found(letsligo, other_letsligo):
@@ -263,13 +263,13 @@ def test_vcard_first_and_last_names_are_kept(letsligo, services, workspace):
 
 def test_only_one_of_two_racing_confirmations_creates(letsligo, services, workspace, monkeypatch):
     """Both read the draft as unused; the transaction's condition lets exactly one through."""
-    from contacthub.capture.model import hash_token
+    from contacthub.domain.secrets import hash_secret
     from contacthub.domain.errors import Gone
     from contacthub.store.capture import CaptureDraftRepository
 
     ws = workspace.workspace.id
     token = _prepare(letsligo)["confirmationToken"]
-    stale = CaptureDraftRepository().get(ws, hash_token(token))
+    stale = CaptureDraftRepository().get(ws, hash_secret(token))
     assert letsligo.post("/api/contacts/confirm", json={"confirmationToken": token}).status == 201
     # the loser read before the winner wrote: its first read is stale, the re-read after the failure is not
     fresh_get = CaptureDraftRepository.get

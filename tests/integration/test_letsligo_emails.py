@@ -7,7 +7,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from contacthub.api.letsligo.emails.mapping import draft_to_wire, sent_to_wire
-from contacthub.composers.base import Draft, DraftResult, DraftVersion, EmailSession, SentEmail, Turn
+from contacthub.domain.email import DraftResult, DraftVersion, EmailDraft, EmailSession, SentEmail, Turn
 from contacthub.composers.bedrock import BedrockComposer
 from contacthub.domain.contact import Status
 from contacthub.store.tables import EmailSessionItem, SentEmailItem, workspace_pk
@@ -114,7 +114,7 @@ def test_prepare_continues_a_session_and_keeps_user_edits(letsligo, services, wo
 
 def test_mapping_golden():
     at = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
-    draft = Draft("Suite à notre rencontre", "Bonjour Marie,", "marie@acme.example")
+    draft = EmailDraft("Suite à notre rencontre", "Bonjour Marie,", "marie@acme.example")
     version = DraftVersion(2, draft, "offline", at, ("note",))
     session = EmailSession("ws", "s-1", "c-1", (Turn("prepare", "x"),), (version,), at, at, at + timedelta(hours=24))
     assert draft_to_wire("c-1", DraftResult(session, version, ("note",)), "offline") == {
@@ -390,13 +390,13 @@ def test_send_guard_waits_for_a_send_in_progress_then_answers_its_result(aws):
 
 def test_a_session_stays_under_the_item_size_limit(services, workspace):
     # Given a session of maximal drafts in 3-byte characters (10 x 20,000 x 3 bytes: far over 400 KB)
-    from contacthub.composers.base import MAX_BODY, MAX_INSTRUCTION
+    from contacthub.domain.email import MAX_BODY, MAX_INSTRUCTION
     from contacthub.store.emails import EmailRepository
 
     ws = workspace.workspace.id
     contact = services.contacts.create(ws, {"name": "Marie", "emails": ["marie@acme.example"]})
     now = datetime.now(UTC)
-    versions = tuple(DraftVersion(n, Draft(f"Objet {n}", "€" * MAX_BODY, "marie@acme.example"), "user", now)
+    versions = tuple(DraftVersion(n, EmailDraft(f"Objet {n}", "€" * MAX_BODY, "marie@acme.example"), "user", now)
                      for n in range(1, 11))
     turns = tuple(Turn("refine", "€" * MAX_INSTRUCTION) for _ in range(20))
     session = EmailSession(ws, "323e4567-e89b-12d3-a456-426614174000", contact.id, turns, versions, now, now,

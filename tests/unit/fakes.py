@@ -11,12 +11,13 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from contacthub.capture.model import Draft as CaptureDraft
-from contacthub.composers.base import Brief, Composition, Draft, EmailSession, SentEmail, Turn
+from contacthub.capture.model import CaptureDraft
+from contacthub.composers.base import Brief, Composition
 from contacthub.domain.contact import Contact, tag_key
+from contacthub.domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from contacthub.domain.errors import Conflict
 from contacthub.domain.pipeline import PipelineState
-from contacthub.domain.task import Task, TaskPage, TaskQuery
+from contacthub.domain.task import SUMMARY_SIZE, OpenTaskSummary, Task, TaskPage, TaskPreview, TaskQuery
 from contacthub.domain.text import digits, fold
 from contacthub.domain.workspace import Principal, User, Workspace
 from contacthub.mail.base import OutgoingEmail
@@ -292,6 +293,12 @@ class InMemoryTasks:
         found = sorted(self._matching(workspace_id, query), key=lambda t: (t.due_date, t.id))
         return {cid: [t for t in found if t.contact_id == cid] for cid in contact_ids}
 
+    def open_task_summaries(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, OpenTaskSummary]:
+        found = self.for_contacts(workspace_id, contact_ids, TaskQuery(completed=False))
+        return {cid: OpenTaskSummary(len(tasks), tuple(TaskPreview(t.id, t.title, t.due_date)
+                                                       for t in tasks[:SUMMARY_SIZE]))
+                for cid, tasks in found.items()}
+
     def task_ids_for_contact(self, workspace_id: str, contact_id: str, limit: int) -> list[str]:
         return [t.id for t in self.tasks.values()
                 if t.workspace_id == workspace_id and t.contact_id == contact_id][:limit]
@@ -378,10 +385,10 @@ class EchoComposer:
     name = "echo"
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
-        return Composition(Draft(f"To {brief.contact_name}", instruction))
+              current: EmailDraft | None = None) -> Composition:
+        return Composition(EmailDraft(f"To {brief.contact_name}", instruction))
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return Composition(draft.with_changes(body=f"{draft.body}\n{instruction}"))
 
 

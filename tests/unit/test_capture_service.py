@@ -7,9 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fakes import InMemoryContacts, InMemoryDrafts, InMemoryStates
 
-from contacthub.capture.model import hash_token
+from contacthub.domain.secrets import hash_secret
 from contacthub.domain.errors import Conflict, Gone, NotFound, ValidationFailed
-from contacthub.services.capture import MAX_TEXT_BYTES, CaptureService
+from contacthub.domain.contact import MAX_CAPTURE_TEXT_BYTES as MAX_TEXT_BYTES
+from contacthub.services.capture import CaptureService
 from contacthub.services.contacts import ContactService
 
 WS, OTHER_WS = "ws-1", "ws-2"
@@ -50,7 +51,7 @@ def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture, contact
     prepared = capture.prepare(WS, SIGNATURE)
     assert prepared.fields["name"] == "Marie Dubois" and prepared.fields["company"] == "Acme SAS"
     assert prepared.expires_at == T0 + timedelta(hours=1)
-    assert list(drafts.drafts) == [(WS, hash_token(prepared.token))]
+    assert list(drafts.drafts) == [(WS, hash_secret(prepared.token))]
     assert prepared.token not in str(drafts.drafts)
     assert contacts.contacts == {}
 
@@ -112,10 +113,10 @@ def test_a_failed_commit_does_not_burn_the_token(capture, contacts, drafts):
     contacts.fail_next_commit = 1
     with pytest.raises(Conflict):
         capture.confirm(WS, token)
-    assert drafts.get(WS, hash_token(token)).used_at is None
+    assert drafts.get(WS, hash_secret(token)).used_at is None
     created = capture.confirm(WS, token)
     assert created.name == "Marie Dubois"
-    assert drafts.get(WS, hash_token(token)).contact_id == created.id  # consumed with the create
+    assert drafts.get(WS, hash_secret(token)).contact_id == created.id  # consumed with the create
 
 
 def test_text_bounds(capture):

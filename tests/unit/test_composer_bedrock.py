@@ -5,7 +5,8 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 from contacthub.composers import UnavailableComposer, composer_from_settings
-from contacthub.composers.base import Brief, Draft, Turn
+from contacthub.composers.base import Brief
+from contacthub.domain.email import EmailDraft, Turn
 from contacthub.composers.bedrock import BedrockComposer
 from contacthub.composers.offline import OfflineComposer
 from contacthub.composers.openai_compat import OpenAICompatibleComposer
@@ -44,7 +45,7 @@ def test_write_sends_one_converse_request_with_the_brief(stubbed):
     result = composer.write(BRIEF, "Rédige un email de relance après notre rencontre au salon",
                             [Turn("prepare", "earlier")])
     # Then the draft is the model's, checked
-    assert result.draft == Draft(ANSWER["subject"], ANSWER["body"]) and result.notes == ()
+    assert result.draft == EmailDraft(ANSWER["subject"], ANSWER["body"]) and result.notes == ()
 
 
 def test_prompt_carries_the_contact_tasks_history_and_instruction():
@@ -54,7 +55,7 @@ def test_prompt_carries_the_contact_tasks_history_and_instruction():
                                 lambda params, **_: captured.update(params))
     with Stubber(client) as stubber:
         stubber.add_response("converse", _converse_response(json.dumps(ANSWER)))
-        BedrockComposer(MODEL, client=client).refine(BRIEF, Draft("Old", "Old body"), "Shorten paragraph 2",
+        BedrockComposer(MODEL, client=client).refine(BRIEF, EmailDraft("Old", "Old body"), "Shorten paragraph 2",
                                                      [Turn("prepare", "Write a follow-up")])
     text = captured["messages"][0]["content"][0]["text"]
     for expected in ("- Company: Acme Corp", "- Position: Directrice", "- Where and how we met: Salon VivaTech 2025",

@@ -1,6 +1,7 @@
 """The offline composer: golden drafts from the letsligo doc's own instructions, and each refinement."""
 import pytest
-from contacthub.composers.base import MAX_BODY, Brief, Draft, Turn
+from contacthub.composers.base import Brief
+from contacthub.domain.email import MAX_BODY, EmailDraft, Turn
 from contacthub.composers.offline import OfflineComposer, detect_language, read_instruction, split_parts
 
 # The letsligo doc's examples: prepare "Rédige un email de relance après notre rencontre au salon",
@@ -14,7 +15,7 @@ MARIE = Brief(contact_name="Marie Dubois", first_name="Marie", last_name="Dubois
               tasks=("Appeler pour suivi (2025-03-20)",), sender_name="John Admin",
               sender_organisation="Acme Corporation")
 
-GOLDEN_FR = Draft(
+GOLDEN_FR = EmailDraft(
     subject="Suite à notre rencontre – Salon VivaTech 2025",
     body=("Bonjour Marie,\n\n"
           "Je me permets de revenir vers vous après notre rencontre au salon.\n\n"
@@ -158,9 +159,9 @@ def test_what_it_cannot_do_is_said_plainly():
 
 
 def test_user_edits_are_refined_not_replaced():
-    edited = Draft("Mon objet", "Bonjour Marie,\n\nPremière phrase. Deuxième phrase.\n\nÀ bientôt,\nJo")
+    edited = EmailDraft("Mon objet", "Bonjour Marie,\n\nPremière phrase. Deuxième phrase.\n\nÀ bientôt,\nJo")
     result = composer.refine(MARIE, edited, "raccourcis le paragraphe 1")
-    assert result.draft == Draft("Mon objet", "Bonjour Marie,\n\nPremière phrase.\n\nÀ bientôt,\nJo")
+    assert result.draft == EmailDraft("Mon objet", "Bonjour Marie,\n\nPremière phrase.\n\nÀ bientôt,\nJo")
 
 
 def test_minimal_contact_and_bounds():

@@ -5,7 +5,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from contacthub.composers.base import Brief, Draft
+from contacthub.composers.base import Brief
+from contacthub.domain.email import EmailDraft
 from contacthub.composers.openai_compat import OpenAICompatibleComposer
 from contacthub.domain.errors import ServiceUnavailable
 
@@ -56,9 +57,9 @@ def test_success_posts_one_chat_completion():
         # Given an endpoint with a key
         composer = OpenAICompatibleComposer("test-model", url + "/", api_key="sk-test")
         # When a draft is written
-        result = composer.write(BRIEF, "Write a follow-up", current=Draft("Draft", "Old body"))
+        result = composer.write(BRIEF, "Write a follow-up", current=EmailDraft("Draft", "Old body"))
     # Then one POST /v1/chat/completions with the model, the system rules and the brief
-    assert result.draft == Draft(ANSWER["subject"], ANSWER["body"])
+    assert result.draft == EmailDraft(ANSWER["subject"], ANSWER["body"])
     (request,) = requests
     assert request["path"] == "/v1/chat/completions"
     assert request["headers"]["Authorization"] == "Bearer sk-test"
@@ -70,7 +71,7 @@ def test_success_posts_one_chat_completion():
 
 def test_no_key_no_authorization_header():
     with fake_endpoint((200, {}, completion(json.dumps(ANSWER)))) as (url, requests):
-        OpenAICompatibleComposer("local-model", url).refine(BRIEF, Draft("S", "B"), "shorter")
+        OpenAICompatibleComposer("local-model", url).refine(BRIEF, EmailDraft("S", "B"), "shorter")
     assert "Authorization" not in requests[0]["headers"]
 
 

@@ -8,10 +8,9 @@ from contacthub.domain.task import (
     MAX_PAYLOAD_BYTES,
     TaskKind,
     TaskType,
-    canonical_uuid,
-    parse_datetime,
     validate_task_fields,
 )
+from contacthub.domain.text import canonical_uuid, parse_datetime
 
 CONTACT = "123e4567-e89b-12d3-a456-426614174000"
 VALID = {"contact_id": CONTACT, "title": "Appeler pour suivi", "due_date": "2025-03-20T10:00:00+00:00"}

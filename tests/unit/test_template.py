@@ -140,9 +140,9 @@ def _normalise(requirement: str) -> str:
     return f"{re.sub(r'[-_.]+', '-', name).lower()}=={version}"
 
 
-def test_function_requirements_pin_exactly_the_project_dependencies():
+def test_dependency_layer_pins_exactly_the_project_dependencies():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    lines = (PROJECT_ROOT / "functions" / "requirements.txt").read_text().splitlines()
+    lines = (PROJECT_ROOT / "layers" / "dependencies" / "requirements.txt").read_text().splitlines()
     pinned = [line.split("#")[0].strip() for line in lines
               if line.split("#")[0].strip() and not line.startswith("-")]  # "-c" constraints are options
     assert all("==" in r for r in project), "runtime dependencies are pinned with =="
@@ -172,6 +172,39 @@ def test_rest_handler_never_imports_graphql_or_moto(dialect):
 
 
 def test_function_builds_resolve_transitive_dependencies_from_the_constraints():
-    for requirements in ("functions/requirements.txt", "graphql/requirements.txt"):
+    for requirements, constraints in (("layers/dependencies/requirements.txt", "-c ../../constraints.txt"),
+                                      ("graphql/requirements.txt", "-c ../constraints.txt")):
         lines = (PROJECT_ROOT / requirements).read_text().splitlines()
-        assert "-c ../constraints.txt" in lines, requirements
+        assert constraints in lines, requirements
+
+
+@pytest.mark.parametrize("function", API_FUNCTIONS)
+def test_every_api_function_may_keep_idempotency_keys_and_nothing_more(function):
+    # Idempotency-Key is honoured by every dialect and GraphQL: each function reads, claims, completes and
+    # releases records in the IdempotencyTable, with no Scan or Query on it.
+    statements = [s for policy in FUNCTIONS[function]["Properties"].get("Policies", [])
+                  if isinstance(policy, dict) for s in policy.get("Statement", [])]
+    on_table = [s for s in statements if s.get("Resource") == {"Fn::GetAtt": ["IdempotencyTable", "Arn"]}]
+    assert on_table, f"{function} cannot reach the IdempotencyTable"
+    actions = {a for s in on_table for a in s["Action"]}
+    assert actions == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+
+
+
+
+def test_every_function_takes_its_dependencies_from_the_one_layer_and_ships_only_code():
+    template = load_template()
+    layers = template["Globals"]["Function"]["Layers"]
+    assert {"Ref": "DependenciesLayer"} in layers
+    for function in FUNCTIONS.values():
+        assert "DependenciesLayer" not in str(function["Properties"].get("Layers", [])), "listed twice"
+    code_uris = {f["Properties"].get("CodeUri", template["Globals"]["Function"]["CodeUri"]) for f in FUNCTIONS.values()}
+    for uri in code_uris:
+        own = (PROJECT_ROOT / uri / "requirements.txt")
+        # functions/ is pure code; graphql/ adds only what no other function needs
+        if uri.rstrip("/") == "graphql":
+            pins = {_normalise(line).split("==")[0] for line in own.read_text().splitlines()
+                    if line.strip() and not line.startswith(("#", "-"))}
+            assert pins == {"strawberry-graphql", "mangum", "starlette"}
+        else:
+            assert not own.exists(), f"{uri} would ship its own dependencies"

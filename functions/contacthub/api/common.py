@@ -15,19 +15,26 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from ..domain import messages
 from ..domain.errors import (
     Conflict,
     DomainError,
     Gone,
+    IdempotencyKeyReused,
     InvalidCursor,
     NotFound,
+    PreconditionFailed,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthorized,
     ValidationFailed,
     Violation,
 )
 from ..domain.workspace import Principal
+from .body import MalformedBody, decode_json, decode_object
 from .cors import with_cors
+from .idempotency import resolve_once
+from .observability import observed
 
 logger = Logger(service="contacthub")
 
@@ -85,12 +92,18 @@ class Dialect:
             return Problem(404, "Not Found")
         if isinstance(error, Unauthorized):
             return Problem(401, str(error), headers={"WWW-Authenticate": "Bearer"})
+        if isinstance(error, IdempotencyKeyReused):
+            return Problem(422, str(error))
+        if isinstance(error, PreconditionFailed):
+            return Problem(412, str(error))
         if isinstance(error, Conflict):
             return Problem(409, str(error))
         if isinstance(error, Gone):
             return Problem(410, str(error))
         if isinstance(error, ServiceUnavailable):
             return Problem(503, str(error), headers={"Retry-After": str(error.retry_after)})
+        if isinstance(error, TooManyRequests):
+            return Problem(429, str(error), headers={"Retry-After": str(error.retry_after)})
         return Problem(500, "Internal Server Error")
 
     def response(self, problem: Problem) -> Response:
@@ -120,8 +133,8 @@ def violations_from_pydantic(error: RequestValidationError) -> list[Violation] |
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = {
-            "missing": "This value should not be blank.",
-            "extra_forbidden": "This field is read-only or unknown.",
+            "missing": messages.BLANK,
+            "extra_forbidden": messages.READ_ONLY,
         }.get(err.get("type"), err.get("msg", "Invalid value."))
         violations.append(Violation(path, message, err.get("type", "invalid")))
     return violations
@@ -177,18 +190,22 @@ def guard(event: dict, dialect: Dialect) -> Principal:
             allowed = ", ".join(f'"{t}"' for t in dialect.json_content_types)
             raise BadRequest(f'The content-type "{content_type}" is not supported. Supported MIME types are '
                              f"{allowed}.", status=415)
+        # Decoded here, once for every route: powertools would keep the first element of an array body and
+        # fail with a 500 on integer literals Python refuses to convert. Every documented body is an object.
         try:
-            raw.decode("utf-8")  # API Gateway base64-encodes bytes that are not text; JSON is always UTF-8
-        except UnicodeDecodeError:
-            raise BadRequest("Syntax error: the request body is not UTF-8 encoded JSON") from None
+            decode_object(raw)  # API Gateway base64-encodes bytes that are not text; JSON is always UTF-8
+        except MalformedBody as error:
+            raise BadRequest(str(error)) from None
     return principal
 
 
 def authenticate(headers: dict[str, str], dialect: Dialect) -> Principal:
-    from ..wiring import services
+    from ..wiring import rate_limiter, services
     from .credentials import api_key
 
-    return services().workspaces.authenticate(api_key(headers, dialect.api_key_headers))
+    principal = services().workspaces.authenticate(api_key(headers, dialect.api_key_headers))
+    rate_limiter().hit(principal.workspace_id)
+    return principal
 
 
 def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Callable[[dict, Any], dict]]:
@@ -205,6 +222,7 @@ def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Calla
 def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
     """The Lambda entry point of a dialect: guard, then route."""
 
+    @observed(dialect.name)
     @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
     def lambda_handler(event: dict, context: Any) -> dict:
         try:
@@ -216,21 +234,29 @@ def make_handler(app: APIGatewayRestResolver, dialect: Dialect):
             return with_cors(dialect.proxy_response(Problem(500, "Internal Server Error")))
         logger.append_keys(workspace_id=principal.workspace_id, key_prefix=principal.key_prefix)
         app.append_context(principal=principal)
-        return with_cors(app.resolve(_json_content_type(event), context))
+        try:
+            return with_cors(resolve_once(event, principal,
+                                          lambda sent: app.resolve(_json_content_type(sent), context)))
+        except DomainError as error:  # the idempotency key's own failures (reused, in progress, unavailable)
+            return with_cors(dialect.proxy_response(dialect.problem_for(error)))
 
     return lambda_handler
 
 
 def _json_content_type(event: dict) -> dict:
     """powertools validates bodies of `application/json` only; the guard has already accepted the dialect's
-    other JSON types (ld+json, merge-patch+json), so present them as that rather than fail with a 500."""
+    other JSON types (ld+json, merge-patch+json), so present them as that rather than fail with a 500.
+    The guard checks the type of non-empty bodies only: with no body, any declared type is moot."""
+    blank = not (event.get("body") or "").strip()
+
     def plain(name: str, value):
         if name.lower() != "content-type" or not value:
             return value
         if isinstance(value, list):
             return [plain(name, v) for v in value]
         media = value.split(";")[0].strip().lower()
-        return "application/json" if media.startswith("application/") and media.endswith("json") else value
+        json_type = media.startswith("application/") and media.endswith("json")
+        return "application/json" if json_type or blank else value
 
     changed = dict(event)
     for key in ("headers", "multiValueHeaders"):
@@ -247,9 +273,9 @@ def json_body(router) -> Any:
     """The request body as JSON (for routes whose body is not one pydantic model); 400 when it isn't."""
     raw = router.current_event.body
     try:
-        return json.loads(raw)
-    except (TypeError, ValueError):
-        raise BadRequest(_body_syntax_message(raw)) from None
+        return decode_json(raw or "")
+    except MalformedBody as error:
+        raise BadRequest(str(error)) from None
 
 
 def parse(model, data: Any):

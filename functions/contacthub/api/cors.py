@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-ALLOW_HEADERS = "Authorization,Content-Type,Accept,X-Api-Key"
+ALLOW_HEADERS = "Authorization,Content-Type,Accept,X-Api-Key,If-Match,If-None-Match,Idempotency-Key"
 ALLOW_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
-EXPOSE_HEADERS = "X-Total-Count,Retry-After"
+EXPOSE_HEADERS = "X-Total-Count,Retry-After,ETag,Idempotent-Replayed,Location"
 
 
 def response_headers() -> dict[str, str]:

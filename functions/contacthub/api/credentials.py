@@ -11,13 +11,14 @@ def api_key(headers: Mapping[str, str], key_headers: tuple[str, ...] = ("x-api-k
 
     ``headers`` must be looked up case-insensitively (lower-cased names or a case-insensitive mapping).
     """
-    authorization = headers.get("authorization")
+    authorization = (headers.get("authorization") or "").strip()
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Malformed Authorization header; expected 'Bearer <API key>'")
         return token.strip()
-    key = next((headers.get(h) for h in key_headers if headers.get(h)), None)
+    # Surrounding whitespace is tolerated as it is after "Bearer": keys never contain any.
+    key = next((value.strip() for h in key_headers if (value := headers.get(h) or "").strip()), None)
     if not key:
         raise Unauthorized("Missing API key")
     return key

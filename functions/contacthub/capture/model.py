@@ -1,7 +1,6 @@
-"""What an extraction yields, and the draft a confirmation token stands for."""
+"""What an extraction yields, and the capture draft a confirmation token stands for."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,7 +44,7 @@ class Extraction:
 
 
 @dataclass(frozen=True)
-class Draft:
+class CaptureDraft:
     """A prepared contact waiting for confirmation, stored under the hash of its token."""
 
     workspace_id: str
@@ -58,8 +57,3 @@ class Draft:
 
     def expired(self, now: datetime) -> bool:
         return now >= self.expires_at
-
-
-def hash_token(token: str) -> str:
-    # Tokens are 256-bit random secrets: a fast unsalted hash is enough and lets us look one up by key.
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..domain.errors import ServiceUnavailable
-from .base import Brief, Composition, Draft, Turn
+from ..domain.email import EmailDraft, Turn
+from .base import Brief, Composition
 from .prompt import SYSTEM, malformed, parse_answer, refine_prompt, write_prompt
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,14 @@ TRANSIENT = {"ThrottlingException": 10, "ServiceUnavailableException": 5, "Model
              "ServiceQuotaExceededException": 30}
 # Anything else (AccessDenied, ResourceNotFound, ValidationException...) is configuration: retry much later.
 CONFIGURATION_RETRY_AFTER = 60
+
+
+# API Gateway gives up after 29 s: the worst case, two attempts of (connect + read) plus the standard mode's
+# first backoff (at most 1 s), is 2 x (2 + 10) + 1 = 25 s, which leaves time to answer 503 with Retry-After.
+CONNECT_TIMEOUT = 2
+READ_TIMEOUT = 10
+MAX_ATTEMPTS = 2
+WORST_CASE_SECONDS = MAX_ATTEMPTS * (CONNECT_TIMEOUT + READ_TIMEOUT) + 1
 
 
 class BedrockComposer:
@@ -35,16 +44,16 @@ class BedrockComposer:
             import boto3
             from botocore.config import Config
 
-            # API Gateway gives up after 29 s: one retry at most, and no read longer than 20 s.
             self._client = boto3.client("bedrock-runtime", config=Config(
-                connect_timeout=3, read_timeout=20, retries={"mode": "standard", "max_attempts": 2}))
+                connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+                retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}))
         return self._client
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         return self._converse(write_prompt(brief, instruction, history, current))
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return self._converse(refine_prompt(brief, draft, instruction, history))
 
     def _converse(self, prompt: str) -> Composition:

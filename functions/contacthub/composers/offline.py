@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..domain.text import fold, words
-from .base import MAX_BODY, MAX_SUBJECT, Brief, Composition, Draft, Turn
+from ..domain.email import MAX_BODY, MAX_SUBJECT, EmailDraft, Turn
+from .base import Brief, Composition
 
 FR, EN = "fr", "en"
 
@@ -383,7 +384,7 @@ class OfflineComposer:
 
     # ---------------------------------------------------------------- write
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         language = detect_language(instruction)
         ops = [op for op in read_instruction(instruction) if op.kind in ("language", "formal", "friendly",
                                                                           "shorter", "longer")]
@@ -399,7 +400,7 @@ class OfflineComposer:
             notes.append(WORDINGS[language].notes["unused"].format(words=", ".join(unused)))
         return Composition(draft, tuple(notes))
 
-    def _render(self, brief: Brief, instruction: str, language: str) -> Draft:
+    def _render(self, brief: Brief, instruction: str, language: str) -> EmailDraft:
         w = WORDINGS[language]
         intent = _intent(instruction)
         # Phrases of the instruction are reused verbatim only in the instruction's own language.
@@ -449,10 +450,10 @@ class OfflineComposer:
         paragraphs.append(cta)
         parts = Parts(w.greeting["neutral"].format(**_names(brief)), paragraphs,
                       _closing(w.closing["neutral"].format(**_names(brief)), brief))
-        return Draft(subject[:MAX_SUBJECT], parts.text()[:MAX_BODY])
+        return EmailDraft(subject[:MAX_SUBJECT], parts.text()[:MAX_BODY])
 
     # ---------------------------------------------------------------- refine
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         language = detect_language(draft.body)
         speaks = WORDINGS[detect_language(instruction, default=language)]
         notes: list[str] = []
@@ -467,8 +468,8 @@ class OfflineComposer:
             notes += [note] if note else []
         return Composition(draft, tuple(notes))
 
-    def _apply(self, brief: Brief, draft: Draft, op: Op, language: str, speaks: Wording
-               ) -> tuple[Draft, str | None]:
+    def _apply(self, brief: Brief, draft: EmailDraft, op: Op, language: str, speaks: Wording
+               ) -> tuple[EmailDraft, str | None]:
         if op.kind == "unknown":
             return draft, speaks.notes["unknown"].format(clause=op.value)
         if op.kind == "subject":
@@ -521,8 +522,8 @@ class OfflineComposer:
             return draft.with_changes(body=parts.text()[:MAX_BODY]), None
         return draft, None
 
-    def _switch_language(self, brief: Brief, draft: Draft, target: str, current: str, history: Sequence[Turn],
-                         speaks: Wording) -> tuple[Draft, str | None]:
+    def _switch_language(self, brief: Brief, draft: EmailDraft, target: str, current: str, history: Sequence[Turn],
+                         speaks: Wording) -> tuple[EmailDraft, str | None]:
         """Templates, not translation: write the email again in the target language, replaying the tone and
         length instructions given so far."""
         if target == current:

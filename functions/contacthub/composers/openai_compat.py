@@ -6,26 +6,45 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from ..domain.errors import ServiceUnavailable
-from .base import Brief, Composition, Draft, Turn
+from ..domain.email import EmailDraft, Turn
+from .base import Brief, Composition
 from .prompt import SYSTEM, malformed, parse_answer, refine_prompt, write_prompt
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_ANSWER_BYTES = 1024 * 1024
-TIMEOUT_SECONDS = 20  # under API Gateway's 29 s
+# Per socket operation, and for the whole answer too (a slowly dripping answer must not outlive API Gateway's
+# 29 s): at most connect + TIMEOUT_SECONDS, one attempt.
+TIMEOUT_SECONDS = 20
+
+
+def _read_until(response, deadline: float, limit: int) -> bytes:
+    """At most ``limit`` bytes, giving up (TimeoutError) once ``deadline`` has passed."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer took too long")
+        chunk = response.read1(min(65536, limit - size))  # read1: what has arrived, not a full buffer
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 class OpenAICompatibleComposer:
     name = "openai"
 
-    def __init__(self, model: str, base_url: str = DEFAULT_BASE_URL, api_key: str | None = None,
+    def __init__(self, model: str, base_url: str = DEFAULT_BASE_URL, api_key: str | Callable[[], str] | None = None,
                  timeout: float = TIMEOUT_SECONDS, max_tokens: int = 2_000, temperature: float = 0.4):
         if urlsplit(base_url).scheme not in ("http", "https"):
             raise ValueError(f"OPENAI_BASE_URL must be an http(s) URL, not {base_url!r}")
@@ -37,22 +56,24 @@ class OpenAICompatibleComposer:
         self.temperature = temperature
 
     def write(self, brief: Brief, instruction: str, history: Sequence[Turn] = (),
-              current: Draft | None = None) -> Composition:
+              current: EmailDraft | None = None) -> Composition:
         return self._complete(write_prompt(brief, instruction, history, current))
 
-    def refine(self, brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
+    def refine(self, brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn] = ()) -> Composition:
         return self._complete(refine_prompt(brief, draft, instruction, history))
 
     def _complete(self, prompt: str) -> Composition:
         payload = {"model": self.model, "temperature": self.temperature, "max_tokens": self.max_tokens,
                    "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]}
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
+        api_key = self.api_key() if callable(self.api_key) else self.api_key  # a secret read (and cached) on use
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
         request = urllib.request.Request(self.url, json.dumps(payload).encode("utf-8"), headers, method="POST")
         try:
+            deadline = time.monotonic() + self.timeout
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = response.read(MAX_ANSWER_BYTES + 1)
+                raw = _read_until(response, deadline, MAX_ANSWER_BYTES + 1)
         except urllib.error.HTTPError as error:
             status = error.code
             logger.warning("OpenAI-compatible endpoint answered HTTP %s", status)

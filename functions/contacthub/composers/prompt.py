@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 
 from ..domain.errors import ServiceUnavailable
-from .base import MAX_BODY, MAX_SUBJECT, Brief, Composition, Draft, Turn
+from ..domain.email import MAX_BODY, MAX_SUBJECT, EmailDraft, Turn
+from .base import Brief, Composition
 
 MAX_NOTES = 5
 MAX_NOTE = 300
@@ -60,7 +61,7 @@ def brief_text(brief: Brief) -> str:
     return text
 
 
-def _draft_text(draft: Draft) -> str:
+def _draft_text(draft: EmailDraft) -> str:
     return f"Subject: {draft.subject}\n\n{draft.body}"
 
 
@@ -71,14 +72,14 @@ def _history_text(history: Sequence[Turn]) -> str:
         f"- ({t.kind}) {t.instruction}" for t in history) + "\n\n"
 
 
-def write_prompt(brief: Brief, instruction: str, history: Sequence[Turn], current: Draft | None) -> str:
+def write_prompt(brief: Brief, instruction: str, history: Sequence[Turn], current: EmailDraft | None) -> str:
     text = brief_text(brief) + "\n\n" + _history_text(history)
     if current is not None:
         text += "The draft the user currently has (they may have edited it):\n" + _draft_text(current) + "\n\n"
     return text + f"Write a new email following this instruction:\n{instruction}"
 
 
-def refine_prompt(brief: Brief, draft: Draft, instruction: str, history: Sequence[Turn]) -> str:
+def refine_prompt(brief: Brief, draft: EmailDraft, instruction: str, history: Sequence[Turn]) -> str:
     return (brief_text(brief) + "\n\n" + _history_text(history)
             + "The current draft:\n" + _draft_text(draft) + "\n\n"
             + f"Apply this instruction and answer with the complete revised email:\n{instruction}")
@@ -116,4 +117,4 @@ def parse_answer(text: str) -> Composition:
     if not isinstance(notes, list):
         notes = [notes]
     cleaned = tuple(" ".join(str(n).split())[:MAX_NOTE] for n in notes if str(n).strip())[:MAX_NOTES]
-    return Composition(Draft(subject, body), cleaned)
+    return Composition(EmailDraft(subject, body), cleaned)

@@ -8,7 +8,7 @@ from enum import Enum
 from collections.abc import Callable
 from typing import Any
 
-from .errors import ValidationFailed, Violation
+from . import messages, rules
 from .text import canonical_uuid, clean, fold
 
 
@@ -110,16 +110,7 @@ class Contact:
         return replace(self, **changes)
 
 
-# --- field validation: one function per kind of value, used by create and update alike ---------
-
-SHORT_TEXT_FIELDS = ("company", "position", "address", "first_name", "last_name", "name")
-URL_FIELDS = ("website", "linkedin_url", "facebook_url", "instagram_url", "twitter_url", "photo")
-LONG_TEXT_FIELDS = ("notes", "meeting_context")
-EDITABLE_FIELDS = frozenset(
-    SHORT_TEXT_FIELDS + URL_FIELDS + LONG_TEXT_FIELDS
-    + ("emails", "phones", "stage", "tags", "custom_fields", "location", "channel", "pipeline_state_id")
-)
-
+# --- field validation: one rule per field, used by create and update alike ------------------------
 
 def normalize_email(value: str, path: str) -> str:
     from email_validator import EmailNotValidError, validate_email
@@ -127,7 +118,7 @@ def normalize_email(value: str, path: str) -> str:
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except (EmailNotValidError, AttributeError):
-        raise ValidationFailed.one(path, "This value is not a valid email address.", "invalid_email") from None
+        raise rules.fail(path, messages.INVALID_EMAIL, "invalid_email") from None
 
 
 def normalize_phone(value: str, path: str, default_region: str | None = None) -> Phone:
@@ -135,7 +126,7 @@ def normalize_phone(value: str, path: str, default_region: str | None = None) ->
 
     raw = (value or "").strip()
     if not raw or len(raw) > 40 or not any(c.isdigit() for c in raw):
-        raise ValidationFailed.one(path, "This value is not a valid phone number.", "invalid_phone")
+        raise rules.fail(path, messages.INVALID_PHONE, "invalid_phone")
     try:
         parsed = phonenumbers.parse(raw, default_region)
         e164 = (
@@ -157,20 +148,78 @@ def tag_key(value: str) -> str:
     return fold(normalize_tag(value))
 
 
+def _as_string(format: Callable[[str, str], Any]) -> rules.Rule:
+    """A format rule (email, phone) over text that is UTF-8 and a string first."""
+    text = rules.Text()
+
+    def check(value: Any, path: str) -> Any:
+        if value is None:
+            raise rules.fail(path, messages.of_type("string"), "type")
+        return format(text(value, path) or "", path)
+    return check
+
+
+_TAG = rules.RequiredText(MAX_TAG_LENGTH, normalize=normalize_tag)
+TAGS = rules.Many(_TAG, MAX_TAGS, key=tag_key, count_distinct=True)
+
+
 def normalize_tags(values: list[str], path: str = "tags") -> tuple[str, ...]:
-    result: dict[str, str] = {}
-    for i, value in enumerate(values):
-        if not isinstance(value, str):
-            raise ValidationFailed.one(f"{path}[{i}]", "A tag must be a string.")
-        tag = normalize_tag(value)
-        if not tag:
-            raise ValidationFailed.one(f"{path}[{i}]", "A tag must not be blank.")
-        if len(tag) > MAX_TAG_LENGTH:
-            raise ValidationFailed.one(f"{path}[{i}]", f"A tag has at most {MAX_TAG_LENGTH} characters.")
-        result.setdefault(tag_key(tag), tag)
-    if len(result) > MAX_TAGS:
-        raise ValidationFailed.one(path, f"A contact has at most {MAX_TAGS} tags.", "too_many")
-    return tuple(result.values())
+    return TAGS(values, path)
+
+
+def _location(value: Any, path: str) -> Location | None:
+    if isinstance(value, Location):
+        return value
+    fields = _LOCATION(value, path)
+    return Location(id=fields["id"], title=fields["title"]) if fields else None
+
+
+_LOCATION = rules.Record({"id": rules.RequiredText(MAX_SHORT_TEXT), "title": rules.Text(MAX_SHORT_TEXT)},
+                         required=("id",))
+
+
+def _pipeline_state_id(value: Any, path: str) -> str | None:
+    return canonical_uuid(value) or value  # a non-UUID is refused when the state is looked up
+
+
+CONTACT_RULES: dict[str, rules.Rule] = {
+    **{name: rules.Text(MAX_SHORT_TEXT) for name in
+       ("company", "position", "address", "first_name", "last_name", "name")},
+    **{name: rules.Text(MAX_URL) for name in
+       ("website", "linkedin_url", "facebook_url", "instagram_url", "twitter_url", "photo")},
+    **{name: rules.Text(MAX_LONG_TEXT) for name in ("notes", "meeting_context")},
+    "emails": rules.Many(_as_string(normalize_email), MAX_EMAILS, key=fold),
+    "phones": rules.Many(_as_string(normalize_phone), MAX_PHONES, key=lambda phone: phone),
+    "tags": TAGS,
+    "stage": rules.Choice(Stage),
+    "custom_fields": rules.JsonObject(max_keys=MAX_CUSTOM_FIELDS, max_key_length=MAX_CUSTOM_FIELD_KEY,
+                                      scalars_only=True, max_value_length=MAX_CUSTOM_FIELD_VALUE),
+    "location": _location,
+    "channel": rules.Pattern(_CHANNEL, messages.CHANNEL, MAX_CHANNEL, normalize=lambda v: v.strip().lower()),
+    "pipeline_state_id": _pipeline_state_id,
+}
+EDITABLE_FIELDS = frozenset(CONTACT_RULES)
+# Text appended to notes or meeting context (the field's own rule then bounds the result).
+EXTENSION_TEXT = rules.RequiredText()
+# Text pasted for contact capture: a signature or a handful of vCards; the bound limits the heuristics' work.
+MAX_CAPTURE_TEXT_BYTES = 20 * 1024
+_CAPTURE_TEXT = rules.RequiredText(MAX_CAPTURE_TEXT_BYTES, unit="bytes", normalize=lambda text: text)
+
+
+def capture_text(value: Any, path: str) -> str:
+    """Text to extract a contact from; anything but text holds nothing to capture (blank)."""
+    return _CAPTURE_TEXT(value if isinstance(value, str) else "", path)  # anything else holds nothing to capture
+
+
+# Search terms are not stored, but they are written into index keys: the same text rule applies.
+SEARCH_TERM = rules.Text(MAX_SHORT_TEXT)
+_SEARCH_TAGS = rules.Many(SEARCH_TERM, MAX_TAGS)
+
+
+def check_search_terms(terms: dict[str, Any]) -> None:
+    """Refuse search terms no index key could hold (lone surrogates, over-long text); ValidationFailed."""
+    rules.validate({name: _SEARCH_TAGS if isinstance(value, (list, tuple)) else SEARCH_TERM
+                    for name, value in terms.items()}, terms)
 
 
 def split_name(name: str) -> tuple[str | None, str | None]:
@@ -184,147 +233,7 @@ def join_name(first: str | None, last: str | None) -> str | None:
 
 def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise canonical field values; raises ValidationFailed listing every bad field."""
-    out: dict[str, Any] = {}
-    violations: list[Violation] = []
-
-    def check(path: str, fn: Callable[..., Any]) -> None:
-        try:
-            out[path] = fn()
-        except ValidationFailed as e:
-            violations.extend(e.violations)
-
-    for key, value in changes.items():
-        if _has_lone_surrogate(value):
-            violations.append(Violation(key, "This value is not valid UTF-8 text.", "encoding"))
-        elif key not in EDITABLE_FIELDS:
-            violations.append(Violation(key, "This field is read-only or unknown.", "read_only"))
-        elif key in SHORT_TEXT_FIELDS:
-            check(key, lambda v=value, k=key: _text(v, k, MAX_SHORT_TEXT))
-        elif key in URL_FIELDS:
-            check(key, lambda v=value, k=key: _text(v, k, MAX_URL))
-        elif key in LONG_TEXT_FIELDS:
-            check(key, lambda v=value, k=key: _text(v, k, MAX_LONG_TEXT))
-        elif key == "emails":
-            check(key, lambda v=value: _bounded_list(v, "emails", MAX_EMAILS, normalize_email, dedupe=fold))
-        elif key == "phones":
-            check(key, lambda v=value: _bounded_list(v, "phones", MAX_PHONES, normalize_phone, dedupe=None))
-        elif key == "tags":
-            check(key, lambda v=value: normalize_tags(v or []))
-        elif key == "stage":
-            check(key, lambda v=value: _stage(v))
-        elif key == "custom_fields":
-            check(key, lambda v=value: _custom_fields(v))
-        elif key == "location":
-            check(key, lambda v=value: _location(v))
-        elif key == "channel":
-            check(key, lambda v=value: _channel(v))
-        elif key == "pipeline_state_id":
-            out[key] = canonical_uuid(value) or value  # a non-UUID is refused when the state is looked up
-    if violations:
-        raise ValidationFailed(violations)
-    return out
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    """JSON can carry "\\ud800", which no UTF-8 store or client accepts."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_lone_surrogate(v) for v in value)
-    return False
-
-
-def _text(value: Any, path: str, limit: int) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed.one(path, "This value should be of type string.", "type")
-    if len(value) > limit:
-        raise ValidationFailed.one(path, f"This value is too long. It should have {limit} characters or less.",
-                                   "too_long")
-    return clean(value)
-
-
-def _bounded_list(values: Any, path: str, limit: int, normalize: Callable[[str, str], Any],
-                  dedupe: Callable[[Any], Any] | None) -> tuple[Any, ...]:
-    if values is None:
-        return ()
-    if not isinstance(values, (list, tuple)):
-        raise ValidationFailed.one(path, "This value should be of type array.", "type")
-    if len(values) > limit:
-        raise ValidationFailed.one(path, f"This collection should contain {limit} elements or less.", "too_many")
-    result, seen, violations = [], set(), []
-    for i, value in enumerate(values):
-        if not isinstance(value, str):
-            violations.append(Violation(f"{path}[{i}]", "This value should be of type string.", "type"))
-            continue
-        try:
-            item = normalize(value, f"{path}[{i}]")
-        except ValidationFailed as e:
-            violations.extend(e.violations)
-            continue
-        key = dedupe(item) if dedupe else item
-        if key not in seen:
-            seen.add(key)
-            result.append(item)
-    if violations:
-        raise ValidationFailed(violations)
-    return tuple(result)
-
-
-def _stage(value: Any) -> Stage | None:
-    if value is None:
-        return None
-    try:
-        return Stage(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in Stage)
-        raise ValidationFailed.one(
-            "stage", f"The value you selected is not a valid choice ({allowed}).", "choice") from None
-
-
-def _custom_fields(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ValidationFailed.one("custom_fields", "This value should be a JSON object.", "type")
-    if len(value) > MAX_CUSTOM_FIELDS:
-        raise ValidationFailed.one("custom_fields", f"At most {MAX_CUSTOM_FIELDS} custom fields.", "too_many")
-    for key, item in value.items():
-        path = f"custom_fields.{key}"
-        if not key or len(key) > MAX_CUSTOM_FIELD_KEY:
-            raise ValidationFailed.one(path, f"A custom field name has 1 to {MAX_CUSTOM_FIELD_KEY} characters.")
-        if isinstance(item, bool) or item is None or isinstance(item, (int, float)):
-            continue
-        if not isinstance(item, str):
-            raise ValidationFailed.one(path, "A custom field value must be a string, number, boolean or null.")
-        if len(item) > MAX_CUSTOM_FIELD_VALUE:
-            raise ValidationFailed.one(path, f"A custom field value has at most {MAX_CUSTOM_FIELD_VALUE} characters.")
-    return dict(value)
-
-
-def _location(value: Any) -> Location | None:
-    if value is None:
-        return None
-    if isinstance(value, Location):
-        return value
-    if not isinstance(value, dict) or not isinstance(value.get("id"), str) or not value["id"].strip():
-        raise ValidationFailed.one("location.id", "A location needs a non-empty string id.")
-    if len(value["id"]) > MAX_SHORT_TEXT:
-        raise ValidationFailed.one("location.id", "This value is too long.", "too_long")
-    title = _text(value.get("title"), "location.title", MAX_SHORT_TEXT)
-    return Location(id=value["id"].strip(), title=title)
-
-
-def _channel(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > MAX_CHANNEL or not _CHANNEL.match(value.strip().lower()):
-        raise ValidationFailed.one("channel", "A channel is a short lowercase name such as whatsapp or telegram.")
-    return value.strip().lower()
+    values = rules.validate(CONTACT_RULES, changes)
+    if values.get("custom_fields") is None and "custom_fields" in values:
+        values["custom_fields"] = {}
+    return values

@@ -43,6 +43,29 @@ class Conflict(DomainError):
     """A concurrent update won the race, or a uniqueness rule was broken; the client may retry."""
 
 
+class PreconditionFailed(Conflict):
+    """The client's expected version (If-Match, expectedVersion) is not the stored one: nothing was written."""
+
+    def __init__(self, entity: str, current_version: int | None):
+        self.entity = entity
+        self.current_version = current_version
+        super().__init__(f"The {entity.lower()} was modified since you read it (now at version {current_version})")
+
+
+class IdempotencyKeyReused(DomainError):
+    """An idempotency key already used for a different request (another body or input)."""
+
+    def __init__(self, message: str = "This idempotency key was already used for a different request"):
+        super().__init__(message)
+
+
+class IdempotencyKeyInUse(Conflict):
+    """The first request with this idempotency key is still running; retry later to get its result."""
+
+    def __init__(self, message: str = "A request with this idempotency key is still in progress; retry later"):
+        super().__init__(message)
+
+
 class Unauthorized(DomainError):
     def __init__(self, message: str = "Invalid or missing API key"):
         super().__init__(message)
@@ -56,5 +79,13 @@ class ServiceUnavailable(DomainError):
     """A downstream service (mail, model) failed; the client may retry after ``retry_after`` seconds."""
 
     def __init__(self, message: str, retry_after: int = 5):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class TooManyRequests(DomainError):
+    """The workspace sent more requests than its rate limit allows; retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1):
         self.retry_after = retry_after
         super().__init__(message)

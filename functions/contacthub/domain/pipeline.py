@@ -1,9 +1,12 @@
 """Pipeline states, a.k.a. lead statuses: one workspace-defined, ordered entity seen by every dialect."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
+
+from . import messages, rules
 
 
 class StateType(str, Enum):
@@ -34,3 +37,18 @@ DEFAULT_PIPELINE: tuple[tuple[str, str, StateType], ...] = (
     ("Client", "#8B5CF6", StateType.QUALIFIED),
     ("Disqualified", "#EF4444", StateType.DISQUALIFIED),
 )
+
+
+MAX_STATES = 50
+MAX_STATE_NAME = 100
+
+STATE_RULES: dict[str, rules.Rule] = {
+    "name": rules.RequiredText(MAX_STATE_NAME),
+    "color": rules.Pattern(re.compile(r"^#[0-9A-F]{6}$"), messages.COLOR, 7, normalize=str.upper),
+    "type": rules.Choice(StateType, required=True),
+}
+
+
+def validate_state_fields(changes: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise pipeline state fields; raises ValidationFailed listing every bad field."""
+    return rules.validate(STATE_RULES, changes)

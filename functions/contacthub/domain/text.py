@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timezone
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -37,9 +39,47 @@ def canonical_uuid(value: object) -> str | None:
         return None
 
 
+def is_encodable(text: str) -> bool:
+    """False for text holding lone surrogates ("\\ud800", which JSON escapes can carry): no UTF-8 store takes it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def has_control_character(value: str | None) -> bool:
+    """A control character other than a tab (NUL, ESC, DEL...): not allowed in a header value either."""
+    return value is not None and any((ord(c) < 32 and c != "\t") or 127 <= ord(c) < 160 for c in value)
+
+
+def has_line_break(value: str | None) -> bool:
+    """CR, LF or any other line separator: never allowed in a header value (header injection)."""
+    return value is not None and any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def clean(text: str | None) -> str | None:
     """Trimmed text, or None when nothing is left."""
     if text is None:
         return None
     text = text.strip()
     return text or None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An ISO 8601 date or date-time (``Z``, an offset, or none for UTC) as an aware UTC datetime, or None."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and 0 < len(value.strip()) <= 64:
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None

@@ -1,15 +1,21 @@
 """Workspaces, their users and the API keys that identify a user in a workspace."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
+
+from . import rules
+from .secrets import new_secret
 
 KEY_PREFIX = "chk_"
 # Custom keys (`serve --api-key`) must be at least this long and URL-safe.
 MIN_KEY_LENGTH = 24
 DISPLAY_PREFIX_LENGTH = 12
+MAX_WORKSPACE_NAME = 100
+MAX_USER_NAME = 255
+
+WORKSPACE_NAME = rules.RequiredText(MAX_WORKSPACE_NAME)
+USER_NAME = rules.Text(MAX_USER_NAME)
 
 
 @dataclass(frozen=True)
@@ -39,12 +45,7 @@ class Principal:
 
 def generate_api_key() -> str:
     """A long random secret with a recognisable prefix (``chk_`` + 43 URL-safe characters)."""
-    return KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def hash_api_key(key: str) -> str:
-    # Keys are 256-bit random secrets, so a fast unsalted hash is safe and lets us look a key up directly.
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return KEY_PREFIX + new_secret()
 
 
 def display_prefix(key: str) -> str:

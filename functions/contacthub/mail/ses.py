@@ -7,7 +7,8 @@ from email.utils import formataddr
 from typing import Any
 
 from ..domain.errors import ServiceUnavailable
-from .base import OutgoingEmail, has_control_character, has_line_break
+from ..domain.text import has_control_character, has_line_break
+from .base import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 

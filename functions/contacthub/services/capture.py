@@ -8,21 +8,21 @@ draft plus last-minute overrides; the draft is marked used in the contact's own 
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from collections.abc import Callable
 from typing import Any
 
-from ..capture.model import Draft, hash_token
-from ..domain.contact import MAX_EMAILS, MAX_PHONES, Contact, Phone, validate_changes
+from ..capture.model import CaptureDraft
+from ..domain import messages
+from ..domain.contact import MAX_EMAILS, MAX_PHONES, Contact, Phone, capture_text, validate_changes
 from ..domain.errors import Conflict, Gone, NotFound, ValidationFailed, Violation
+from ..domain.secrets import hash_secret, new_secret
 from ..domain.text import fold
 from ..ports import CaptureDraftRepository, ConsumeCaptureDraft, ContactQuery
 from .contacts import ContactService
 from .paging import MAX_PAGE_SIZE
 
-MAX_TEXT_BYTES = 20 * 1024  # a signature or a handful of vCards; bounds the heuristics' work too
 TOKEN_TTL = timedelta(hours=1)
 MAX_DUPLICATES = 10
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
@@ -55,18 +55,17 @@ class CaptureService:
     def prepare(self, workspace_id: str, text: str, overrides: dict[str, Any] | None = None) -> Prepared:
         from ..capture.extract import UnreadableVCard, extract  # heavy imports only when capturing
 
-        _check_text(text)
+        capture_text(text, "text")
         checked = _check_overrides(overrides or {})
         try:
             extraction = extract(text)
         except UnreadableVCard as error:
-            raise ValidationFailed.one("text", f"This vCard could not be read: {str(error)[:200]}",
-                                       "invalid_vcard") from None
+            raise ValidationFailed.one("text", messages.unreadable_vcard(str(error)), "invalid_vcard") from None
         fields = _merge(_valid_only(extraction.contact.as_fields()), checked)
         now = self.clock()
-        token = secrets.token_urlsafe(32)
-        draft = Draft(workspace_id, hash_token(token), _storable(fields), created_at=now,
-                      expires_at=now + self.ttl)
+        token = new_secret()
+        draft = CaptureDraft(workspace_id, hash_secret(token), _storable(fields), created_at=now,
+                             expires_at=now + self.ttl)
         self._drafts.add(draft)
         return Prepared(token, fields, self._duplicates(workspace_id, fields), extraction.source,
                         extraction.cards_found, draft.expires_at)
@@ -90,10 +89,10 @@ class CaptureService:
             raise
 
     # ---------------------------------------------------------------- helpers
-    def _usable_draft(self, workspace_id: str, token: str) -> Draft:
+    def _usable_draft(self, workspace_id: str, token: str) -> CaptureDraft:
         draft = None
         if isinstance(token, str) and _TOKEN_SHAPE.match(token):
-            draft = self._drafts.get(workspace_id, hash_token(token))
+            draft = self._drafts.get(workspace_id, hash_secret(token))
         if draft is None:
             raise NotFound("Confirmation token")
         if draft.used_at is not None:
@@ -126,24 +125,16 @@ class CaptureService:
         return tuple(Duplicate(c, tuple(f)) for c, f in list(matches.values())[:MAX_DUPLICATES])
 
 
-def _check_text(text: Any) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationFailed.one("text", "This value should not be blank.", "blank")
-    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise ValidationFailed.one(
-            "text", f"This value is too long. It should have {MAX_TEXT_BYTES} bytes or less.", "too_long")
-
-
 def _check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
     """Overrides pass the same validation as a create; violations point into `overrides`."""
     if not isinstance(overrides, dict):
-        raise ValidationFailed.one("overrides", "This value should be a JSON object.", "type")
+        raise ValidationFailed.one("overrides", messages.JSON_OBJECT, "type")
     try:
         values = validate_changes(overrides)
     except ValidationFailed as error:
         raise _under_overrides(error) from None
     if "name" in values and not values["name"]:
-        raise ValidationFailed.one("overrides.name", "This value should not be blank.", "blank")
+        raise ValidationFailed.one("overrides.name", messages.BLANK, "blank")
     return values
 
 

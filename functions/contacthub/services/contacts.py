@@ -8,7 +8,18 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
-from ..domain.contact import Contact, Status, join_name, normalize_tags, split_name, tag_key, validate_changes
+from ..domain import messages
+from ..domain.contact import (
+    EXTENSION_TEXT,
+    Contact,
+    Status,
+    check_search_terms,
+    join_name,
+    normalize_tags,
+    split_name,
+    tag_key,
+    validate_changes,
+)
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid, fold
 from ..ports import (
@@ -24,7 +35,7 @@ from ..ports import (
     TagCount,
 )
 from . import paging
-from .retry import Final, retry_on_conflict
+from .retry import ExpectedVersion, Final, check_version, retry_on_conflict
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +92,7 @@ class ContactService:
         total alone). The total is computed only when asked: it costs more than a page (see the README)."""
         wanted = max(limit, 0)
         offset, limit = paging.bounded(offset, limit)
+        _check_terms(query)
         bound = paging.scope(workspace_id, _normalized(query), newest_first, has_open_tasks)
         after = paging.decode_cursor(bound, cursor, cursor_field) if cursor else None
         among: frozenset[str] | None = None
@@ -116,7 +128,7 @@ class ContactService:
 
     def _with_open_tasks(self, workspace_id: str) -> set[str]:
         if self._open_task_contacts is None:
-            raise ValidationFailed.one("hasOpenTasks", "This filter is not available here.", "unsupported")
+            raise ValidationFailed.one("hasOpenTasks", messages.FILTER_UNAVAILABLE, "unsupported")
         return self._open_task_contacts(workspace_id)
 
     # ---------------------------------------------------------------- writes
@@ -139,12 +151,17 @@ class ContactService:
         return self._contacts.add(contact, also=tuple(also))
 
     def update(self, workspace_id: str, contact_id: str, changes: dict[str, Any],
-               expected_version: int | None = None) -> Contact:
-        """Change only the given fields. Lists given replace the old ones."""
+               expected_version: ExpectedVersion = None, based_on_version: int | None = None) -> Contact:
+        """Change only the given fields. Lists given replace the old ones.
+
+        ``expected_version``: the client's precondition (If-Match); PreconditionFailed when the contact is at
+        another version. ``based_on_version``: the version ``changes`` were computed from; Conflict when it moved.
+        """
         values = validate_changes(changes)
 
         def change(contact: Contact) -> Contact:
-            if expected_version is not None and contact.version != expected_version:
+            check_version("Contact", contact.version, expected_version)
+            if based_on_version is not None and contact.version != based_on_version:
                 raise Conflict("The contact was modified since you read it")
             resolved = _resolve_names(values, current=contact)
             if "pipeline_state_id" in resolved and resolved["pipeline_state_id"] != contact.pipeline_state_id:
@@ -153,7 +170,7 @@ class ContactService:
 
         return self._mutate(workspace_id, contact_id, change)
 
-    def delete(self, workspace_id: str, contact_id: str) -> Contact:
+    def delete(self, workspace_id: str, contact_id: str, expected_version: ExpectedVersion = None) -> Contact:
         """Delete the contact, then clean up what it leaves elsewhere.
 
         The delete writes a pending-cleanup marker in its own transaction; the cleanups run after the commit,
@@ -162,7 +179,8 @@ class ContactService:
         """
         def remove() -> Contact:
             contact = self.get(workspace_id, contact_id)
-            self._contacts.remove(contact)
+            check_version("Contact", contact.version, expected_version)
+            self._contacts.remove(contact)  # conditional on that version
             return contact
 
         contact = retry_on_conflict(remove)
@@ -187,10 +205,8 @@ class ContactService:
     def extend(self, workspace_id: str, contact_id: str, text: str, field: str = "notes") -> Contact:
         """Append text to a free-text field on a new line."""
         if field not in EXTENDABLE_FIELDS:
-            raise ValidationFailed.one("field", "The value you selected is not a valid choice.", "choice")
-        text = (text or "").strip()
-        if not text:
-            raise ValidationFailed.one("text", "This value should not be blank.", "blank")
+            raise ValidationFailed.one("field", messages.choice(), "choice")
+        text = EXTENSION_TEXT(text, "text")
 
         def append(contact: Contact) -> Contact:
             current = getattr(contact, field)
@@ -199,8 +215,10 @@ class ContactService:
 
         return self._mutate(workspace_id, contact_id, append)
 
-    def set_pipeline_state(self, workspace_id: str, contact_id: str, state_id: str | None) -> Contact:
-        return self.update(workspace_id, contact_id, {"pipeline_state_id": state_id or None})
+    def set_pipeline_state(self, workspace_id: str, contact_id: str, state_id: str | None,
+                           expected_version: ExpectedVersion = None) -> Contact:
+        return self.update(workspace_id, contact_id, {"pipeline_state_id": state_id or None},
+                           expected_version=expected_version)
 
     def add_tags(self, workspace_id: str, contact_id: str, tags: list[str]) -> Contact:
         wanted = normalize_tags(tags)
@@ -249,7 +267,12 @@ class ContactService:
         if state_id is None:
             return
         if canonical_uuid(state_id) != state_id or self._states.get(workspace_id, state_id) is None:
-            raise ValidationFailed.one("pipeline_state_id", "This pipeline state does not exist.", "invalid_state")
+            raise ValidationFailed.one("pipeline_state_id", messages.STATE_NOT_FOUND, "invalid_state")
+
+
+def _check_terms(query: ContactQuery) -> None:
+    """Search terms are written into index keys: the domain's text rule refuses what no key could hold."""
+    check_search_terms({f: getattr(query, f) for f in query.__dataclass_fields__ if getattr(query, f)})
 
 
 def _normalized(query: ContactQuery) -> dict[str, Any]:
@@ -278,12 +301,12 @@ def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str,
         last = values.get("last_name", current.last_name if current else None)
         values["name"] = join_name(first, last)
     if given_name and not values["name"]:
-        raise ValidationFailed.one("name", "This value should not be blank.", "blank")
+        raise ValidationFailed.one("name", messages.BLANK, "blank")
     if given_parts or current is None:
         if not values.get("name"):
             emails = values.get("emails", current.emails if current else ())
             if emails:
                 values["name"] = emails[0]
             else:
-                raise ValidationFailed.one("name", "This value should not be blank.", "blank")
+                raise ValidationFailed.one("name", messages.BLANK, "blank")
     return values

@@ -15,22 +15,23 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..composers.base import (
-    MAX_BODY,
-    MAX_INSTRUCTION,
-    MAX_SUBJECT,
-    Brief,
-    Draft,
+from ..composers.base import Brief
+from ..domain import messages
+from ..domain.contact import Contact, Status
+from ..domain.email import (
+    INSTRUCTION,
     DraftResult,
     DraftVersion,
+    EmailDraft,
     EmailSession,
     Sender,
     SentEmail,
     Turn,
+    deliverable_address,
+    validate_draft,
 )
-from ..domain.contact import Contact, Status, normalize_email
-from ..domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed, Violation
-from ..mail.base import OutgoingEmail, has_control_character, has_line_break
+from ..domain.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from ..mail.base import OutgoingEmail
 from ..ports import Composer, EmailRepository, Mailer, SendOnce
 from . import paging
 from .contacts import ContactService, is_uuid, utcnow
@@ -64,21 +65,21 @@ class EmailService:
 
     # ---------------------------------------------------------------- drafting
     def prepare(self, workspace_id: str, contact_id: str, message: str, session_id: str | None = None,
-                current: Draft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
+                current: EmailDraft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
         """Write an email to the contact from an instruction; a new session unless ``session_id`` continues one."""
-        message = _instruction(message, "message")
-        current = _draft_input(current, "currentEmail")
+        message = INSTRUCTION(message, "message")
+        current = validate_draft(current, "currentEmail")
         contact = self._contacts.get(workspace_id, contact_id)
         session = self._open(workspace_id, contact.id, session_id) if session_id else None
         return self._compose(contact, session, Turn("prepare", message), current, sender or Sender())
 
     def refine(self, workspace_id: str, contact_id: str, instruction: str, session_id: str | None,
-               current: Draft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
+               current: EmailDraft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> DraftResult:
         """A new version of the session's draft (or of ``current``, the user's own edit) with the instruction."""
-        instruction = _instruction(instruction, "instruction")
+        instruction = INSTRUCTION(instruction, "instruction")
         if not session_id:
-            raise ValidationFailed.one("sessionId", "This value should not be blank.", "blank")
-        current = _draft_input(current, "currentEmail")
+            raise ValidationFailed.one("sessionId", messages.BLANK, "blank")
+        current = validate_draft(current, "currentEmail")
         contact = self._contacts.get(workspace_id, contact_id)
         session = self._open(workspace_id, contact.id, session_id)
         return self._compose(contact, session, Turn("refine", instruction), current, sender or Sender())
@@ -87,7 +88,7 @@ class EmailService:
         contact = self._contacts.get(workspace_id, contact_id)
         return self._open(workspace_id, contact.id, session_id, allow_sent=True)
 
-    def _compose(self, contact: Contact, session: EmailSession | None, turn: Turn, current: Draft | None,
+    def _compose(self, contact: Contact, session: EmailSession | None, turn: Turn, current: EmailDraft | None,
                  sender: Sender) -> DraftResult:
         now = self.clock()
         if session is None:
@@ -150,11 +151,11 @@ class EmailService:
 
     # ---------------------------------------------------------------- sending
     def send(self, workspace_id: str, contact_id: str, session_id: str | None = None,
-             email_data: Draft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> SentEmail:
+             email_data: EmailDraft | dict[str, Any] | None = None, *, sender: Sender | None = None) -> SentEmail:
         """Send the session's latest draft (or ``email_data``) to the contact, exactly once."""
         if not session_id and email_data is None:
-            raise ValidationFailed.one("sessionId", "Give the sessionId of a prepared email, or emailData.", "blank")
-        data = _draft_input(email_data, "emailData")
+            raise ValidationFailed.one("sessionId", messages.SESSION_OR_EMAIL, "blank")
+        data = validate_draft(email_data, "emailData")
         contact = self._contacts.get(workspace_id, contact_id)
         session = self._open(workspace_id, contact.id, session_id, allow_sent=True) if session_id else None
         if session is not None and session.sent is not None:
@@ -162,11 +163,10 @@ class EmailService:
         latest = session.latest.draft if session is not None and session.latest else None
         draft = data or latest
         if draft is None:
-            raise ValidationFailed.one("sessionId", "This session has no draft to send yet.", "empty")
+            raise ValidationFailed.one("sessionId", messages.EMPTY_SESSION, "empty")
         to = draft.to or (latest.to if latest else None) or contact.primary_email
         if not to:
-            raise ValidationFailed.one("to", "This contact has no email address: add one to the contact, or name "
-                                             "a recipient in `to`.", "no_recipient")
+            raise ValidationFailed.one("to", messages.NO_RECIPIENT, "no_recipient")
         address = deliverable_address(to, "to")
         draft = draft.with_changes(to=address)
         key = {"workspace": workspace_id, "contact": contact.id}
@@ -178,7 +178,7 @@ class EmailService:
                                                                  sender or Sender()))
         return _sent_from_json(result, workspace_id, contact.id)
 
-    def _deliver(self, contact: Contact, draft: Draft, to: str, session: EmailSession | None,
+    def _deliver(self, contact: Contact, draft: EmailDraft, to: str, session: EmailSession | None,
                  sender: Sender) -> dict[str, Any]:
         """Runs inside the send guard: once the mail service took the email, nothing here may raise (an error
         would free the guard's key and let a retry send a second email), so bookkeeping failures are logged."""
@@ -237,70 +237,6 @@ def _display_name(name: str | None) -> str | None:
     """A From display name: one line, bounded (user names are free text)."""
     name = " ".join((name or "").split())[:MAX_SENDER_NAME]
     return name or None
-
-
-def _instruction(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationFailed.one(path, "This value should not be blank.", "blank")
-    text: str = value.strip()
-    if len(text) > MAX_INSTRUCTION:
-        raise ValidationFailed.one(path, f"This value is too long. It should have {MAX_INSTRUCTION} characters "
-                                         "or less.", "too_long")
-    return text
-
-
-def _draft_input(value: Draft | dict[str, Any] | None, path: str) -> Draft | None:
-    """A client-supplied email, checked: single-line subject (no header injection), bounded sizes, a valid
-    recipient address when one is named."""
-    if value is None:
-        return None
-    if isinstance(value, Draft):
-        value = {"subject": value.subject, "body": value.body, "to": value.to}
-    violations: list[Violation] = []
-    subject, body, to = value.get("subject"), value.get("body"), value.get("to")
-    if not isinstance(subject, str) or not subject.strip():
-        violations.append(Violation(f"{path}.subject", "This value should not be blank.", "blank"))
-    elif has_line_break(subject):
-        violations.append(Violation(f"{path}.subject", "The subject must be a single line.", "line_break"))
-    elif has_control_character(subject):
-        violations.append(Violation(f"{path}.subject", "The subject must not contain control characters.",
-                                    "control_character"))
-    elif len(subject.strip()) > MAX_SUBJECT:
-        violations.append(Violation(f"{path}.subject", f"This value is too long. It should have {MAX_SUBJECT} "
-                                                       "characters or less.", "too_long"))
-    if not isinstance(body, str) or not body.strip():
-        violations.append(Violation(f"{path}.body", "This value should not be blank.", "blank"))
-    elif len(body) > MAX_BODY:
-        violations.append(Violation(f"{path}.body", f"This value is too long. It should have {MAX_BODY} "
-                                                    "characters or less.", "too_long"))
-    elif "\x00" in body:
-        violations.append(Violation(f"{path}.body", "This value contains a NUL character.", "invalid"))
-    if to is not None:
-        if not isinstance(to, str) or has_line_break(to):
-            violations.append(Violation(f"{path}.to", "This value is not a valid email address.", "invalid_email"))
-        else:
-            try:
-                to = normalize_email(to, f"{path}.to")
-            except ValidationFailed as error:
-                violations.extend(error.violations)
-    if violations or not isinstance(subject, str) or not isinstance(body, str):
-        raise ValidationFailed(violations)
-    return Draft(subject.strip(), body.replace("\r\n", "\n").strip("\n"), to)
-
-
-def deliverable_address(address: str, path: str) -> str:
-    """The address as SES can deliver it: international domains in punycode. SES has no SMTPUTF8, so a
-    non-ASCII mailbox name can never be delivered: say so now rather than fail at the provider (a 503)."""
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        ascii_form = validate_email(address, check_deliverability=False).ascii_email
-    except EmailNotValidError:
-        ascii_form = None
-    if not ascii_form:
-        raise ValidationFailed.one(path, "This address cannot receive email from us: its mailbox name has "
-                                         "non-ASCII characters.", "undeliverable")
-    return ascii_form
 
 
 def _sent_to_json(sent: SentEmail) -> dict[str, Any]:

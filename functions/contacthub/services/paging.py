@@ -6,6 +6,7 @@ import binascii
 import hashlib
 import json
 
+from ..domain import messages
 from ..domain.errors import InvalidCursor
 
 DEFAULT_PAGE_SIZE = 30
@@ -42,8 +43,7 @@ def decode_cursor(bound_to: str, cursor: str, field: str = "cursor") -> str:
         if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("k"), str):
             raise ValueError(cursor)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidCursor.one(field, "This cursor was not issued by this API.", "invalid_cursor") from None
+        raise InvalidCursor.one(field, messages.FOREIGN_CURSOR, "invalid_cursor") from None
     if data.get("q") != bound_to:
-        raise InvalidCursor.one(field, "This cursor belongs to another list; start again without it.",
-                                   "invalid_cursor")
+        raise InvalidCursor.one(field, messages.OTHER_LIST_CURSOR, "invalid_cursor")
     return data["k"]

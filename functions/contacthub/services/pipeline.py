@@ -1,16 +1,13 @@
 """Pipeline states (= lead statuses): list, look up and manage a workspace's ordered states."""
 from __future__ import annotations
 
-import re
 import uuid
 
+from ..domain import messages
 from ..domain.errors import Conflict, NotFound, ValidationFailed
-from ..domain.pipeline import PipelineState, StateType
+from ..domain.pipeline import MAX_STATES, PipelineState, StateType, validate_state_fields
 from ..domain.text import canonical_uuid
 from ..ports import PipelineRepository
-
-MAX_STATES = 50
-_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 class PipelineService:
@@ -36,21 +33,20 @@ class PipelineService:
                type: StateType = StateType.LEAD, position: int | None = None) -> PipelineState:
         existing = self._states.list(workspace_id)
         if len(existing) >= MAX_STATES:
-            raise ValidationFailed.one("name", f"A workspace has at most {MAX_STATES} pipeline states.")
-        name, color = _name(name), _color(color)  # before allocating a number: a rejected create writes nothing
+            raise ValidationFailed.one("name", messages.too_many(MAX_STATES), "too_many")
+        # before allocating a number: a rejected create writes nothing
+        values = validate_state_fields({"name": name, "color": color, "type": type})
         state = PipelineState(workspace_id, str(uuid.uuid4()), self._states.allocate_number(workspace_id),
-                              name, color, len(existing), StateType(type))
+                              values["name"], values["color"], len(existing), values["type"])
         state = self._states.save(state)
         return self.move(workspace_id, state.id, position) if position is not None else state
 
     def update(self, workspace_id: str, state_id: str, name: str | None = None, color: str | None = None,
                type: StateType | None = None) -> PipelineState:
         state = self.get(workspace_id, state_id)
-        return self._states.save(state.with_changes(
-            name=_name(name) if name is not None else state.name,
-            color=_color(color) if color is not None else state.color,
-            type=StateType(type) if type is not None else state.type,
-        ))
+        values = validate_state_fields({k: v for k, v in (("name", name), ("color", color), ("type", type))
+                                        if v is not None})
+        return self._states.save(state.with_changes(**values))
 
     def move(self, workspace_id: str, state_id: str, position: int) -> PipelineState:
         """Put a state at a 0-based position and renumber the others densely."""
@@ -76,15 +72,3 @@ class PipelineService:
             if other.position != i:
                 self._states.save(other.with_changes(position=i))
 
-
-def _name(name: str) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise ValidationFailed.one("name", "A state name has 1 to 100 characters.")
-    return name
-
-
-def _color(color: str) -> str:
-    if not isinstance(color, str) or not _COLOR.match(color):
-        raise ValidationFailed.one("color", "A color is written #RRGGBB.")
-    return color.upper()

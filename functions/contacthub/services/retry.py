@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Collection
+from typing import TypeVar, Union
 
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, PreconditionFailed
 
 T = TypeVar("T")
+# What a client expects the stored version to be: one version, any of several (If-Match lists), or no check.
+ExpectedVersion = Union[int, Collection[int], None]
 
 MAX_ATTEMPTS = 3
 BASE_DELAY = 0.01  # seconds; doubled per attempt, then jittered so racing writers do not collide again
@@ -43,3 +45,13 @@ def retry_on_conflict(attempt: Callable[[], T], attempts: int = MAX_ATTEMPTS,
                 raise
             sleep(number)
     raise AssertionError("attempts must be at least 1")
+
+
+def check_version(entity: str, version: int | None, expected: ExpectedVersion) -> None:
+    """Raise Final(PreconditionFailed) unless ``version`` is what the client expects. Called inside an attempt,
+    on the copy about to be written with its version condition, so a race is caught by the write itself."""
+    if expected is None:
+        return
+    allowed = {expected} if isinstance(expected, int) else set(expected)
+    if version not in allowed:
+        raise Final(PreconditionFailed(entity, version))

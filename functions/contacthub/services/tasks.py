@@ -11,21 +11,20 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from ..domain import messages
 from ..domain.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ..domain.task import (
-    CONTACT_NOT_FOUND,
-    INVALID_DATETIME,
+    OpenTaskSummary,
     Task,
     TaskPage,
     TaskQuery,
     TaskType,
-    parse_datetime,
     validate_task_fields,
 )
-from ..domain.text import canonical_uuid
+from ..domain.text import canonical_uuid, parse_datetime
 from ..ports import TaskRepository
 from . import paging
-from .retry import retry_on_conflict
+from .retry import ExpectedVersion, check_version, retry_on_conflict
 
 SWEEP_BATCH = 20  # tasks deleted per transaction (four items each, plus the counters)
 
@@ -47,6 +46,13 @@ class TaskService:
         if task is None or not self._served(workspace_id, [task]):
             raise NotFound("Task", task_id)
         return task
+
+    def get_many(self, workspace_id: str, task_ids: list[str]) -> dict[str, Task]:
+        """The tasks found among these ids, keyed as asked (unknown, malformed or orphaned ones left out)."""
+        keys = {tid: key for tid in task_ids if (key := canonical_uuid(tid))}
+        found = self._tasks.get_many(workspace_id, dict.fromkeys(keys.values())) if keys else {}
+        served = {t.id: t for t in self._served(workspace_id, list(found.values()))}
+        return {tid: served[key] for tid, key in keys.items() if key in served}
 
     def search(self, workspace_id: str, query: TaskQuery, offset: int = 0,
                limit: int = paging.DEFAULT_PAGE_SIZE) -> TaskPage:
@@ -74,6 +80,13 @@ class TaskService:
     def open_tasks_for_contacts(self, workspace_id: str, contact_ids: list[str]) -> dict[str, list[Task]]:
         """Open tasks per contact by due date (for GraphQL DataLoaders); every asked id is a key."""
         return self.tasks_for_contacts(workspace_id, contact_ids, TaskQuery(completed=False))
+
+    def open_task_summaries(self, workspace_id: str, contact_ids: list[str]) -> dict[str, OpenTaskSummary]:
+        """Open-task count and next open tasks per contact (one BatchGet); every asked id is a key. For
+        contacts the caller has just read: a missing or malformed id gets an empty summary."""
+        keys = {cid: key for cid in contact_ids if (key := canonical_uuid(cid))}
+        found = self._tasks.open_task_summaries(workspace_id, dict.fromkeys(keys.values())) if keys else {}
+        return {cid: found.get(keys.get(cid, ""), OpenTaskSummary()) for cid in contact_ids}
 
     def tasks_for_contacts(self, workspace_id: str, contact_ids: list[str],
                            query: TaskQuery | None = None) -> dict[str, list[Task]]:
@@ -117,11 +130,14 @@ class TaskService:
             self._require_contact(workspace_id, values["contact_id"])
             raise Conflict("The task could not be saved; retry") from None
 
-    def update(self, workspace_id: str, task_id: str, changes: dict[str, Any]) -> Task:
-        """Change only the given fields. completed True sets completed_at (once); False clears it."""
+    def update(self, workspace_id: str, task_id: str, changes: dict[str, Any],
+               expected_version: ExpectedVersion = None) -> Task:
+        """Change only the given fields. completed True sets completed_at (once); False clears it.
+        ``expected_version``: the client's precondition (If-Match); PreconditionFailed when stale."""
         values = validate_task_fields(changes)
 
         def change(task: Task) -> Task:
+            check_version("Task", task.version, expected_version)
             changed = task.with_changes(**values)
             if "completed" in values:
                 if not values["completed"]:
@@ -134,14 +150,19 @@ class TaskService:
 
         return self._mutate(workspace_id, task_id, change)
 
-    def complete(self, workspace_id: str, task_id: str) -> Task:
-        return self.update(workspace_id, task_id, {"completed": True})
+    def complete(self, workspace_id: str, task_id: str, expected_version: ExpectedVersion = None) -> Task:
+        return self.update(workspace_id, task_id, {"completed": True}, expected_version)
 
-    def reopen(self, workspace_id: str, task_id: str) -> Task:
-        return self.update(workspace_id, task_id, {"completed": False})
+    def reopen(self, workspace_id: str, task_id: str, expected_version: ExpectedVersion = None) -> Task:
+        return self.update(workspace_id, task_id, {"completed": False}, expected_version)
 
-    def delete(self, workspace_id: str, task_id: str) -> None:
-        retry_on_conflict(lambda: self._tasks.remove(self.get(workspace_id, task_id)))
+    def delete(self, workspace_id: str, task_id: str, expected_version: ExpectedVersion = None) -> None:
+        def remove() -> None:
+            task = self.get(workspace_id, task_id)
+            check_version("Task", task.version, expected_version)
+            self._tasks.remove(task)  # conditional on that version
+
+        retry_on_conflict(remove)
 
     def delete_for_contact(self, workspace_id: str, contact_id: str) -> int:
         """Delete every task of a contact, a transaction per batch; returns how many were deleted.
@@ -194,7 +215,7 @@ class TaskService:
 
     def _require_contact(self, workspace_id: str, contact_id: str) -> None:
         if contact_id not in self._tasks.existing_contacts(workspace_id, [contact_id]):
-            raise ValidationFailed.one("contact_id", CONTACT_NOT_FOUND, "not_found")
+            raise ValidationFailed.one("contact_id", messages.CONTACT_NOT_FOUND, "not_found")
 
 
 def _normalized(query: TaskQuery) -> TaskQuery | None:
@@ -207,10 +228,10 @@ def _normalized(query: TaskQuery) -> TaskQuery | None:
     try:
         task_type = TaskType(query.type) if query.type is not None else None
     except ValueError:
-        raise ValidationFailed.one("type", "The value you selected is not a valid choice.") from None
+        raise ValidationFailed.one("type", messages.choice(), "choice") from None
     before = parse_datetime(query.due_before) if query.due_before is not None else None
     after = parse_datetime(query.due_after) if query.due_after is not None else None
     if (query.due_before is not None and before is None) or (query.due_after is not None and after is None):
-        raise ValidationFailed.one("due_date", INVALID_DATETIME, "invalid_datetime")
+        raise ValidationFailed.one("due_date", messages.INVALID_DATETIME, "invalid_datetime")
     return TaskQuery(contact_id=contact_id, completed=query.completed, type=task_type, due_before=before,
                      due_after=after)

@@ -7,17 +7,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from ..domain import messages
 from ..domain.contact import normalize_email
 from ..domain.errors import Unauthorized, ValidationFailed
 from ..domain.pipeline import DEFAULT_PIPELINE, PipelineState
+from ..domain.secrets import hash_secret
 from ..domain.workspace import (
     MIN_KEY_LENGTH,
+    USER_NAME,
+    WORKSPACE_NAME,
     Principal,
     User,
     Workspace,
     display_prefix,
     generate_api_key,
-    hash_api_key,
 )
 from ..ports import ApiKeyRepository, WorkspaceRepository
 
@@ -41,7 +44,7 @@ class WorkspaceService:
     def authenticate(self, key: str | None) -> Principal:
         if not key or not _KEY_SHAPE.match(key):
             raise Unauthorized()
-        key_hash = hash_api_key(key)
+        key_hash = hash_secret(key)
         found = self._keys.principal_for(key_hash)
         if found is None or not hmac.compare_digest(found[0], key_hash):
             raise Unauthorized()
@@ -59,9 +62,7 @@ class WorkspaceService:
 
     # ---------------------------------------------------------------- provisioning
     def ensure_workspace(self, name: str) -> Workspace:
-        name = (name or "").strip()
-        if not name or len(name) > 100:
-            raise ValidationFailed.one("workspace", "A workspace name has 1 to 100 characters.")
+        name = WORKSPACE_NAME(name, "workspace")
         existing = self._workspaces.find_by_name(name)
         if existing:
             return existing
@@ -75,7 +76,8 @@ class WorkspaceService:
         existing = self._workspaces.find_user_by_email(workspace.id, email)
         if existing:
             return existing
-        return self._workspaces.add_user(User(workspace.id, str(uuid.uuid4()), (name or email).strip(), email))
+        return self._workspaces.add_user(User(workspace.id, str(uuid.uuid4()), USER_NAME(name, "name") or email,
+                                             email))
 
     def create_key(self, workspace_name: str, user_name: str, email: str, key: str | None = None) -> IssuedKey:
         """Create the workspace and user when missing, then a new key for that user."""
@@ -83,9 +85,9 @@ class WorkspaceService:
         user = self.ensure_user(workspace, user_name, email)
         key = key or generate_api_key()
         if not _KEY_SHAPE.match(key):
-            raise ValidationFailed.one("apiKey", f"An API key has at least {MIN_KEY_LENGTH} URL-safe characters.")
+            raise ValidationFailed.one("apiKey", messages.api_key_shape(MIN_KEY_LENGTH))
         principal = Principal(workspace.id, user.id, display_prefix(key))
-        self._keys.add(hash_api_key(key), principal)
+        self._keys.add(hash_secret(key), principal)
         return IssuedKey(key, principal, workspace, user)
 
     def known_key(self, key: str) -> Principal | None:

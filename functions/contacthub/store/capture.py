@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist
 
-from ..capture.model import Draft
+from ..capture.model import CaptureDraft
 from ..ports import ConsumeCaptureDraft
 from .tables import CaptureDraftItem, workspace_pk
 
@@ -24,17 +24,17 @@ def _sk(token_hash: str) -> str:
 
 
 class CaptureDraftRepository:
-    def add(self, draft: Draft) -> None:
+    def add(self, draft: CaptureDraft) -> None:
         CaptureDraftItem(workspace_pk(draft.workspace_id), _sk(draft.token_hash), fields=draft.fields,
                          createdAt=draft.created_at, expiresAt=draft.expires_at
                          ).save(condition=CaptureDraftItem.sk.does_not_exist())
 
-    def get(self, workspace_id: str, token_hash: str) -> Draft | None:
+    def get(self, workspace_id: str, token_hash: str) -> CaptureDraft | None:
         try:
             item = CaptureDraftItem.get(workspace_pk(workspace_id), _sk(token_hash), consistent_read=True)
         except DoesNotExist:
             return None
-        return Draft(workspace_id=workspace_id, token_hash=token_hash, fields=dict(item.fields or {}),
+        return CaptureDraft(workspace_id=workspace_id, token_hash=token_hash, fields=dict(item.fields or {}),
                      created_at=item.createdAt, expires_at=item.expiresAt, used_at=item.usedAt,
                      contact_id=item.contactId)
 

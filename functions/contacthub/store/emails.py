@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from ..composers.base import Draft, DraftVersion, EmailSession, SentEmail, Turn
+from ..domain.email import DraftVersion, EmailDraft, EmailSession, SentEmail, Turn
 from ..domain.errors import Conflict, ServiceUnavailable
 from .repositories import commit
 from .tables import EmailSessionItem, SentEmailItem, escape, workspace_pk
@@ -81,7 +81,7 @@ def item_to_session(item: EmailSessionItem, workspace_id: str) -> EmailSession:
     return EmailSession(
         workspace_id=workspace_id, id=item.sessionId, contact_id=item.contactId,
         turns=tuple(Turn(t["kind"], t["instruction"]) for t in item.turns or []),
-        versions=tuple(DraftVersion(v["number"], Draft(v["subject"], v["body"], v.get("to")), v["source"],
+        versions=tuple(DraftVersion(v["number"], EmailDraft(v["subject"], v["body"], v.get("to")), v["source"],
                                     _parse(v["createdAt"]), tuple(v.get("notes") or ()))
                        for v in item.versions or []),
         created_at=item.createdAt, updated_at=item.updatedAt, expires_at=item.expiresAt,

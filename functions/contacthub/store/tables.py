@@ -19,10 +19,14 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk TSTATE#<0|1>#<due>#<task>                     TaskEntryItem  the workspace's tasks by state and due date
   sk TTYPE#<type>#<0|1>#<due>#<task>               TaskEntryItem  ... by type, state and due date
   sk TASKSTATS                  TaskStatsItem     exact open/done task counts (list totals without reading)
+  sk TASKSUM#<contact>          TaskSummaryItem   a contact's open-task count and next open tasks, in every task write
   sk CAPTURE#<sha256 of token>  CaptureDraftItem  a prepared contact awaiting confirmation (TTL expiresAt)
   sk EMAILSESSION#<contact>#<session>        EmailSessionItem  an email being drafted for a contact (TTL expiresAt)
   sk EMAILSENT#<contact>#<sent at>#<message>  SentEmailItem     an email sent to a contact
   sk CLEANUP#<contact uuid>     CleanupItem       a deleted contact whose cleanup (tasks, emails) is pending
+  sk EVT#<stream position>      EventItem         the change feed, in stream order (TTL expiresAt, 30 days)
+  sk WEBHOOK#<id>               WebhookItem       a webhook subscription and its signing secrets
+  sk WHDLV#<webhook>#<event position>  DeliveryItem  one event's delivery to one subscription (TTL expiresAt)
 DirectoryTable (looked up before the workspace is known):
   pk KEY#<sha256 of api key>    ApiKeyItem
   pk WSNAME#<folded name>       WorkspaceNameItem
@@ -205,6 +209,19 @@ class TaskStatsItem(_CrmModel):
     done = NumberAttribute(default=0)
 
 
+class TaskSummaryItem(_CrmModel):
+    """A contact's open tasks at a glance, read with a page of contacts (one BatchGet, whatever the page).
+
+    A separate item, not attributes of the contact: task writes must not bump the contact's version, which
+    guards user edits. Absent when the contact has no open task.
+    """
+
+    contactId = UnicodeAttribute()
+    open = NumberAttribute(default=0)
+    next = JSONAttribute(null=True)  # [{"id", "title", "due"}], soonest due first
+    version = VersionAttribute()  # concurrent task writes of one contact: one wins, the other retries
+
+
 class CaptureDraftItem(_CrmModel):
     """A contact prepared from pasted text, keyed by its confirmation token's hash (the token is never stored).
 
@@ -271,3 +288,38 @@ class CleanupItem(_CrmModel):
 
     contactId = UnicodeAttribute()
     deletedAt = UTCDateTimeAttribute()
+
+
+# --- change feed and webhooks (store/events.py) ---
+
+class EventItem(_CrmModel):
+    """One change event; the stream position in the key orders a workspace's feed."""
+
+    eventId = UnicodeAttribute()
+    type = UnicodeAttribute()
+    body = JSONAttribute()  # the event as served
+    expiresAt = TTLAttribute()
+
+
+class WebhookItem(_CrmModel):
+    webhookId = UnicodeAttribute()
+    url = UnicodeAttribute()
+    events = ListAttribute(of=UnicodeAttribute)
+    description = UnicodeAttribute(null=True)
+    enabled = BooleanAttribute()
+    secrets = JSONAttribute()  # [{"value", "expiresAt"}], newest first
+    createdAt = UTCDateTimeAttribute()
+    updatedAt = UTCDateTimeAttribute()
+    failingSince = UTCDateTimeAttribute(null=True)
+    disabledReason = UnicodeAttribute(null=True)
+
+
+class DeliveryItem(_CrmModel):
+    webhookId = UnicodeAttribute()
+    deliveryId = UnicodeAttribute()
+    event = JSONAttribute()
+    status = UnicodeAttribute()
+    attempts = JSONAttribute()  # [{"at", "statusCode", "error"}]
+    createdAt = UTCDateTimeAttribute()
+    nextAttemptAt = UTCDateTimeAttribute(null=True)
+    expiresAt = TTLAttribute()

@@ -10,6 +10,10 @@ own transaction so every listing is exact the moment a write returns:
 ``<due>`` is the UTC due date in fixed-width ISO form, so string order is time order and a due-date range
 is a ``between`` on the sort key. A listing reads the entries of the matching family (cost grows with
 the matches, never with the workspace); totals of unfiltered listings come from ``TASKSTATS`` counters.
+
+``TASKSUM#<contact>`` holds the contact's open-task count and its next ``SUMMARY_SIZE`` open tasks; every
+write that changes them rewrites it in the same transaction (conditioned on its version), so a page of
+contacts gets its open tasks from one BatchGet, exact the moment a task write returns.
 """
 from __future__ import annotations
 
@@ -19,9 +23,9 @@ from collections.abc import Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist
 
-from ..domain.task import Task, TaskKind, TaskPage, TaskQuery, TaskType
+from ..domain.task import SUMMARY_SIZE, OpenTaskSummary, Task, TaskKind, TaskPage, TaskPreview, TaskQuery, TaskType
 from .repositories import Operation, commit, delete, save, update
-from .tables import ContactItem, TaskEntryItem, TaskItem, TaskStatsItem, workspace_pk
+from .tables import ContactItem, TaskEntryItem, TaskItem, TaskStatsItem, TaskSummaryItem, workspace_pk
 
 OPEN, DONE = "0", "1"
 STATS_SK = "TASKSTATS"
@@ -62,6 +66,21 @@ def _task_sk(task_id: str) -> str:
 
 def _contact_sk(contact_id: str) -> str:
     return f"CONTACT#{contact_id}"
+
+
+def _summary_sk(contact_id: str) -> str:
+    return f"TASKSUM#{contact_id}"
+
+
+def _due_from_key(key: str) -> datetime:
+    return datetime.fromisoformat(key).replace(tzinfo=timezone.utc)
+
+
+def _summary(item: TaskSummaryItem | None) -> OpenTaskSummary:
+    if item is None:
+        return OpenTaskSummary()
+    previews = tuple(TaskPreview(p["id"], p["title"], _due_from_key(p["due"])) for p in item.next or ())
+    return OpenTaskSummary(max(int(item.open or 0), 0), previews)
 
 
 # ---------------------------------------------------------------- item <-> domain
@@ -194,6 +213,14 @@ class TaskRepository:
         tasks = self.get_many(workspace_id, [i for ids in per_contact.values() for i in ids])
         return {cid: [tasks[i] for i in ids if i in tasks] for cid, ids in per_contact.items()}
 
+    def open_task_summaries(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, OpenTaskSummary]:
+        """Each contact's open-task summary: one BatchGet (per 100), strongly consistent."""
+        pk = workspace_pk(workspace_id)
+        wanted = list(dict.fromkeys(contact_ids))
+        found = {item.contactId: item for item in TaskSummaryItem.batch_get(
+            [(pk, _summary_sk(c)) for c in wanted], consistent_read=True)} if wanted else {}
+        return {c: _summary(found.get(c)) for c in wanted}
+
     def task_ids_for_contact(self, workspace_id: str, contact_id: str, limit: int) -> list[str]:
         pk = workspace_pk(workspace_id)
         items = TaskEntryItem.query(pk, TaskEntryItem.sk.startswith(f"CTASK#{contact_id}#"),
@@ -245,10 +272,12 @@ class TaskRepository:
 
     def remove(self, task: Task) -> None:
         # version condition added by pynamodb
-        commit([delete(task_to_item(task)), *task_write_operations(task, None)])
+        commit([delete(task_to_item(task)), *task_write_operations(task, None),
+                *summary_operations(task.workspace_id, [task], [])])
 
     def remove_many(self, tasks: list[Task]) -> None:
-        """Delete several tasks in one transaction (at most 24: four items each plus the counters)."""
+        """Delete several tasks in one transaction (at most 24: four items each plus the counters and
+        one summary per contact, so tasks of one contact)."""
         if not tasks:
             return
         pk = workspace_pk(tasks[0].workspace_id)
@@ -258,9 +287,67 @@ class TaskRepository:
             ops += [delete(TaskEntryItem(pk, key)) for key in entry_keys(task)]
         done = sum(1 for t in tasks if t.completed)
         ops.append(_stats_update(pk, -(len(tasks) - done), -done))
+        ops += summary_operations(tasks[0].workspace_id, tasks, [])
         commit(ops)
 
     def _save(self, old: Task | None, new: Task) -> Task:
         item = task_to_item(new)
-        commit([save(item), *task_write_operations(old, new)])  # version condition added by pynamodb
+        summaries = summary_operations(new.workspace_id, [old] if old else [], [new])
+        commit([save(item), *task_write_operations(old, new), *summaries])  # version condition added by pynamodb
         return item_to_task(item, new.workspace_id)
+
+
+def _preview(task: Task) -> TaskPreview:
+    return TaskPreview(task.id, task.title, task.due_date)
+
+
+def summary_operations(workspace_id: str, removed: list[Task], added: list[Task]) -> list[Operation]:
+    """The summaries of the contacts whose open tasks this write changes, rewritten with the write applied.
+
+    Reads first (the summary, then as many open entries as the new summary may need), so a concurrent task
+    write of the same contact fails the summary's version condition and is retried by the service.
+    """
+    gone = [t for t in removed if not t.completed]
+    come = [t for t in added if not t.completed]
+    if [(t.contact_id, _preview(t)) for t in gone] == [(t.contact_id, _preview(t)) for t in come]:
+        return []  # nothing a summary shows changed (e.g. a description edit, or a completed task's)
+    contacts = dict.fromkeys(t.contact_id for t in [*gone, *come])
+    return [op for contact_id in contacts for op in _summary_operation(
+        workspace_id, contact_id, [t for t in gone if t.contact_id == contact_id],
+        [t for t in come if t.contact_id == contact_id])]
+
+
+def _summary_operation(workspace_id: str, contact_id: str, gone: list[Task], come: list[Task]) -> list[Operation]:
+    pk, sk = workspace_pk(workspace_id), _summary_sk(contact_id)
+    try:
+        current: TaskSummaryItem | None = TaskSummaryItem.get(pk, sk, consistent_read=True)
+    except DoesNotExist:
+        current = None
+    family = contact_family(contact_id, False)
+    # With a summary the count moves by the change and the next few entries suffice; without one (no open
+    # task yet, or data written before summaries existed) every open entry is read and counted.
+    limit = SUMMARY_SIZE + len(gone) + 1 if current is not None else None
+    entries = TaskEntryItem.query(pk, TaskEntryItem.sk.startswith(family), consistent_read=True, limit=limit,
+                                  attributes_to_get=["sk", "taskId"])
+    leaving = {t.id for t in gone} | {t.id for t in come}
+    # (due key, task id) orders as the entries do
+    ordered = {e.taskId: e.sk.removeprefix(family).split("#")[0] for e in entries if e.taskId not in leaving}
+    if current is None:
+        count = len(ordered) + len(come)
+    else:
+        count = int(current.open or 0) - len(gone) + len(come)
+    ordered.update({t.id: due_key(t.due_date) for t in come})
+    next_ids = sorted(ordered, key=lambda i: (ordered[i], i))[:SUMMARY_SIZE]
+    titles = {p["id"]: p["title"] for p in (current.next or ())} if current is not None else {}
+    titles.update({t.id: t.title for t in come})
+    missing = [i for i in next_ids if i not in titles]
+    if missing:  # a task moved up into the summary: its title is on its item
+        titles.update((item.taskId, item.title) for item in TaskItem.batch_get(
+            [(pk, _task_sk(i)) for i in missing], consistent_read=True, attributes_to_get=["taskId", "title"]))
+    item = TaskSummaryItem(pk, sk, contactId=contact_id, open=max(count, 0),
+                           next=[{"id": i, "title": titles.get(i, ""), "due": ordered[i]} for i in next_ids])
+    if current is not None:
+        item.version = current.version
+    if count <= 0:
+        return [delete(item)] if current is not None else []
+    return [save(item)]  # version condition added by pynamodb

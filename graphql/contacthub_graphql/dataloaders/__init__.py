@@ -9,7 +9,9 @@ from .contact import ContactByIdLoader
 from .location import LocationByIdLoader
 from .open_tasks import OpenTasksByContactLoader
 from .pipeline_state import PipelineStateByIdLoader
-from .tag import TagCountByKeyLoader
+from .tag import TagByKeyLoader, TagCountByKeyLoader
+from .task import TaskByIdLoader
+from .task_summary import OpenTaskSummaryByContactLoader
 from .tasks import TasksByContactLoader
 
 if TYPE_CHECKING:
@@ -21,9 +23,12 @@ class Loaders:
     contact: ContactByIdLoader
     pipeline_state: PipelineStateByIdLoader
     open_tasks: OpenTasksByContactLoader
+    open_task_summary: OpenTaskSummaryByContactLoader
+    task: TaskByIdLoader
     tasks: TasksByContactLoader
     location: LocationByIdLoader
     tag_count: TagCountByKeyLoader
+    tag: TagByKeyLoader
 
     @classmethod
     def for_workspace(cls, services: Services, workspace_id: str) -> Loaders:
@@ -31,9 +36,12 @@ class Loaders:
             contact=ContactByIdLoader(services, workspace_id),
             pipeline_state=PipelineStateByIdLoader(services, workspace_id),
             open_tasks=OpenTasksByContactLoader(services, workspace_id),
+            open_task_summary=OpenTaskSummaryByContactLoader(services, workspace_id),
+            task=TaskByIdLoader(services, workspace_id),
             tasks=TasksByContactLoader(services, workspace_id),
             location=LocationByIdLoader(services, workspace_id),
             tag_count=TagCountByKeyLoader(services, workspace_id),
+            tag=TagByKeyLoader(services, workspace_id),
         )
 
     def clear_all(self) -> None:

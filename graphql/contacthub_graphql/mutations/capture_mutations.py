@@ -3,7 +3,7 @@ creates it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -15,6 +15,7 @@ from ..inputs import ConfirmContactInput, ContactFieldsInput, PrepareContactInpu
 from ..payloads import ConfirmContactPayload, PrepareContactPayload
 from ..types.capture import ContactDraft, PossibleDuplicate
 from ..types.contact import Contact
+from .idempotent import KEY_DESCRIPTION, once
 from .outcome import outcome
 
 P = TypeVar("P")
@@ -62,8 +63,13 @@ class CaptureMutations:
     @strawberry.mutation(description="Create the contact prepareContact prepared (status pending). An "
                                      "unknown token (or another workspace's) is NotFoundError; a used or "
                                      "expired one TokenGoneError. Invalid overrides leave the token usable.")
-    def confirm_contact(self, info: Info, input: ConfirmContactInput) -> ConfirmContactPayload:
+    def confirm_contact(self, info: Info, input: ConfirmContactInput,
+                        idempotency_key: Annotated[str | None, strawberry.argument(description=KEY_DESCRIPTION)]
+                        = None) -> ConfirmContactPayload:
         ctx = info.context
         return outcome(info, ConfirmContactPayload, _input_paths(lambda: ConfirmContactPayload(
-            contact=Contact.from_domain(ctx.services.capture.confirm(
-                ctx.workspace_id, input.confirmation_token, _overrides(input.overrides))))))
+            contact=Contact.from_domain(once(
+                info, "confirmContact", idempotency_key, input,
+                lambda: ctx.services.capture.confirm(ctx.workspace_id, input.confirmation_token,
+                                                     _overrides(input.overrides)),
+                lambda made: made.id, lambda made_id: ctx.services.contacts.get(ctx.workspace_id, made_id))))))

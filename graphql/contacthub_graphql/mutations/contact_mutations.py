@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -23,16 +25,21 @@ from ..payloads import (
     UpdateContactPayload,
 )
 from ..types.contact import Contact
+from .idempotent import KEY_DESCRIPTION, once
 from .outcome import outcome
 
 
 @strawberry.type
 class ContactMutations:
     @strawberry.mutation(description="Create a contact (status pending).")
-    def create_contact(self, info: Info, input: CreateContactInput) -> CreateContactPayload:
+    def create_contact(self, info: Info, input: CreateContactInput,
+                       idempotency_key: Annotated[str | None, strawberry.argument(description=KEY_DESCRIPTION)]
+                       = None) -> CreateContactPayload:
         ctx = info.context
-        return outcome(info, CreateContactPayload, lambda: CreateContactPayload(
-            contact=Contact.from_domain(ctx.services.contacts.create(ctx.workspace_id, changes(input)))))
+        return outcome(info, CreateContactPayload, lambda: CreateContactPayload(contact=Contact.from_domain(once(
+            info, "createContact", idempotency_key, input,
+            lambda: ctx.services.contacts.create(ctx.workspace_id, changes(input)),
+            lambda made: made.id, lambda made_id: ctx.services.contacts.get(ctx.workspace_id, made_id)))))
 
     @strawberry.mutation(description="Change the given fields of a contact.")
     def update_contact(self, info: Info, input: UpdateContactInput) -> UpdateContactPayload:
@@ -46,7 +53,8 @@ class ContactMutations:
     def delete_contact(self, info: Info, input: DeleteContactInput) -> DeleteContactPayload:
         ctx = info.context
         return outcome(info, DeleteContactPayload, lambda: DeleteContactPayload(
-            deleted_contact_id=ctx.services.contacts.delete(ctx.workspace_id, str(input.id)).id))
+            deleted_contact_id=ctx.services.contacts.delete(ctx.workspace_id, str(input.id),
+                                                            expected_version=input.expected_version).id))
 
     @strawberry.mutation(description="Append text on a new line to the contact's notes or meeting context.")
     def extend_contact(self, info: Info, input: ExtendContactInput) -> ExtendContactPayload:

@@ -10,7 +10,7 @@ from typing import TypeVar
 import strawberry
 from strawberry.types import Info
 
-from contacthub.composers.base import DraftResult, Sender
+from contacthub.domain.email import DraftResult, Sender
 from contacthub.domain.errors import ValidationFailed, Violation
 
 from ..inputs import (

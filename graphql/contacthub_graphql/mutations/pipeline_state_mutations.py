@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -20,18 +22,23 @@ from ..payloads import (
     ReorderPipelineStatePayload,
 )
 from ..types.pipeline_state import PipelineState
+from .idempotent import KEY_DESCRIPTION, once
 from .outcome import outcome
 
 
 @strawberry.type
 class PipelineStateMutations:
     @strawberry.mutation(description="Add a state to the pipeline (at the end unless a position is given).")
-    def create_pipeline_state(self, info: Info, input: CreatePipelineStateInput
-                              ) -> CreatePipelineStatePayload:
+    def create_pipeline_state(self, info: Info, input: CreatePipelineStateInput,
+                              idempotency_key: Annotated[str | None, strawberry.argument(
+                                  description=KEY_DESCRIPTION)] = None) -> CreatePipelineStatePayload:
         ctx = info.context
         return outcome(info, CreatePipelineStatePayload, lambda: CreatePipelineStatePayload(
-            pipeline_state=PipelineState.from_domain(ctx.services.pipeline.create(
-                ctx.workspace_id, input.name, input.color, StateType(input.type.value), input.position))))
+            pipeline_state=PipelineState.from_domain(once(
+                info, "createPipelineState", idempotency_key, input,
+                lambda: ctx.services.pipeline.create(ctx.workspace_id, input.name, input.color,
+                                                     StateType(input.type.value), input.position),
+                lambda made: made.id, lambda made_id: ctx.services.pipeline.get(ctx.workspace_id, made_id)))))
 
     @strawberry.mutation
     def rename_pipeline_state(self, info: Info, input: RenamePipelineStateInput

@@ -9,10 +9,12 @@ from strawberry.types import Info
 
 from contacthub.domain.contact import Contact as DomainContact
 from contacthub.domain.contact import Location as DomainLocation
-from contacthub.domain.task import TaskQuery
+from contacthub.domain.task import SUMMARY_SIZE, TaskPreview, TaskQuery
 
 from .enums import ContactStage, ContactStatus
 from .location import Location
+from .node import Node
+from .open_tasks import OpenTask, OpenTasks
 from .phone import Phone
 from .pipeline_state import PipelineState
 from .tag import Tag
@@ -26,7 +28,7 @@ OPEN_TASKS = TaskQuery(completed=False)
 
 
 @strawberry.type(description="A person in the workspace's address book, with every canonical field.")
-class Contact:
+class Contact(Node):
     id: strawberry.ID = strawberry.field(description="UUID (the letsligo and whautomate id).")
     number: int = strawberry.field(description="Per-workspace integer id (the skarbe id).")
     name: str = strawberry.field(description="Display name.")
@@ -91,6 +93,25 @@ class Contact:
         state = await info.context.loaders.pipeline_state.load(str(self.pipeline_state_id))
         return PipelineState.from_domain(state) if state else None
 
+    @strawberry.field(description=f"Open tasks: their count and the first ones by due date. Up to {SUMMARY_SIZE} "
+                                  "come with the contact's summary (no extra read per contact); more read the "
+                                  "contact's task entries.")
+    async def open_tasks(
+        self, info: Info,
+        first: Annotated[int, strawberry.argument(description=f"At most {MAX_TASKS_PER_CONTACT}.")] = SUMMARY_SIZE,
+    ) -> OpenTasks:
+        from ..errors import BadUserInput
+
+        if not 0 <= first <= MAX_TASKS_PER_CONTACT:
+            raise BadUserInput(f"`first` must be between 0 and {MAX_TASKS_PER_CONTACT}")
+        loaders = info.context.loaders
+        summary = await loaders.open_task_summary.load(str(self.id))
+        previews = list(summary.next[:first])
+        if first > len(previews) and summary.count > len(previews):  # beyond the summary
+            found = await loaders.open_tasks.load(str(self.id))
+            previews = [TaskPreview(t.id, t.title, t.due_date) for t in found[:first]]
+        return OpenTasks(total_count=summary.count, nodes=[OpenTask.from_domain(p) for p in previews])
+
     @strawberry.field(description="The contact's tasks, soonest due first.")
     async def tasks(
         self, info: Info,
@@ -111,3 +132,6 @@ class Contact:
         else:
             found = await loaders.tasks.load((str(self.id), query))
         return [Task.from_domain(t) for t in found[:first]]
+
+    def node_key(self) -> str:
+        return str(self.id)

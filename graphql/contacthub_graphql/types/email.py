@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from contacthub.composers.base import Draft
-from contacthub.composers.base import SentEmail as DomainSentEmail
+from contacthub.domain.email import EmailDraft
+from contacthub.domain.email import SentEmail as DomainSentEmail
 
 if TYPE_CHECKING:
     from .contact import Contact
@@ -22,7 +22,7 @@ class EmailContent:
                                                   "named; null when the contact has none.")
 
     @classmethod
-    def from_domain(cls, draft: Draft) -> EmailContent:
+    def from_domain(cls, draft: EmailDraft) -> EmailContent:
         return cls(subject=draft.subject, body=draft.body, to=draft.to)
 
 

@@ -37,6 +37,12 @@ class ConflictError(Error):
     pass
 
 
+@strawberry.type(description="The object is not at the version the mutation expected (`expectedVersion`): "
+                             "someone changed it since it was read. Nothing was changed; read it again.")
+class VersionConflict(Error):
+    current_version: int | None = strawberry.field(description="The version stored now.")
+
+
 @strawberry.type(description="A one-time token was already used, or has expired: start over (prepare again).")
 class TokenGoneError(Error):
     pass

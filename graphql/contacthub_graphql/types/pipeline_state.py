@@ -5,10 +5,11 @@ import strawberry
 from contacthub.domain.pipeline import PipelineState as DomainState
 
 from .enums import PipelineStateType
+from .node import Node
 
 
 @strawberry.type(description="A step of the workspace's pipeline (a.k.a. lead status), in board order.")
-class PipelineState:
+class PipelineState(Node):
     id: strawberry.ID
     number: int = strawberry.field(description="Per-workspace integer id (the skarbe lead status id).")
     name: str
@@ -22,3 +23,6 @@ class PipelineState:
         return cls(id=strawberry.ID(state.id), number=state.number, name=state.name, color=state.color,
                    position=state.position, type=PipelineStateType(state.type.value),
                    contact_count=state.contact_count)
+
+    def node_key(self) -> str:
+        return str(self.id)

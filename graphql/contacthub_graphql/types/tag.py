@@ -4,10 +4,11 @@ import strawberry
 from strawberry.types import Info
 
 from contacthub.domain.contact import tag_key
+from .node import Node
 
 
 @strawberry.type(description="A tag of the workspace's catalogue (tags are case-insensitive).")
-class Tag:
+class Tag(Node):
     name: str
     # Known when the tag comes from the catalogue; a contact's tag looks its count up in one batch.
     known_count: strawberry.Private[int | None] = None
@@ -17,3 +18,6 @@ class Tag:
         if self.known_count is not None:
             return self.known_count
         return await info.context.loaders.tag_count.load(tag_key(self.name))
+
+    def node_key(self) -> str:
+        return tag_key(self.name)

@@ -10,13 +10,14 @@ from strawberry.types import Info
 from contacthub.domain.task import Task as DomainTask
 
 from .enums import TaskKind, TaskType
+from .node import Node
 
 if TYPE_CHECKING:
     from .contact import Contact
 
 
 @strawberry.type(description="A dated to-do attached to one contact.")
-class Task:
+class Task(Node):
     id: strawberry.ID
     contact_id: strawberry.ID
     title: str
@@ -49,3 +50,6 @@ class Task:
 
         found = await info.context.loaders.contact.load(str(self.contact_id))
         return Contact.from_domain(found) if found else None
+
+    def node_key(self) -> str:
+        return str(self.id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from ..common import Dialect, Problem
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict", 410: "Gone",
-           413: "Payload Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Entity",
+           412: "Precondition Failed", 413: "Payload Too Large", 415: "Unsupported Media Type",
+           422: "Unprocessable Entity",
            500: "Internal Server Error", 503: "Service Unavailable"}
 
 

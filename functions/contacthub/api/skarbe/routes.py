@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...ports import ContactQuery
 from ...wiring import services
+from .. import conditional
 from ..common import next_link, principal
 from . import mapping
 from .errors import SKARBE
@@ -59,15 +60,15 @@ def create_contact(body: ContactCreate):
     states = services().pipeline.list(ws) if sent.get("leadStatus") is not None else []
     contact = services().contacts.create(ws, mapping.create_fields(sent, states))
     state = next((s for s in states if s.id == contact.pipeline_state_id), None)
-    return _json(mapping.contact_to_wire(contact, state))
+    return conditional.tagged(_json(mapping.contact_to_wire(contact, state)), contact.version)
 
 
 @contacts.get("/api/connect/contacts/<id>")
 def get_contact(id: str):
     ws = principal(contacts).workspace_id
     contact = services().contacts.get_by_number(ws, mapping.contact_number(id))
-    state = _states_by_id(ws).get(contact.pipeline_state_id) if contact.pipeline_state_id else None
-    return _json(mapping.contact_to_wire(contact, state))
+    return conditional.read(contacts, contact.version, lambda: _json(mapping.contact_to_wire(
+        contact, _states_by_id(ws).get(contact.pipeline_state_id) if contact.pipeline_state_id else None)))
 
 
 @lead_statuses.get("/api/connect/contacts/lead-statuses")

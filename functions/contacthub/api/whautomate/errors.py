@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from ..common import Dialect, Problem
 
 _CODES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",
-          409: "Conflict", 410: "Gone", 413: "PayloadTooLarge", 415: "UnsupportedMediaType",
+          409: "Conflict", 410: "Gone", 412: "PreconditionFailed", 413: "PayloadTooLarge",
+          415: "UnsupportedMediaType", 422: "UnprocessableEntity",
           500: "InternalServerError", 503: "ServiceUnavailable"}
 
 

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from ...domain.contact import MAX_CHANNEL, MAX_SHORT_TEXT
 from ...services.paging import MAX_PAGE_SIZE
 from ...wiring import services
+from .. import conditional
 from ..common import next_link, principal
 from . import mapping
 from .errors import WHAUTOMATE
@@ -39,7 +40,8 @@ def _workspace() -> str:
 
 
 def _sent(body) -> dict:
-    return body.model_dump(mode="json", exclude_unset=True)
+    # Python mode: JSON mode would turn NaN into null and fail on deep values before the domain can refuse them.
+    return body.model_dump(exclude_unset=True)
 
 
 def _listed(model) -> dict:
@@ -76,12 +78,13 @@ def search_contacts(
 @contacts.post("/v1/contacts", summary="Add contact", responses=_doc(ContactOut))
 def add_contact(body: ContactBody):
     contact = services().contacts.create(_workspace(), mapping.fields_for_create(_sent(body)))
-    return _json(mapping.contact_to_wire(contact))
+    return conditional.tagged(_json(mapping.contact_to_wire(contact)), contact.version)
 
 
 @contacts.get("/v1/contacts/<contactId>", summary="Get contact by id", responses=_doc(ContactOut))
 def get_contact(contactId: str):
-    return _json(mapping.contact_to_wire(services().contacts.get(_workspace(), contactId)))
+    contact = services().contacts.get(_workspace(), contactId)
+    return conditional.read(contacts, contact.version, lambda: _json(mapping.contact_to_wire(contact)))
 
 
 @contacts.put("/v1/contacts/<contactId>", summary="Update contact", responses=_doc(ContactOut))
@@ -90,13 +93,14 @@ def update_contact(contactId: str, body: ContactBody):
     current = services().contacts.get(ws, contactId)
     changes = mapping.changes_for_put(_sent(body), current)
     # Replacing the primary phone reads the other phones: a concurrent write in between is a 409, never lost.
-    contact = services().contacts.update(ws, contactId, changes, expected_version=current.version)
-    return _json(mapping.contact_to_wire(contact))
+    contact = services().contacts.update(ws, contactId, changes, expected_version=conditional.if_match(contacts),
+                                         based_on_version=current.version)
+    return conditional.tagged(_json(mapping.contact_to_wire(contact)), contact.version)
 
 
 @contacts.delete("/v1/contacts/<contactId>", summary="Delete contact", responses=_doc(DeleteOut))
 def delete_contact(contactId: str):
-    services().contacts.delete(_workspace(), contactId)
+    services().contacts.delete(_workspace(), contactId, expected_version=conditional.if_match(contacts))
     return _json({"success": True})
 
 

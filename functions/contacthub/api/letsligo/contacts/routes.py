@@ -11,6 +11,7 @@ from ....domain.contact import Status
 from ....ports import ContactQuery
 from ....services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ....wiring import services
+from ... import conditional
 from ...common import BadRequest, json_body, parse, principal
 from ..errors import LETSLIGO
 from ..pipeline_states.mapping import PIPELINE_STATES
@@ -25,7 +26,7 @@ def contact_response(contact, status: int = 200):
     """The contact as letsligo shows it (with its pipeline state); capture's confirm answers it too."""
     ws = contact.workspace_id
     state = services().pipeline.find(ws, contact.pipeline_state_id)
-    return json_response(mapping.contact_to_wire(contact, state), status)
+    return conditional.tagged(json_response(mapping.contact_to_wire(contact, state), status), contact.version)
 
 
 @contacts.post("/api/contacts")
@@ -67,18 +68,20 @@ def list_contacts(
 
 @contacts.get("/api/contacts/<id>")
 def get_contact(id: str):
-    return contact_response(services().contacts.get(principal(contacts).workspace_id, id))
+    contact = services().contacts.get(principal(contacts).workspace_id, id)
+    return conditional.read(contacts, contact.version, lambda: contact_response(contact))
 
 
 @contacts.patch("/api/contacts/<id>")
 def update_contact(id: str, body: ContactFields):
     fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
-    return contact_response(services().contacts.update(principal(contacts).workspace_id, id, fields))
+    return contact_response(services().contacts.update(principal(contacts).workspace_id, id, fields,
+                                                       expected_version=conditional.if_match(contacts)))
 
 
 @contacts.delete("/api/contacts/<id>")
 def delete_contact(id: str):
-    services().contacts.delete(principal(contacts).workspace_id, id)
+    services().contacts.delete(principal(contacts).workspace_id, id, expected_version=conditional.if_match(contacts))
     return Response(204, LETSLIGO.content_type, "")
 
 
@@ -95,5 +98,6 @@ def update_contact_pipeline_state(id: str):
     raw = contacts.current_event.body
     change = parse(PipelineStateChange, json_body(contacts) if raw and raw.strip() else {})
     state_id = id_from_iri(change.stateId, PIPELINE_STATES) if change.stateId else None
-    contact = services().contacts.set_pipeline_state(principal(contacts).workspace_id, id, state_id)
+    contact = services().contacts.set_pipeline_state(principal(contacts).workspace_id, id, state_id,
+                                                     expected_version=conditional.if_match(contacts))
     return contact_response(contact)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ....composers.base import Draft, DraftResult, SentEmail
+from ....domain.email import DraftResult, EmailDraft, SentEmail
 from ..contacts.mapping import CONTACTS
 from ..wire import iso
 from .schemas import EmailContent
@@ -14,7 +14,7 @@ def draft_from_wire(content: EmailContent | None) -> dict | None:
 
 
 def draft_to_wire(contact_id: str, result: DraftResult, composer: str) -> dict[str, Any]:
-    draft: Draft = result.draft
+    draft: EmailDraft = result.draft
     return {
         "@context": "/api/contexts/EmailDraft",
         "@type": "EmailDraft",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ....composers.base import Sender
+from ....domain.email import Sender
 from ....wiring import services
 from ...common import principal
 from ..wire import json_response

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictStr
 
-from ....composers.base import MAX_BODY, MAX_INSTRUCTION, MAX_SUBJECT
+from ....domain.email import MAX_BODY, MAX_INSTRUCTION, MAX_SUBJECT
 from ..wire import WireModel
 
 MAX_ADDRESS = 254

@@ -5,8 +5,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from ....domain.task import Task, TaskQuery, TaskType, parse_datetime
-from ....domain.text import canonical_uuid
+from ....domain.task import Task, TaskQuery, TaskType
+from ....domain.text import canonical_uuid, parse_datetime
 from ...common import BadRequest
 from ..contacts.mapping import CONTACTS
 from ..wire import iso

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from ....domain.task import TaskType
 from ....services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ....wiring import services
+from ... import conditional
 from ...common import principal
 from ..errors import LETSLIGO
 from ..wire import collection, json_response
@@ -55,23 +56,25 @@ def create_contact_task(body: ContactTaskCreate):
     fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
     task = services().tasks.create(_workspace(), fields)
     wire = mapping.task_to_wire(task)
-    response = json_response(wire, 201)
+    response = conditional.tagged(json_response(wire, 201), task.version)
     response.headers["Location"] = wire["@id"]
     return response
 
 
 @contact_tasks.get("/api/contact_tasks/<id>")
 def get_contact_task(id: str):
-    return json_response(mapping.task_to_wire(services().tasks.get(_workspace(), id)))
+    task = services().tasks.get(_workspace(), id)
+    return conditional.read(contact_tasks, task.version, lambda: json_response(mapping.task_to_wire(task)))
 
 
 @contact_tasks.patch("/api/contact_tasks/<id>")
 def update_contact_task(id: str, body: ContactTaskFields):
     fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
-    return json_response(mapping.task_to_wire(services().tasks.update(_workspace(), id, fields)))
+    task = services().tasks.update(_workspace(), id, fields, expected_version=conditional.if_match(contact_tasks))
+    return conditional.tagged(json_response(mapping.task_to_wire(task)), task.version)
 
 
 @contact_tasks.delete("/api/contact_tasks/<id>")
 def delete_contact_task(id: str):
-    services().tasks.delete(_workspace(), id)
+    services().tasks.delete(_workspace(), id, expected_version=conditional.if_match(contact_tasks))
     return Response(204, LETSLIGO.content_type, "")

@@ -1,10 +1,12 @@
-"""A bound on how many list items a document can ask for, checked while validating (before any resolver runs).
+"""A query's cost, computed from the document before anything runs, and a maximum per request.
 
-Depth, alias and token limits don't bound the answer's size: page sizes multiply along nested lists, so
+Depth, alias and token limits don't bound the work: page sizes multiply along nested lists, so
 `contacts(first: 100) { tasks(first: 100) { contact { tasks(first: 100) { ... } } } }` stays within the depth
-limit yet asks for 1,000,000 tasks (a 46 MB answer from one request). Each field with a `first` argument
-counts `first` times the items of the lists around it (its default when not given; a variable's value when
-one is used); the total over the document must stay under the limit.
+limit yet asks for 1,000,000 tasks. Every object a field may answer costs 1 (scalars are free); a field with a
+`first` argument (a connection or a page) costs `first` times 1 plus its selection's cost (its default when
+not given; a variable's value when one is used). Plain lists count as one item: the schema bounds them (at
+most 10 tags per contact). The sum over the document must stay under `Settings.max_cost`; accepted queries
+report it in `extensions.cost`.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    is_composite_type,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -38,9 +41,9 @@ def _page_size(field: FieldNode, argument: Any, variables: Mapping[str, Any],
     return max(value, 0) if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def list_items(operation: OperationDefinitionNode, schema, fragments: Callable[[str], Any],
+def query_cost(operation: OperationDefinitionNode, schema, fragments: Callable[[str], Any],
                variables: Mapping[str, Any]) -> int:
-    """Items the operation may return through paginated (`first`) fields, nested page sizes multiplied."""
+    """The operation's cost: objects it may answer, nested page sizes multiplied."""
     defaults = {d.variable.name.value: int(d.default_value.value) for d in operation.variable_definitions or ()
                 if isinstance(d.default_value, IntValueNode)}
     root = schema.get_root_type(operation.operation)
@@ -53,11 +56,13 @@ def list_items(operation: OperationDefinitionNode, schema, fragments: Callable[[
                 definition = fields.get(selection.name.value)
                 if definition is None:
                     continue  # introspection or an unknown field (validation reports that)
+                named = get_named_type(definition.type)
                 items = outer
                 if "first" in definition.args:
                     items = outer * _page_size(selection, definition.args["first"], variables, defaults)
+                if is_composite_type(named):
                     total += items
-                total += walk(selection.selection_set, get_named_type(definition.type), items, spreads)
+                total += walk(selection.selection_set, named, items, spreads)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 typed = schema.get_type(condition.name.value) if condition else parent
@@ -74,24 +79,37 @@ def list_items(operation: OperationDefinitionNode, schema, fragments: Callable[[
     return walk(operation.selection_set, root, 1, frozenset())
 
 
-class MaxListItems(SchemaExtension):
-    """Refuse documents whose nested page sizes could return more than `max_items` list items."""
+class MaxQueryCost(SchemaExtension):
+    """Refuse documents costing more than `max_cost` while validating (before any resolver runs); report the
+    cost of accepted ones in `extensions.cost`."""
 
-    def __init__(self, max_items: int):
-        self.max_items = max_items
+    def __init__(self, max_cost: int):
+        self.max_cost = max_cost
+        self.cost: int | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        limit = self.max_items
+        limit = self.max_cost
         variables = context.variables if isinstance(context.variables, dict) else {}
+        extension = self
 
         class Rule(ValidationRule):
             def enter_operation_definition(self, node: OperationDefinitionNode, *_args) -> None:
-                found = list_items(node, self.context.schema, self.context.get_fragment, variables)
-                if found > limit:
+                name = context.operation_name
+                if name is not None and (node.name is None or node.name.value != name):
+                    return  # another operation of the document: it won't run
+                cost = query_cost(node, self.context.schema, self.context.get_fragment, variables)
+                if cost > limit:
                     self.report_error(GraphQLError(
-                        f"The query asks for up to {found} list items (nested page sizes multiply); the limit "
-                        f"is {limit}: ask for smaller pages", node))
+                        f"The query costs {cost} (each page's `first` multiplies what it selects); the limit "
+                        f"is {limit} per request: ask for smaller pages", node))
+                else:
+                    extension.cost = cost
 
         context.validation_rules = (*context.validation_rules, Rule)
         yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None or self.execution_context.pre_execution_errors:
+            return {}
+        return {"cost": {"requested": self.cost, "limit": self.max_cost}}

@@ -1,0 +1,166 @@
+"""The local server holding a real workspace: create rate, read latency and memory as contacts pile up.
+
+    .venv/bin/python bench/local_mode.py [--sizes 1000 10000] [--large] [--threads 4] [--reads 50]
+                                         [--data-dir DIR]
+
+Starts a real `contacthub serve` subprocess on 127.0.0.1 and fills one workspace through the public API
+(skarbe single creates, from a few threads). At each size it prints the create rate over the creates that
+led there, the median and p99 wall time of a GET by id (skarbe), a name search (skarbe `query`) and a
+list page (whautomate, 50 contacts), and the server's resident memory. `--large` adds the 100,000 row.
+Wall time on a possibly shared machine: compare the rows, not the absolute figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KEY = "chk_benchlocalmodebenchlocalmode"
+FIRST_NAMES = ("Marie", "Jean", "Anne", "Louis", "Claire", "Paul", "Sophie", "Hugo", "Julie", "Lucas")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _resident_mb(pid: int) -> float:
+    """VmRSS of the server process, from /proc (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+class Server:
+    def __init__(self, data_dir: str | None):
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        command = [str(Path(sys.executable).with_name("contacthub")), "serve", "--port", str(self.port), "--quiet",
+                   "--api-key", KEY]
+        if data_dir:
+            command += ["--data-dir", data_dir]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        cwd=PROJECT_ROOT)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit("contacthub serve did not start") from None
+                time.sleep(0.2)
+
+    def request(self, method: str, path: str, payload=None) -> tuple[int, object]:
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, method=method,
+                                         headers={"X-Api-Key": KEY, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def fill(server: Server, start: int, stop: int, threads: int) -> float:
+    """Create contacts start..stop-1 from `threads` threads; returns creates per second."""
+    counter = iter(range(start, stop))
+    guard = threading.Lock()
+    failures: list[object] = []
+
+    def work() -> None:
+        while not failures:
+            with guard:
+                n = next(counter, None)
+            if n is None:
+                return
+            status, body = server.request("POST", "/api/connect/contacts", {
+                "firstName": FIRST_NAMES[n % len(FIRST_NAMES)], "lastName": f"Bench{n:06d}",
+                "email": f"bench{n}@local.example", "companyName": f"Company {n % 97}"})
+            if status != 200:
+                failures.append(body)
+
+    began = time.perf_counter()
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failures:
+        raise SystemExit(f"a create failed: {failures[0]!r}")
+    return (stop - start) / (time.perf_counter() - began)
+
+
+def timed(call: Callable[[], tuple[int, object]], repeat: int) -> tuple[float, float]:
+    """(median, p99) milliseconds of `repeat` calls, each of which must answer 200."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        status, body = call()
+        times.append((time.perf_counter() - began) * 1000)
+        if status != 200:
+            raise SystemExit(f"a read failed: {status} {body!r}")
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--large", action="store_true", help="also fill to 100,000 contacts")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--reads", type=int, default=50, help="calls timed per read kind and size")
+    parser.add_argument("--data-dir", help="serve with --data-dir DIR (snapshots on)")
+    args = parser.parse_args(argv)
+    sizes = sorted(set(args.sizes + ([100_000] if args.large else [])))
+    server = Server(args.data_dir)
+    rng = random.Random(7)
+    print(f"contacthub serve on {server.base_url}, {args.threads} writer threads, load {os.getloadavg()[0]:.1f}")
+    print(f"{'contacts':>9} {'creates/s':>10} {'get ms (p50/p99)':>17} {'search ms':>14} {'list ms':>14} "
+          f"{'RSS MB':>8}")
+    try:
+        stored = 0
+        for size in sizes:
+            rate = fill(server, stored, size, args.threads)
+            stored = size
+            get = timed(lambda n=size: server.request("GET", f"/api/connect/contacts/{rng.randint(1, n)}"), args.reads)
+            search = timed(lambda: server.request(
+                "GET", f"/api/connect/contacts?query={rng.choice(FIRST_NAMES)}&limit=20"), args.reads)
+            page = timed(lambda: server.request(
+                "GET", f"/v1/contacts?page={rng.randint(1, 5)}&limit=50"), args.reads)
+            print(f"{size:>9,} {rate:>10.1f} {get[0]:>8.1f}/{get[1]:<8.1f} {search[0]:>6.1f}/{search[1]:<7.1f} "
+                  f"{page[0]:>6.1f}/{page[1]:<7.1f} {_resident_mb(server.process.pid):>8.0f}  "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

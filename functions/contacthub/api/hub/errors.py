@@ -1,0 +1,33 @@
+"""RFC 9457 problem details, with the invalid fields listed under ``errors``."""
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from ..common import Dialect, Problem
+
+PROBLEM_TYPE = "https://contacthub.dev/problems/"
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def render(problem: Problem) -> dict:
+    slug = "validation" if problem.violations else _title(problem.status).lower().replace(" ", "-")
+    title = "Invalid input" if problem.violations else _title(problem.status)
+    body: dict = {"type": PROBLEM_TYPE + slug, "title": title, "status": problem.status, "detail": problem.message}
+    if problem.violations:
+        body["errors"] = [{"field": v.path, "message": v.message, "code": v.code} for v in problem.violations]
+    return body
+
+
+HUB = Dialect(
+    name="hub",
+    content_type="application/problem+json",
+    render=render,
+    validation_status=400,
+    api_key_headers=("x-api-key",),
+)
