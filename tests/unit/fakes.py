@@ -83,7 +83,7 @@ class InMemoryContacts:
         newest_first = request.newest_first is not False
         found = [c for c in self._of(workspace_id, newest_first) if _matches(c, query)
                  and (request.among is None or c.id in request.among) and c.id not in request.excluding]
-        keys = [f"{c.created_at.isoformat()}#{c.id}" for c in found]
+        keys = [f"{(c.created_at or EPOCH).isoformat()}#{c.id}" for c in found]
         start = 0
         if request.after is not None:
             start = next((i for i, k in enumerate(keys)

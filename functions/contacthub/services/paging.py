@@ -46,4 +46,4 @@ def decode_cursor(bound_to: str, cursor: str, field: str = "cursor") -> str:
         raise InvalidCursor.one(field, messages.FOREIGN_CURSOR, "invalid_cursor") from None
     if data.get("q") != bound_to:
         raise InvalidCursor.one(field, messages.OTHER_LIST_CURSOR, "invalid_cursor")
-    return data["k"]
+    return str(data["k"])

@@ -25,7 +25,8 @@ from . import search_index as idx
 from .mappers import time_key
 from .tables import IndexEntryItem
 
-CHUNK = 100  # entries per Query while collecting a driving set; contacts per BatchGet
+CHUNK = 100  # contacts per BatchGet
+FIRST_ROUND, MAX_ROUND = 16, 1000  # entries per term and round while looking for the most selective term
 ENTRY_ATTRIBUTES = ["pk", "sk", "contactId", "order"]
 
 
@@ -37,15 +38,23 @@ class _Entry:
 
 
 class _Stream:
-    """A family's entries, lazily, remembering whether it has run out."""
+    """A family's entries read in rounds of the size asked (each round one Query), remembering whether it has run
+    out."""
 
-    def __init__(self, items: Iterator[_Entry]):
-        self._items = items
+    def __init__(self, pk: str, atom: str):
+        self._pk, self._atom = pk, atom
+        self._last: dict | None = None
         self.done = False
 
     def take(self, count: int) -> list[_Entry]:
-        chunk = list(islice(self._items, count))
-        self.done = self.done or len(chunk) < count
+        if self.done:
+            return []
+        found = IndexEntryItem.query(self._pk, IndexEntryItem.sk.startswith(self._atom), consistent_read=True,
+                                     limit=count, page_size=count, last_evaluated_key=self._last,
+                                     attributes_to_get=ENTRY_ATTRIBUTES)
+        chunk = [_Entry(i.sk, i.contactId, i.order) for i in found]
+        self._last = found.last_evaluated_key
+        self.done = self._last is None or len(chunk) < count
         return chunk
 
 
@@ -156,15 +165,19 @@ class ContactListing:
         if request.among is not None:
             contacts = self._get_many(request.among)
             return {cid: time_key(c.created_at, cid) for cid, c in contacts.items()}
-        streams = [[_Stream(self.entries(atom)) for atom in term] for term in self.terms]
+        streams = [[_Stream(self.pk, atom) for atom in term] for term in self.terms]
         found: list[dict[str, str]] = [{} for _ in self.terms]
+        # Rounds grow geometrically: a selective term ends in the first small round, and a broad AND still
+        # reads at most about twice (times the number of terms) the matches of its most selective term.
+        chunk = FIRST_ROUND
         while True:
             for i, term in enumerate(streams):
                 for stream in term:
-                    for entry in stream.take(CHUNK):
+                    for entry in stream.take(chunk):
                         found[i].setdefault(entry.contact_id, entry.order)
                 if all(s.done for s in term):
                     return found[i]
+            chunk = min(chunk * 2, MAX_ROUND)
 
     def _driven(self, request: PageRequest) -> ContactPage:
         newest_first = request.newest_first is not False
