@@ -243,12 +243,12 @@ def measure(services, workspace_id: str) -> dict[str, Row]:
 
 def print_size(size: int, rows: dict[str, Row]) -> None:
     print(f"\n{size} contacts: per page of {PAGE_SIZE}, items read / calls / read units (strongly consistent)")
-    header = f"{'query':<40}{'first page':>16}{'page ' + str(DEEP_PAGE):>16}{'+ exact total':>18}{'matches':>9}"
+    header = f"{'query':<40}{'first page':>18}{'page ' + str(DEEP_PAGE):>18}{'+ exact total':>22}{'matches':>9}"
     print(header)
     print("-" * len(header))
     for label, row in rows.items():
         cells = "".join(f"{f'{c.items} / {c.calls} / {c.units}':>{w}}"
-                        for c, w in ((row.first, 16), (row.deep, 16), (row.total, 18)))
+                        for c, w in ((row.first, 18), (row.deep, 18), (row.total, 22)))
         print(f"{label:<40}{cells}{row.matches:>9}", flush=True)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from ..domain.contact import Contact
@@ -180,6 +180,10 @@ class ContactListing:
             chunk = min(chunk * 2, MAX_ROUND)
 
     def _driven(self, request: PageRequest) -> ContactPage:
+        if request.with_total and request.among is None and len(self.terms) == 1:
+            # one term ordered by time: its total is its distinct contacts, read from the small entries alone
+            page = self._driven(replace(request, with_total=False))
+            return replace(page, total=self._merged_total(list(self.terms[0]), request.excluding))
         newest_first = request.newest_first is not False
         candidates = self._driving_set(request)
         ordered = sorted(((order, cid) for cid, order in candidates.items() if cid not in request.excluding),
