@@ -19,6 +19,16 @@ def pytest_configure(config):
     use_settings(SETTINGS)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow run only when asked for (`-m slow`)."""
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: opt in with -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def aws():
     use_settings(SETTINGS)  # a fresh store: services are rebuilt on it

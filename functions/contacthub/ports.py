@@ -2,8 +2,8 @@
 mailer and the send guard. Services depend on these Protocols only; tests run them on in-memory fakes."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -45,7 +45,22 @@ class ContactQuery:
 @dataclass(frozen=True)
 class ContactPage:
     items: list[Contact]
-    total: int
+    total: int | None  # None when the caller did not ask for it
+    next: str | None = None  # where the next page starts (a storage key from a repository); None at the end
+    positions: list[str] = field(default_factory=list)  # where each item sits, in the same form as `next`
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a contact listing: after a keyset position and/or past ``offset`` matches."""
+
+    limit: int
+    offset: int = 0
+    after: str | None = None  # the ``next`` of the previous page
+    newest_first: bool | None = None  # None: the index's own order (by matched value for one free-text word)
+    with_total: bool = False
+    among: frozenset[str] | None = None  # only these contacts (the "has open tasks" filter)
+    excluding: frozenset[str] = frozenset()  # never these
 
 
 @dataclass(frozen=True)
@@ -97,9 +112,7 @@ class ContactRepository(Protocol):
         """Ids of deleted contacts whose cleanup has not finished (a Query, oldest first)."""
     def cleanup_done(self, workspace_id: str, contact_id: str) -> None: ...
     def allocate_number(self, workspace_id: str) -> int: ...
-    def find(self, workspace_id: str, query: ContactQuery, offset: int, limit: int) -> ContactPage: ...
-    def matching_ids(self, workspace_id: str, query: ContactQuery,
-                     newest_first: bool = True) -> Iterator[str]: ...
+    def find(self, workspace_id: str, query: ContactQuery, request: PageRequest) -> ContactPage: ...
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]: ...
     def tag_counts(self, workspace_id: str) -> list[TagCount]: ...
     def location_counts(self, workspace_id: str) -> list[LocationCount]: ...

@@ -3,22 +3,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from contacthub.domain.contact import Contact
 from contacthub.domain.task import Task, TaskQuery
-from contacthub.ports import ContactQuery
+from contacthub.domain.errors import InvalidCursor
+from contacthub.ports import ContactPage, ContactQuery
 
+from .errors import BadUserInput
 from .pagination import Window
 
 if TYPE_CHECKING:
     from contacthub.wiring import Services
 
 
-def list_contacts(services: Services, workspace_id: str, query: ContactQuery, page: Window,
-                  newest_first: bool = True, has_open_tasks: bool | None = None) -> tuple[list[Contact], int]:
-    """(the page's contacts, total matches)."""
-    found = services.contacts.list_page(workspace_id, query, page.offset, page.limit, newest_first=newest_first,
-                                   has_open_tasks=has_open_tasks)
-    return found.items, found.total
+def list_contacts(services: Services, workspace_id: str, query: ContactQuery, first: int, after: str | None,
+                  newest_first: bool = True, has_open_tasks: bool | None = None,
+                  with_total: bool = True) -> ContactPage:
+    """A page of contacts after the keyset cursor ``after``; a foreign cursor is a user error."""
+    try:
+        return services.contacts.search(workspace_id, query, 0, first, cursor=after, cursor_field="after",
+                                        with_total=with_total, newest_first=newest_first,
+                                        has_open_tasks=has_open_tasks)
+    except InvalidCursor:
+        raise BadUserInput("`after` is not a cursor of this list: start again without it") from None
 
 
 def list_tasks(services: Services, workspace_id: str, query: TaskQuery, page: Window,

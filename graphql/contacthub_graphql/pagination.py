@@ -1,8 +1,8 @@
-"""Cursor pagination over the services' offset pages. Pure functions.
+"""Cursor pagination. Pure functions.
 
-A cursor is opaque to clients; inside it is the item's position in the ordered result (`contacts:41`), so
-`after` maps straight onto the services' `offset`. Positions shift when items are added or removed between
-two requests, exactly as the REST dialects' `page` does; the services offer no stable key order to do better.
+Contact cursors are the services' keyset cursors, bound to the workspace and the query: stable under
+concurrent writes. Task cursors hold the item's position in the ordered result (`tasks:41`), mapped onto the
+services' `offset`; positions shift when tasks are added or removed between two requests.
 """
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from contacthub.services.paging import MAX_OFFSET, MAX_PAGE_SIZE
+from contacthub.ports import ContactPage
+from contacthub.services.paging import MAX_PAGE_SIZE
 from strawberry.relay import PageInfo
 
 from .errors import BadUserInput
 from .types.connection import Connection, Edge
 
-# MAX_PAGE_SIZE and MAX_OFFSET are the services' paging policy: asking for more is an error, not a silent
-# truncation. The default is GraphQL's own, part of the schema.
+# MAX_PAGE_SIZE is the services' paging policy: asking for more is an error, not a silent truncation.
+# The default is GraphQL's own, part of the schema.
 DEFAULT_PAGE_SIZE = 20
 
 T = TypeVar("T")
@@ -50,12 +51,29 @@ class Window:
 
 
 def window(kind: str, first: int, after: str | None) -> Window:
+    check_first(first)
+    return Window(decode_cursor(kind, after) + 1 if after else 0, first)
+
+
+def check_first(first: int) -> int:
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise BadUserInput(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
-    offset = decode_cursor(kind, after) + 1 if after else 0
-    if offset > MAX_OFFSET:
-        raise BadUserInput(f"Pages end after {MAX_OFFSET} items; narrow the filters instead")
-    return Window(offset, first)
+    return first
+
+
+def keyset_connection(page: ContactPage, after: str | None, to_node: Callable[[T], N]) -> Connection[N]:
+    """A connection over a keyset page: each edge's cursor is the services' cursor at that item."""
+    edges = [Edge(node=to_node(item), cursor=cursor) for item, cursor in zip(page.items, page.positions, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.next is not None,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=page.total or 0,
+    )
 
 
 def connection(kind: str, items: Sequence[T], page: Window, total: int,

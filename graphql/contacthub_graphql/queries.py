@@ -30,6 +30,17 @@ from .types.task import Task
 from .types.user import User
 from .types.workspace import Workspace
 
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the field being resolved selects ``name``, fragments included (a total costs more than a page)."""
+    def found(selections) -> bool:
+        return any((getattr(s, "name", None) == name and not hasattr(s, "type_condition"))
+                   or (not hasattr(s, "arguments") and found(getattr(s, "selections", [])))
+                   for s in selections)
+
+    return any(found(f.selections) for f in info.selected_fields)
+
+
 First = Annotated[int, strawberry.argument(description=f"Page size, 0 to {MAX_PAGE_SIZE}.")]
 After = Annotated[str | None, strawberry.argument(description="endCursor of the previous page.")]
 
@@ -72,13 +83,14 @@ class Query(IntegrationQueries):
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
     ) -> Connection[Contact]:
-        page = pagination.window("contacts", first, after)
+        pagination.check_first(first)
         query = (filter or ContactFilter()).to_query(search)
-        items, total = await run_blocking(lambda: list_contacts(
-            info.context.services, info.context.workspace_id, query, page,
+        with_total = selects(info, "totalCount")
+        page = await run_blocking(lambda: list_contacts(
+            info.context.services, info.context.workspace_id, query, first, after,
             newest_first=order_by is ContactOrder.CREATED_AT_DESC,
-            has_open_tasks=filter.has_open_tasks if filter else None))
-        return pagination.connection("contacts", items, page, total, Contact.from_domain)
+            has_open_tasks=filter.has_open_tasks if filter else None, with_total=with_total))
+        return pagination.keyset_connection(page, after, Contact.from_domain)
 
     @strawberry.field(description="A task of this workspace by id, or null.")
     async def task(self, info: Info, id: strawberry.ID) -> Task | None:

@@ -20,7 +20,7 @@ from strawberry.types import ExecutionContext
 from .cost import MaxQueryCost
 from .errors import is_unexpected
 from .mutations import Mutation
-from .pagination import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
+from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .queries import Query
 from .scalars import DATE_TIME
 from .settings import Settings
@@ -93,8 +93,7 @@ def limits_description(settings: Settings) -> str:
         "counts every object a field may answer (scalars are free); a field's `first` multiplies what it selects, "
         "and a plain list counts as one item; accepted requests report it in `extensions.cost`. Pages (`first`) "
         f"hold 0 to {MAX_PAGE_SIZE} items ({DEFAULT_PAGE_SIZE} by default) on the contacts and tasks queries, "
-        f"1 to {MAX_PAGE_SIZE} on the change feed and delivery logs; contact and task lists end after item "
-        f"{MAX_OFFSET} (narrow the filters instead)."
+        f"1 to {MAX_PAGE_SIZE} on the change feed and delivery logs; every list pages to its end (no cap)."
     )
 
 

@@ -11,6 +11,13 @@ moto's does: import it before the clients are built. Items read are what DynamoD
 ``ScannedCount`` of a Query or Scan (items the key condition touched, before any filter), 1 per GetItem
 that found an item, and the items a BatchGetItem returned. Works with moto as with a real endpoint.
 
+``read_units`` are the read request units DynamoDB would bill for those calls, computed from the sizes of the
+items answered (DynamoDB's item-size rules) as strongly consistent reads, which is all a request path makes
+(tests/integration/test_consistent_reads.py): a Query costs one unit per 4 KB of the items it read, summed
+before rounding up; a GetItem or each item of a BatchGetItem one unit per 4 KB of that item. A count-only Query
+returns no items: its units are estimated from ``ScannedCount`` at COUNTED_ITEM_BYTES each (index entries).
+moto's own ConsumedCapacity is a constant, hence this computation.
+
 Waves and round trips follow the flow of control through context variables (never the clock): a call made
 after another call's answer in the same flow comes after it. ``round_trips`` is the longest chain of calls
 each waiting for the previous one; ``waves`` counts the calls of one job (the ``group`` context variable,
@@ -21,6 +28,7 @@ contacthub_graphql.concurrency does), or what follows would not be seen to depen
 from __future__ import annotations
 
 import contextvars
+import math
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +42,51 @@ _active: list[DynamoMeter] = []
 # Of the current flow: the wave and round trip its last answered call was in.
 _wave: contextvars.ContextVar[int] = contextvars.ContextVar("contacthub_meter_wave", default=0)
 _trip: contextvars.ContextVar[int] = contextvars.ContextVar("contacthub_meter_trip", default=0)
+
+
+READ_UNIT_BYTES = 4096
+COUNTED_ITEM_BYTES = 250  # an index entry with uuid keys (bench/search.py measures 210-250 bytes)
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    """DynamoDB's size of one attribute value, in bytes."""
+    kind, data = next(iter(value.items()))
+    if kind == "S":
+        return len(data.encode("utf-8"))
+    if kind == "N":
+        return (len(str(data).lstrip("-").replace(".", "")) + 1) // 2 + 1
+    if kind == "B":
+        return len(data)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: v}) for v in data)
+    if kind == "L":
+        return 3 + sum(1 + _value_size(v) for v in data)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode("utf-8")) + _value_size(v) for k, v in data.items())
+    return 0
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """DynamoDB's size of an item in its wire form: attribute names plus values."""
+    return sum(len(name.encode("utf-8")) + _value_size(value) for name, value in item.items())
+
+
+def _read_units(operation: str, result: dict[str, Any]) -> int:
+    def units(size: int) -> int:
+        return math.ceil(size / READ_UNIT_BYTES) if size else 0
+
+    if operation in ("Query", "Scan"):
+        items = result.get("Items")
+        if items is None:  # Select=COUNT
+            return units(int(result.get("ScannedCount", 0)) * COUNTED_ITEM_BYTES)
+        return max(units(sum(item_size(i) for i in items)), 1)  # an empty Query still costs a unit
+    if operation == "GetItem":
+        return max(units(item_size(result.get("Item") or {})), 1)
+    if operation == "BatchGetItem":
+        return sum(units(item_size(i)) for items in result.get("Responses", {}).values() for i in items)
+    return 0
 
 
 def _items_read(operation: str, result: dict[str, Any]) -> int:
@@ -53,12 +106,13 @@ def _on_call(model: Any = None, parsed: dict[str, Any] | None = None, **_: Any) 
         return
     operation = model.name
     read = _items_read(operation, parsed or {})
+    read_units = _read_units(operation, parsed or {})
     trip = _trip.get() + 1
     _trip.set(trip)
     wave = _wave.get() + 1
     with _lock:
         for meter in _active:
-            wave = meter._record(operation, read, _wave.get(), trip)
+            wave = meter._record(operation, read, _wave.get(), trip, read_units)
     _wave.set(wave)
 
 
@@ -82,6 +136,7 @@ except ImportError:
 class DynamoMeter:
     calls: Counter = field(default_factory=Counter)  # operation -> number of calls
     reads: Counter = field(default_factory=Counter)  # operation -> items read
+    read_units: int = 0  # read request units DynamoDB would bill (strongly consistent)
     group: contextvars.ContextVar[Any] | None = None  # which job a call belongs to (None: a job of its own)
     waves: int = 0
     round_trips: int = 0
@@ -101,8 +156,9 @@ class DynamoMeter:
         ops = ", ".join(f"{op}={n}" for op, n in sorted(self.calls.items()))
         return f"{self.items_read} items read in {sum(self.calls.values())} calls ({ops})"
 
-    def _record(self, operation: str, items: int, after_wave: int, trip: int) -> int:
+    def _record(self, operation: str, items: int, after_wave: int, trip: int, read_units: int = 0) -> int:
         self.calls[operation] += 1
+        self.read_units += read_units
         self.reads[operation] += items
         job = self.group.get() if self.group is not None else None
         wave = self._job_waves.setdefault(job, after_wave + 1) if job is not None else after_wave + 1

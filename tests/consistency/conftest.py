@@ -9,8 +9,6 @@ import pytest
 
 from contacthub_local.consistency_faults import stale_reads
 
-STALE_TODAY = "read from a GSI or an eventually consistent read today"
-
 
 @pytest.fixture
 def stale_dynamodb(workspace):

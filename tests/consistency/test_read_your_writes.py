@@ -1,22 +1,19 @@
 """A client sees its own 2xx write at once, in every dialect, even where DynamoDB serves reads stale.
 
 Each test writes through the real handlers, then reads at once under `stale_dynamodb` (reads that are not
-strongly consistent never catch up). Cases marked STALE_TODAY fail today and will pass once their path reads
-base-table items with ConsistentRead; strict xfail turns them into failures as soon as they do.
+strongly consistent never catch up).
 """
 from __future__ import annotations
 
 from urllib.parse import quote
 
 import pytest
-from conftest import STALE_TODAY
 
 from client import ApiClient
 
 NAME, FIRST, LAST = "Zoé Quintard", "Zoé", "Quintard"
 EMAIL, PHONE, DIGITS = "zoe@quintard.example", "+33 6 98 76 54 32", "0698765432"
 TAG, LOCATION, CHANNEL = "Salon2025", "lyon", "telegram"
-stale_today = pytest.mark.xfail(strict=True, reason=STALE_TODAY)
 
 
 def graphql(api: ApiClient, query: str, variables: dict | None = None) -> dict:
@@ -97,8 +94,6 @@ def list_graphql(api, arguments=""):
 
 
 LISTS = {"letsligo": list_letsligo, "skarbe": list_skarbe, "whautomate": list_whautomate, "graphql": list_graphql}
-# Unfiltered listings read the ContactsByCreated / ContactsByActivity GSIs and the workspace counter.
-STALE_LISTS = {"letsligo", "skarbe", "whautomate", "graphql"}
 
 SEARCHES = {
     "letsligo name": (list_letsligo, "?name=" + quote("zoe quint")),
@@ -125,17 +120,16 @@ FILTERS = {
 NEEDS_TAGS = {"whautomate tag", "whautomate location", "whautomate channel", "graphql tag", "graphql channel"}
 
 
-def _cases(readers, stale=frozenset(), needs=frozenset(), capable=CREATORS):
+def _cases(readers, needs=frozenset(), capable=CREATORS):
     for creator in CREATORS:
         for reader in readers:
             if reader in needs and creator not in capable:
                 continue
-            marks = [stale_today] if reader in stale else []
-            yield pytest.param(creator, reader, marks=marks, id=f"{creator}-then-{reader.replace(' ', '-')}")
+            yield pytest.param(creator, reader, id=f"{creator}-then-{reader.replace(' ', '-')}")
 
 
 # ------------------------------------------------------------------ tests
-@pytest.mark.parametrize("creator, reader", list(_cases(LISTS, stale=STALE_LISTS)))
+@pytest.mark.parametrize("creator, reader", list(_cases(LISTS)))
 def test_a_listing_shows_the_contact_just_created_and_counts_it(stale_dynamodb, api, creator, reader):
     # Given an empty workspace, When a contact is created
     CREATORS[creator](api)
@@ -187,7 +181,6 @@ def test_a_tag_added_just_now_is_filtered_on_at_once(stale_dynamodb, api):
 
 
 @pytest.mark.parametrize("creator", WITH_TAGS)
-@stale_today
 def test_the_tag_catalogue_counts_the_contact_just_created(stale_dynamodb, api, creator):
     CREATORS[creator](api)
     tags = graphql(api, "{ tags { name contactCount } }")["tags"]
@@ -195,7 +188,6 @@ def test_the_tag_catalogue_counts_the_contact_just_created(stale_dynamodb, api, 
 
 
 @pytest.mark.parametrize("creator", WITH_TAGS)
-@stale_today
 def test_the_location_catalogue_counts_the_contact_just_created(stale_dynamodb, api, creator):
     CREATORS[creator](api)
     locations = graphql(api, "{ locations { id contactCount } }")["locations"]
@@ -215,13 +207,11 @@ def test_pipeline_state_counts_and_filter_see_the_contact_just_placed(stale_dyna
 
 
 @pytest.mark.parametrize("creator", CREATORS)
-@stale_today
 def test_the_workspace_contact_count_includes_the_contact_just_created(stale_dynamodb, api, creator):
     CREATORS[creator](api)
     assert graphql(api, "{ me { workspace { contactCount } } }")["me"]["workspace"]["contactCount"] == 1
 
 
-@stale_today
 def test_a_workspace_and_key_created_just_now_answer_me_in_skarbe(stale_dynamodb, services):
     issued = services.workspaces.create_key("Initech", "Bill Lumbergh", "bill@initech.example")
     reply = ApiClient(issued.key, header="X-Api-Key").get("/api/connect/me")
@@ -230,7 +220,6 @@ def test_a_workspace_and_key_created_just_now_answer_me_in_skarbe(stale_dynamodb
                           "workspace": {"name": "Initech"}}
 
 
-@stale_today
 def test_a_workspace_and_key_created_just_now_answer_me_in_graphql(stale_dynamodb, services):
     issued = services.workspaces.create_key("Initech", "Bill Lumbergh", "bill@initech.example")
     me = graphql(ApiClient(issued.key), "{ me { user { name } workspace { name contactCount } } }")["me"]
@@ -238,14 +227,12 @@ def test_a_workspace_and_key_created_just_now_answer_me_in_graphql(stale_dynamod
 
 
 @pytest.mark.parametrize("path", ["/api/contacts", "/api/connect/contacts", "/v1/contacts"])
-@stale_today
 def test_a_key_created_just_now_for_an_existing_workspace_is_accepted(stale_dynamodb, services, path):
     issued = services.workspaces.create_key("Acme Corporation", "Jane Doe", "jane@acme.example")
     assert ApiClient(issued.key).get(path).status == 200
 
 
 @pytest.mark.parametrize("user", ["John Admin", "Jane Doe"])
-@stale_today
 def test_a_user_and_key_created_just_now_read_their_own_profile(stale_dynamodb, services, user):
     # John exists already: only his key is new; Jane is new altogether
     email = user.split()[0].lower() + "@acme.example"

@@ -24,17 +24,9 @@ from contacthub_local.sample_events import sample_event
 from contacthub_local.template import PROJECT_ROOT, routes
 from environment import SETTINGS
 
-# Access patterns read eventually consistently today, as "<operation> <table> <index or key kind>" (the
-# read-your-writes rework empties this list; never add to it).
-KNOWN_EVENTUALLY_CONSISTENT = {
-    "Query CrmTable index ContactsByCreatedIndex",  # store/repositories.py ContactRepository._newest, matching_ids
-    "Query CrmTable index ContactsByActivityIndex",  # store/repositories.py ContactRepository.recently_active
-    "GetItem CrmTable WORKSPACE",  # store/repositories.py ContactRepository._newest total, WorkspaceRepository.get
-    "GetItem CrmTable USER#",  # store/repositories.py WorkspaceRepository.get_user
-    "GetItem DirectoryTable KEY#",  # store/repositories.py ApiKeyRepository.principal_for
-    "Query CrmTable TAG#",  # store/repositories.py ContactRepository.tag_counts
-    "Query CrmTable LOC#",  # store/repositories.py ContactRepository.location_counts
-}
+# Access patterns allowed to read eventually consistently, as "<operation> <table> <index or key kind>":
+# none, and it stays so (never add to it).
+KNOWN_EVENTUALLY_CONSISTENT: set[str] = set()
 RUNTIME_DIRS = (PROJECT_ROOT / "functions", PROJECT_ROOT / "graphql")
 BROAD_REQUESTS = {
     "letsligo": ["/api/contacts", "/api/contacts?name=marie&company=acme", "/api/contacts?email=marie@",

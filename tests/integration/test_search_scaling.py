@@ -103,7 +103,7 @@ def _search_costs(workspace, services) -> dict[str, tuple[int, list]]:
 
     for label, query in bench.SELECTIVE_SEARCHES.items():
         requests[f"service {label}"] = lambda q=query: services.contacts.search(
-            workspace.workspace.id, ContactQuery(**q)).total
+            workspace.workspace.id, ContactQuery(**q), with_total=True).total
     costs = {}
     for label, request in requests.items():
         with DynamoMeter() as meter:

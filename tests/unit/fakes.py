@@ -29,6 +29,7 @@ from contacthub.ports import (
     Composer,
     ConsumeCaptureDraft,
     ContactPage,
+    PageRequest,
     ContactQuery,
     ContactRepository,
     DeliveryQueue,
@@ -85,12 +86,19 @@ class InMemoryContacts:
     def count(self, workspace_id: str) -> int:
         return len(self._of(workspace_id))
 
-    def find(self, workspace_id: str, query: ContactQuery, offset: int, limit: int) -> ContactPage:
-        found = [c for c in self._of(workspace_id, newest_first=True) if _matches(c, query)]
-        return ContactPage(found[offset:offset + limit], len(found))
-
-    def matching_ids(self, workspace_id: str, query: ContactQuery, newest_first: bool = True) -> Iterator[str]:
-        return iter([c.id for c in self._of(workspace_id, newest_first) if _matches(c, query)])
+    def find(self, workspace_id: str, query: ContactQuery, request: PageRequest) -> ContactPage:
+        newest_first = request.newest_first is not False
+        found = [c for c in self._of(workspace_id, newest_first) if _matches(c, query)
+                 and (request.among is None or c.id in request.among) and c.id not in request.excluding]
+        keys = [f"{(c.created_at or EPOCH).isoformat()}#{c.id}" for c in found]
+        start = 0
+        if request.after is not None:
+            start = next((i for i, k in enumerate(keys)
+                          if (k < request.after if newest_first else k > request.after)), len(keys))
+        start += request.offset
+        end = start + request.limit
+        return ContactPage(found[start:end], len(found) if request.with_total else None,
+                           keys[end - 1] if end < len(found) else None, keys[start:end])
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         return sorted(self._of(workspace_id), key=lambda c: c.last_activity_at or c.created_at or EPOCH,

@@ -12,7 +12,6 @@ from contacthub.domain.pipeline import PipelineState
 from contacthub.ports import ContactQuery
 from contacthub.services import retry
 from contacthub.services.contacts import ContactService
-from contacthub.services.paging import MAX_OFFSET
 
 WS, OTHER_WS = "ws-1", "ws-2"
 
@@ -157,32 +156,45 @@ def test_a_failed_cleanup_never_fails_the_delete_and_the_sweep_finishes_it(repo,
     assert repo.pending_cleanups(WS, 10) == [] and service.sweep_deleted(WS) == 0
 
 
-def test_search_pages_and_refuses_deep_pages(service):
+def test_search_pages_by_offset_and_by_cursor_and_answers_any_depth(service):
     for i in range(5):
         service.create(WS, {"name": f"Person {i}"})
-    page = service.search(WS, ContactQuery(), offset=1, limit=2)
+    page = service.search(WS, ContactQuery(), offset=1, limit=2, with_total=True)
     assert [c.name for c in page.items] == ["Person 3", "Person 2"] and page.total == 5
-    assert service.search(WS, ContactQuery(name="person 4")).total == 1
-    with pytest.raises(ValidationFailed):
-        service.search(WS, ContactQuery(), offset=MAX_OFFSET, limit=1)
+    assert service.search(WS, ContactQuery(name="person 4"), with_total=True).total == 1
+    assert service.search(WS, ContactQuery()).total is None  # computed only when asked
+    following = service.search(WS, ContactQuery(), limit=2, cursor=page.next)
+    assert [c.name for c in following.items] == ["Person 1", "Person 0"] and following.next is None
+    assert service.search(WS, ContactQuery(), offset=1_000_000, limit=1).items == []
 
 
-def test_list_page_orders_and_filters_on_open_tasks(service, open_tasks):
+def test_a_cursor_is_bound_to_its_workspace_and_query(service):
+    for i in range(3):
+        service.create(WS, {"name": f"Person {i}"})
+    cursor = service.search(WS, ContactQuery(), limit=1).next
+    assert cursor
+    for workspace, query in ((OTHER_WS, ContactQuery()), (WS, ContactQuery(name="person"))):
+        with pytest.raises(ValidationFailed) as refused:
+            service.search(workspace, query, limit=1, cursor=cursor)
+        assert refused.value.violations[0].path == "cursor"
+    with pytest.raises(ValidationFailed) as refused:
+        service.search(WS, ContactQuery(), limit=1, cursor="not-a-cursor", cursor_field="after")
+    assert refused.value.violations[0].path == "after"
+
+
+def test_search_orders_and_filters_on_open_tasks(service, open_tasks):
     people = [service.create(WS, {"name": f"Person {i}"}) for i in range(4)]
     open_tasks.update({people[1].id, people[3].id})
 
-    def names(page):
+    def names(query, offset, limit, **options):
+        page = service.search(WS, query, offset, limit, with_total=True, **options)
         return [c.name for c in page.items], page.total
 
-    assert names(service.list_page(WS, ContactQuery(), 0, 2, newest_first=False)) == (
-        ["Person 0", "Person 1"], 4)
-    assert names(service.list_page(WS, ContactQuery(), 0, 10, has_open_tasks=True)) == (
-        ["Person 3", "Person 1"], 2)
-    assert names(service.list_page(WS, ContactQuery(), 0, 10, newest_first=False, has_open_tasks=False)) == (
-        ["Person 0", "Person 2"], 2)
-    assert names(service.list_page(WS, ContactQuery(name="person"), 1, 10, has_open_tasks=False)) == (
-        ["Person 0"], 2)
-    assert names(service.list_page(WS, ContactQuery(), 0, 0)) == ([], 4)  # the total alone
+    assert names(ContactQuery(), 0, 2, newest_first=False) == (["Person 0", "Person 1"], 4)
+    assert names(ContactQuery(), 0, 10, has_open_tasks=True) == (["Person 3", "Person 1"], 2)
+    assert names(ContactQuery(), 0, 10, newest_first=False, has_open_tasks=False) == (["Person 0", "Person 2"], 2)
+    assert names(ContactQuery(name="person"), 1, 10, has_open_tasks=False) == (["Person 0"], 2)
+    assert names(ContactQuery(), 0, 0) == ([], 4)  # the total alone
 
 
 def test_catalogues_come_sorted_from_the_service(service):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -20,6 +21,7 @@ from ..domain.errors import (
     DomainError,
     Gone,
     IdempotencyKeyReused,
+    InvalidCursor,
     NotFound,
     PreconditionFailed,
     ServiceUnavailable,
@@ -89,7 +91,8 @@ class Dialect:
         """The one map from domain errors to HTTP statuses."""
         if isinstance(error, ValidationFailed):
             violations = [Violation(self.wire_path(v.path), v.message, v.code) for v in error.violations]
-            return Problem(self.validation_status, _describe(violations), violations)
+            status = 400 if isinstance(error, InvalidCursor) else self.validation_status
+            return Problem(status, _describe(violations), violations)
         if isinstance(error, BadRequest):
             return Problem(error.status, str(error))
         if isinstance(error, NotFound):
@@ -291,3 +294,9 @@ def parse(model, data: Any):
         return model.model_validate(data)
     except ValidationError as error:
         raise ValidationFailed(violations_from_pydantic(RequestValidationError(error.errors())) or []) from None
+
+
+def next_link(event: Any, cursor: str) -> str:
+    """An RFC 8288 ``Link`` header value to the same listing continued at ``cursor`` (page numbers dropped)."""
+    query = {k: v for k, v in (event.query_string_parameters or {}).items() if k not in ("page", "cursor")}
+    return f'<{event.path}?{urlencode({**query, "cursor": cursor})}>; rel="next"'

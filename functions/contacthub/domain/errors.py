@@ -34,6 +34,11 @@ class ValidationFailed(DomainError):
         return cls(Violation(path, message, code))
 
 
+class InvalidCursor(ValidationFailed):
+    """A paging cursor this list did not issue (another workspace, another query, or garbled): a bad request,
+    400 in every dialect, rather than an invalid resource."""
+
+
 class Conflict(DomainError):
     """A concurrent update won the race, or a uniqueness rule was broken; the client may retry."""
 

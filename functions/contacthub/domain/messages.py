@@ -26,6 +26,8 @@ CHANNEL = "A channel is a short lowercase name such as whatsapp or telegram."
 COLOR = "A color is written #RRGGBB."
 DUE_DATE_RANGE = "The due date must fall between the years 1900 and 9998."
 FILTER_UNAVAILABLE = "This filter is not available here."
+FOREIGN_CURSOR = "This cursor was not issued by this API."
+OTHER_LIST_CURSOR = "This cursor belongs to another list; start again without it."
 
 
 def of_type(name: str) -> str:
@@ -64,10 +66,6 @@ def choice(allowed: object = None) -> str:
     if allowed is None:
         return "The value you selected is not a valid choice."
     return f"The value you selected is not a valid choice ({allowed})."
-
-
-def too_deep_page(limit: int, what: str) -> str:
-    return f"Only the first {limit} {what} can be paged through; narrow the list with a filter."
 
 
 def unreadable_vcard(reason: str) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime, timezone
-from itertools import islice
 from typing import Any
 
 from ..domain import messages
@@ -21,7 +21,7 @@ from ..domain.contact import (
     validate_changes,
 )
 from ..domain.errors import Conflict, NotFound, ValidationFailed
-from ..domain.text import canonical_uuid
+from ..domain.text import canonical_uuid, fold
 from ..ports import (
     AlsoOnAdd,
     ContactCleanup,
@@ -30,6 +30,7 @@ from ..ports import (
     ContactRepository,
     LocationCount,
     OpenTaskContacts,
+    PageRequest,
     PipelineRepository,
     TagCount,
 )
@@ -82,42 +83,37 @@ class ContactService:
         return contact
 
     def search(self, workspace_id: str, query: ContactQuery, offset: int = 0,
-               limit: int = paging.DEFAULT_PAGE_SIZE) -> ContactPage:
-        """Newest first, filtered with AND."""
+               limit: int = paging.DEFAULT_PAGE_SIZE, *, cursor: str | None = None, cursor_field: str = "cursor",
+               with_total: bool = False, newest_first: bool | None = None,
+               has_open_tasks: bool | None = None) -> ContactPage:
+        """A page of the contacts matching every filter, after ``cursor`` (a ``next`` this method answered for
+        the same workspace, query and order) and past ``offset`` more. ``newest_first`` None is the index's own
+        order: newest first, or by the matched word for a one-word free-text search. ``limit`` may be 0 (the
+        total alone). The total is computed only when asked: it costs more than a page (see the README)."""
+        wanted = max(limit, 0)
         offset, limit = paging.bounded(offset, limit)
         _check_terms(query)
-        return self._contacts.find(workspace_id, query, offset, limit)
-
-    def list_page(self, workspace_id: str, query: ContactQuery, offset: int = 0, limit: int = paging.DEFAULT_PAGE_SIZE,
-             newest_first: bool = True, has_open_tasks: bool | None = None) -> ContactPage:
-        """``search`` with an order (oldest first too) and the "has open tasks" filter; ``limit`` may be 0
-        (the total alone). Composed from ordered ids, so no contact outside the page is read."""
-        offset, bounded_limit = paging.bounded(offset, limit)
-        limit = max(0, min(limit, bounded_limit))
-        _check_terms(query)
-        if newest_first and has_open_tasks is None:
-            found = self._contacts.find(workspace_id, query, offset, bounded_limit)
-            return ContactPage(found.items[:limit], found.total)
-
-        ids = self._contacts.matching_ids(workspace_id, query, newest_first=newest_first)
+        bound = paging.scope(workspace_id, _normalized(query), newest_first, has_open_tasks)
+        after = paging.decode_cursor(bound, cursor, cursor_field) if cursor else None
+        among: frozenset[str] | None = None
+        excluding: frozenset[str] = frozenset()
         total: int | None = None
-        if has_open_tasks is None:
-            if query.is_empty():
-                total = self._contacts.count(workspace_id)
-        else:
-            busy = self._with_open_tasks(workspace_id)
-            if has_open_tasks and query.is_empty():
-                # Their number grows with open tasks, not with the workspace: read them all and order them.
-                contacts = sorted(self._contacts.get_many(workspace_id, busy).values(),
-                                  key=lambda c: (c.created_at, c.id), reverse=newest_first)
-                return ContactPage(contacts[offset:offset + limit], len(contacts))
-            ids = (i for i in ids if (i in busy) == has_open_tasks)
-            if query.is_empty():
-                total = self._contacts.count(workspace_id) - len(busy)
-        if total is None:  # a filtered query's ids are all in memory already: count them
-            matched = list(ids)
-            total, ids = len(matched), iter(matched)
-        return ContactPage(self._read_page(workspace_id, ids, offset, limit), total)
+        if has_open_tasks is not None:
+            busy = frozenset(self._with_open_tasks(workspace_id))
+            if has_open_tasks:
+                among = busy
+            else:
+                excluding = busy
+                if with_total and query.is_empty():
+                    # the counter less the contacts with open tasks, rather than a walk over the workspace
+                    existing = self._contacts.get_many(workspace_id, busy)
+                    total, with_total = self._contacts.count(workspace_id) - len(existing), False
+        request = PageRequest(limit=limit, offset=offset, after=after, newest_first=newest_first,
+                              with_total=with_total, among=among, excluding=excluding)
+        found = self._contacts.find(workspace_id, query, request)
+        following = paging.encode_cursor(bound, found.next) if found.next and wanted else None
+        return ContactPage(found.items[:wanted], found.total if total is None else total, following,
+                           [paging.encode_cursor(bound, p) for p in found.positions[:wanted]])
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         return self._contacts.recently_active(workspace_id, max(1, min(limit, paging.MAX_PAGE_SIZE)))
@@ -134,11 +130,6 @@ class ContactService:
         if self._open_task_contacts is None:
             raise ValidationFailed.one("hasOpenTasks", messages.FILTER_UNAVAILABLE, "unsupported")
         return self._open_task_contacts(workspace_id)
-
-    def _read_page(self, workspace_id: str, ids: Iterator[str], offset: int, limit: int) -> list[Contact]:
-        page_ids = list(islice(ids, offset, offset + limit))
-        found = self._contacts.get_many(workspace_id, page_ids)
-        return [found[i] for i in page_ids if i in found]
 
     # ---------------------------------------------------------------- writes
     def create(self, workspace_id: str, fields: dict[str, Any], also: Sequence[AlsoOnAdd] = ()) -> Contact:
@@ -282,6 +273,17 @@ class ContactService:
 def _check_terms(query: ContactQuery) -> None:
     """Search terms are written into index keys: the domain's text rule refuses what no key could hold."""
     check_search_terms({f: getattr(query, f) for f in query.__dataclass_fields__ if getattr(query, f)})
+
+
+def _normalized(query: ContactQuery) -> dict[str, Any]:
+    """A query as compared for cursors: what folds alike is the same query."""
+    values: dict[str, Any] = {}
+    for name, value in sorted(asdict(query).items()):
+        if isinstance(value, str) and value.strip():
+            values[name] = fold(value.strip())
+        elif isinstance(value, (list, tuple)) and value:
+            values[name] = sorted(tag_key(str(v)) for v in value)
+    return values
 
 
 def _resolve_names(values: dict[str, Any], current: Contact | None) -> dict[str, Any]:

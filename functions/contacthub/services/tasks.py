@@ -57,7 +57,7 @@ class TaskService:
     def search(self, workspace_id: str, query: TaskQuery, offset: int = 0,
                limit: int = paging.DEFAULT_PAGE_SIZE) -> TaskPage:
         """Tasks by due date (soonest first, then by id), filtered with AND."""
-        offset, limit = paging.bounded(offset, limit, "tasks")
+        offset, limit = paging.bounded(offset, limit)
         normalized = _normalized(query)
         if normalized is None:
             return TaskPage([], 0)

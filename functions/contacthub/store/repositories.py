@@ -1,9 +1,9 @@
 """DynamoDB repositories. Every call is GetItem, BatchGetItem, Query or a transaction: never Scan."""
 from __future__ import annotations
 
-import functools
-
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import logging
+from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -15,10 +15,11 @@ from pynamodb.transactions import TransactWrite
 from ..domain.contact import Contact, tag_key
 from ..domain.errors import Conflict
 from ..domain.pipeline import PipelineState
-from ..domain.text import fold, words
+from ..domain.text import fold
 from ..domain.workspace import Principal, User, Workspace
-from ..ports import AlsoOnAdd, ConsumeCaptureDraft, ContactPage, ContactQuery, LocationCount, TagCount
+from ..ports import AlsoOnAdd, ConsumeCaptureDraft, ContactPage, ContactQuery, LocationCount, PageRequest, TagCount
 from . import search_index as idx
+from .contact_listing import ContactListing
 from .mappers import (
     contact_to_item,
     item_to_contact,
@@ -43,9 +44,10 @@ from .tables import (
     workspace_pk,
 )
 
+logger = logging.getLogger(__name__)
+
 WORKSPACE_SK = "WORKSPACE"
 MAX_TRANSACTION_ITEMS = 100
-MAX_MATCHES = 10_000  # index entries read for one search term at most
 BATCH_GET_SIZE = 100
 
 Operation = Callable[[TransactWrite], None]
@@ -119,32 +121,19 @@ class ContactRepository:
             return None
         return self.get(workspace_id, alias.contactId)
 
-    def find(self, workspace_id: str, query: ContactQuery, offset: int, limit: int) -> ContactPage:
-        if query.is_empty():
-            return self._newest(workspace_id, offset, limit)
-        matches = _Matcher(workspace_pk(workspace_id)).run(query)
-        ordered = sorted(matches, key=matches.__getitem__, reverse=True)
-        page_ids = ordered[offset:offset + limit]
-        contacts = self.get_many(workspace_id, page_ids)
-        return ContactPage([contacts[i] for i in page_ids if i in contacts], total=len(ordered))
-
-    def matching_ids(self, workspace_id: str, query: ContactQuery, newest_first: bool = True) -> Iterator[str]:
-        """Ids of the contacts a query matches, in creation order, from keys only (no contact is read).
-
-        A filtered query reads its index entries (as `find`); an empty one walks the creation index lazily,
-        so a caller that stops early pays only for the keys it consumed.
-        """
-        if query.is_empty():
-            keys = ContactItem.by_created.query(workspace_id, scan_index_forward=not newest_first)
-            return (k.sk.removeprefix("CONTACT#") for k in keys)
-        matches = _Matcher(workspace_pk(workspace_id)).run(query)
-        return iter(sorted(matches, key=matches.__getitem__, reverse=newest_first))
+    def find(self, workspace_id: str, query: ContactQuery, request: PageRequest) -> ContactPage:
+        terms = idx.query_terms(query) or [(idx.CREATED,)]
+        listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids), terms)
+        if terms == [(idx.CREATED,)] and request.with_total and not request.excluding:
+            # the workspace counter is exact and costs one item, however many contacts
+            page = listing.page(replace(request, with_total=False))
+            return replace(page, total=self.count(workspace_id))
+        return listing.page(request)
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
-        keys = ContactItem.by_activity.query(workspace_id, scan_index_forward=False, limit=limit)
-        ids = [k.sk.removeprefix("CONTACT#") for k in keys]
-        contacts = self.get_many(workspace_id, ids)
-        return [contacts[i] for i in ids if i in contacts]
+        listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids),
+                                 [(idx.ACTIVITY,)])
+        return listing.page(PageRequest(limit=limit, newest_first=True)).items
 
     def count(self, workspace_id: str) -> int:
         """The workspace's contacts, from the counter every create and delete moves in its transaction."""
@@ -154,18 +143,13 @@ class ContactRepository:
         except DoesNotExist:
             return 0
 
-    def _newest(self, workspace_id: str, offset: int, limit: int) -> ContactPage:
-        keys = ContactItem.by_created.query(workspace_id, scan_index_forward=False, limit=offset + limit)
-        ids = [k.sk.removeprefix("CONTACT#") for k in keys][offset:]
-        contacts = self.get_many(workspace_id, ids)
-        return ContactPage([contacts[i] for i in ids if i in contacts], total=self.count(workspace_id))
-
     def tag_counts(self, workspace_id: str) -> list[TagCount]:
-        items = TagItem.query(workspace_pk(workspace_id), TagItem.sk.startswith("TAG#"))
+        items = TagItem.query(workspace_pk(workspace_id), TagItem.sk.startswith("TAG#"), consistent_read=True)
         return [TagCount(i.label, int(i.contacts)) for i in items if int(i.contacts or 0) > 0]
 
     def location_counts(self, workspace_id: str) -> list[LocationCount]:
-        items = LocationItem.query(workspace_pk(workspace_id), LocationItem.sk.startswith("LOC#"))
+        items = LocationItem.query(workspace_pk(workspace_id), LocationItem.sk.startswith("LOC#"),
+                                   consistent_read=True)
         return [LocationCount(i.locationId, i.title, int(i.contacts)) for i in items if int(i.contacts or 0) > 0]
 
     # ---------------------------------------------------------------- writes
@@ -182,7 +166,7 @@ class ContactRepository:
         return self._write(old, new)
 
     def remove(self, contact: Contact) -> None:
-        commit(contact_write_operations(contact, None))
+        _commit_contact(None, contact, None, [])
 
     def pending_cleanups(self, workspace_id: str, limit: int) -> list[str]:
         items = CleanupItem.query(workspace_pk(workspace_id), CleanupItem.sk.startswith("CLEANUP#"),
@@ -195,8 +179,47 @@ class ContactRepository:
     def _write(self, old: Contact | None, new: Contact, also: Sequence[Operation] = ()) -> Contact:
         item = contact_to_item(new)
         # version condition added by pynamodb
-        commit([lambda t: t.save(item), *contact_write_operations(old, new), *also])
+        _commit_contact(item, old, new, [lambda t: t.save(item), *also])
         return item_to_contact(item)
+
+
+def _commit_contact(item: ContactItem | None, old: Contact | None, new: Contact | None,
+                    head: list[Operation]) -> None:
+    """Commit a contact's write; entry deletions that do not fit its transaction follow in another.
+
+    Leftover entries are harmless meanwhile: readers check every entry against the contact it names and never
+    serve a stale one. The follow-up only deletes while the contact is still at the version just written, so
+    it never removes an entry a later write has put back."""
+    first, *rest = contact_transactions(old, new, head)
+    commit(first)
+    for operations in rest:
+        if item is not None:
+            operations = [_still_at_version(item), *operations]
+        try:
+            commit(operations)
+        except Conflict:
+            logger.info("Stale entries of a contact left to readers' checks")
+
+
+def _still_at_version(item: ContactItem) -> Operation:
+    version = item.version
+    return lambda t: t.condition_check(ContactItem, item.pk, item.sk, condition=ContactItem.version == version)
+
+
+def contact_transactions(old: Contact | None, new: Contact | None,
+                         head: Sequence[Operation] = ()) -> list[list[Operation]]:
+    """``head`` (the contact's own put or delete) with everything that must commit with it, then the deletions
+    of entries the contact no longer has, split so that no transaction holds more than MAX_TRANSACTION_ITEMS
+    (the follow-ups keep one place for a version check)."""
+    needed, stale = _contact_changes(old, new)
+    first = [*head, *needed]
+    room = MAX_TRANSACTION_ITEMS - len(first)
+    transactions = [first + stale[:room]]
+    rest = stale[room:]
+    while rest:
+        transactions.append(rest[:MAX_TRANSACTION_ITEMS - 1])
+        rest = rest[MAX_TRANSACTION_ITEMS - 1:]
+    return transactions
 
 
 def _also_operation(also: AlsoOnAdd, contact: Contact) -> Operation:
@@ -209,9 +232,15 @@ def _also_operation(also: AlsoOnAdd, contact: Contact) -> Operation:
 
 
 def contact_write_operations(old: Contact | None, new: Contact | None) -> list[Operation]:
-    """Everything that must change together with a contact, except the contact's own put.
+    """Everything that changes together with a contact, except the contact's own put (stale entries last)."""
+    needed, stale = _contact_changes(old, new)
+    return needed + stale
 
-    Index entries, the integer-id alias, tag/location/pipeline counters and the workspace count are
+
+def _contact_changes(old: Contact | None, new: Contact | None) -> tuple[list[Operation], list[Operation]]:
+    """(what must commit with the contact, deletions of the entries it no longer has).
+
+    Entries, the integer-id alias, tag/location/pipeline counters and the workspace count are
     diffed between the old and new contact, so an update touches only what changed. A delete also
     records its pending cleanup.
     """
@@ -230,8 +259,7 @@ def contact_write_operations(old: Contact | None, new: Contact | None) -> list[O
     order = contact_to_item(ref).createdKey
     for key in sorted(new_keys - old_keys):
         ops.append(save(IndexEntryItem(pk, key, contactId=ref.id, order=order)))
-    for key in sorted(old_keys - new_keys):
-        ops.append(delete(IndexEntryItem(pk, key)))
+    stale = [delete(IndexEntryItem(pk, key)) for key in sorted(old_keys - new_keys)]
 
     if old is None or new is None:
         number_item = ContactNumberItem(pk, _number_sk(ref.number), contactId=ref.id)
@@ -277,77 +305,7 @@ def contact_write_operations(old: Contact | None, new: Contact | None) -> list[O
         if old_state:
             ops.append(update(PipelineStateItem(pk, f"STATE#{old_state}"), [PipelineStateItem.contacts.add(-1)],
                               condition=PipelineStateItem.sk.exists()))
-    return ops
-
-
-class _Matcher:
-    """Answers a ContactQuery from index entries: AND across filters, OR inside free-text ones."""
-
-    def __init__(self, pk: str):
-        self.pk = pk
-
-    def entries(self, sk_prefix: str) -> dict[str, str]:
-        items = IndexEntryItem.query(self.pk, IndexEntryItem.sk.startswith(sk_prefix),
-                                     consistent_read=True, limit=MAX_MATCHES)
-        return {i.contactId: i.order for i in items}
-
-    def prefix(self, kind: str, value: str) -> dict[str, str]:
-        return self.entries(idx.prefix_key(kind, value))
-
-    def exact(self, kind: str, value: str) -> dict[str, str]:
-        return self.entries(idx.exact_key(kind, value))
-
-    def all_words(self, kind: str, text: str) -> dict[str, str]:
-        result: dict[str, str] | None = None
-        for word in words(text):
-            found = self.prefix(kind, word)
-            result = found if result is None else {k: v for k, v in result.items() if k in found}
-            if not result:
-                return {}
-        return result or {}
-
-    def phone(self, text: str) -> dict[str, str]:
-        result: dict[str, str] = {}
-        for candidate in idx.phone_query_prefixes(text):
-            result.update(self.prefix("phone", candidate))
-        return result
-
-    def person(self, text: str) -> dict[str, str]:
-        result = self.all_words("name", text)
-        email = fold(text.strip())
-        if email:
-            result.update(self.prefix("email", email))
-        return result
-
-    def run(self, q: ContactQuery) -> dict[str, str]:
-        lookups: list[Callable[[], dict[str, str]]] = []
-        if name := q.name:
-            lookups.append(lambda: self.all_words("name", name))
-        if company := q.company:
-            lookups.append(lambda: self.all_words("company", company))
-        if email := q.email:
-            lookups.append(lambda: self.prefix("email", fold(email.strip())))
-        if phone := q.phone:
-            lookups.append(lambda: self.phone(phone))
-        if person := q.person:
-            lookups.append(lambda: self.person(person))
-        if text := q.text:
-            lookups.append(lambda: {**self.person(text), **self.phone(text)})
-        facets = {"status": q.status, "stage": q.stage, "pipeline": q.pipeline_state_id,
-                  "location": q.location_id, "channel": q.channel}
-        for kind, value in facets.items():
-            if value:
-                lookups.append(functools.partial(self.exact, kind, value))
-        for tag in q.tags:
-            lookups.append(functools.partial(self.exact, "tag", tag_key(tag)))
-
-        result: dict[str, str] | None = None
-        for lookup in lookups:
-            found = lookup()
-            result = found if result is None else {k: v for k, v in result.items() if k in found}
-            if not result:
-                return {}
-        return result or {}
+    return ops, stale
 
 
 class PipelineRepository:
@@ -390,7 +348,8 @@ class PipelineRepository:
 class WorkspaceRepository:
     def get(self, workspace_id: str) -> Workspace | None:
         try:
-            return item_to_workspace(WorkspaceItem.get(workspace_pk(workspace_id), WORKSPACE_SK))
+            return item_to_workspace(WorkspaceItem.get(workspace_pk(workspace_id), WORKSPACE_SK,
+                                                       consistent_read=True))
         except DoesNotExist:
             return None
 
@@ -414,12 +373,13 @@ class WorkspaceRepository:
 
     def get_user(self, workspace_id: str, user_id: str) -> User | None:
         try:
-            return item_to_user(UserItem.get(workspace_pk(workspace_id), f"USER#{user_id}"), workspace_id)
+            return item_to_user(UserItem.get(workspace_pk(workspace_id), f"USER#{user_id}", consistent_read=True),
+                                workspace_id)
         except DoesNotExist:
             return None
 
     def find_user_by_email(self, workspace_id: str, email: str) -> User | None:
-        items = UserItem.query(workspace_pk(workspace_id), UserItem.sk.startswith("USER#"))
+        items = UserItem.query(workspace_pk(workspace_id), UserItem.sk.startswith("USER#"), consistent_read=True)
         return next((item_to_user(i, workspace_id) for i in items if fold(i.email) == fold(email)), None)
 
     def add_user(self, user: User) -> User:
@@ -432,7 +392,7 @@ class ApiKeyRepository:
     def principal_for(self, key_hash: str) -> tuple[str, Principal] | None:
         """(stored hash, principal) of an active key, or None."""
         try:
-            item = ApiKeyItem.get(f"KEY#{key_hash}")
+            item = ApiKeyItem.get(f"KEY#{key_hash}", consistent_read=True)
         except DoesNotExist:
             return None
         if item.revokedAt is not None:

@@ -1,23 +1,33 @@
-"""Which index entries a contact owns, and which entry prefixes answer a query. Pure functions.
+"""Which entries a contact owns, and which entry prefixes answer a query. Pure functions.
 
-An entry's sort key is ``IDX#<kind>#<value>#<contact uuid>``; a Query with ``begins_with`` on
-``IDX#<kind>#<prefix>`` reads only matching entries, so search cost grows with the matches, never with
-the workspace.
+Free-text entries are ``IDX#<kind>#<value>#<contact uuid>`` (ordered by the matched value); facet entries are
+``IDX#<facet>#<value>#<created key>`` and ordering entries ``ORD#created#<created key>`` and
+``ORD#activity#<activity key>`` (ordered by time; the keys end with the contact id). A Query with
+``begins_with`` on one prefix (an "atom") reads only matching entries, in key order, so a page of one atom costs
+about a page. A query is an AND of terms, a term an OR of atoms (``query_terms``); ``matches`` checks a contact
+against them from its own fields, which is how readers drop entries a write has not cleaned up yet.
 """
 from __future__ import annotations
 
 import hashlib
 
+from typing import TYPE_CHECKING
+
 from ..domain.contact import Contact, tag_key
 from ..domain.text import digits, fold, words
+from .mappers import time_key
 from .tables import escape
+
+if TYPE_CHECKING:
+    from ..ports import ContactQuery
 
 MAX_NAME_WORDS = 4
 MAX_COMPANY_WORDS = 3
 MIN_PHONE_DIGITS = 3
+MIN_PHONE_SUFFIX_DIGITS = 4
 
 # Kinds answered by prefix (free text) and by exact value (facets).
-PREFIX_KINDS = ("name", "email", "phone", "company")
+PREFIX_KINDS = ("name", "email", "domain", "phone", "phonerev", "company")
 FACET_KINDS = ("status", "stage", "pipeline", "location", "channel", "tag")
 
 
@@ -48,9 +58,23 @@ def exact_part(value: str) -> str:
     return f"{_head(escaped)}~{hashlib.sha256(value.encode('utf-8')).hexdigest()[:32]}"
 
 
-def entry_key(kind: str, value: str, contact_id: str) -> str:
+CREATED = "ORD#created#"  # every contact, by creation time
+ACTIVITY = "ORD#activity#"  # every contact, by last activity
+
+
+def entry_key(kind: str, value: str, tail: str) -> str:
+    """``tail`` is the contact id for free-text kinds, the contact's creation key for facets."""
     part = prefix_part(value) if kind in PREFIX_KINDS else exact_part(value)
-    return f"IDX#{kind}#{part}#{contact_id}"
+    return f"IDX#{kind}#{part}#{tail}"
+
+
+def kind_of(atom: str) -> str:
+    return atom.split("#", 2)[1]
+
+
+def by_creation(atom: str) -> bool:
+    """Whether an atom's entries sort by creation time (ordering and facet families) rather than by value."""
+    return atom.startswith("ORD#") or kind_of(atom) in FACET_KINDS
 
 
 def prefix_key(kind: str, prefix: str) -> str:
@@ -94,6 +118,79 @@ def phone_query_prefixes(text: str) -> list[str]:
     return [c for c in dict.fromkeys(candidates) if c]
 
 
+def phone_query_suffix(text: str) -> str | None:
+    """The reversed-digits prefix that finds numbers ending with the query's digits (4 or more)."""
+    number = digits(text)
+    return number[::-1] if len(number) >= MIN_PHONE_SUFFIX_DIGITS else None
+
+
+def email_domain(email: str) -> str | None:
+    _, at, domain = fold(email).rpartition("@")
+    return domain if at and domain else None
+
+
+def phone_atoms(text: str) -> list[str]:
+    atoms = [prefix_key("phone", p) for p in phone_query_prefixes(text)]
+    if suffix := phone_query_suffix(text):
+        atoms.append(prefix_key("phonerev", suffix))
+    return atoms
+
+
+def email_atoms(text: str) -> list[str]:
+    """An address prefix, or a domain (``acme.example``, ``@acme.example``, also a domain's prefix)."""
+    value = fold(text.strip())
+    if not value:
+        return []
+    if value.startswith("@"):
+        return [prefix_key("domain", value[1:])] if value[1:] else []
+    if "@" in value:
+        return [prefix_key("email", value)]
+    return [prefix_key("email", value), prefix_key("domain", value)]
+
+
+def _word_terms(text: str, kind: str) -> list[tuple[str, ...]]:
+    return [(prefix_key(kind, w),) for w in words(text)]
+
+
+def _words_or(text: str, others: list[str]) -> list[tuple[str, ...]]:
+    """(every word a name word) OR any of ``others``, as terms: (w1 | o) & (w2 | o) & ..."""
+    found = words(text)
+    if not found:
+        return [tuple(others)]
+    return [(prefix_key("name", w), *others) for w in found]
+
+
+def query_terms(q: ContactQuery) -> list[tuple[str, ...]]:
+    """The query as an AND of terms, each an OR of atoms. An empty term matches nothing."""
+    terms: list[tuple[str, ...]] = []
+    if q.name:
+        terms += _word_terms(q.name, "name") or [()]
+    if q.company:
+        terms += _word_terms(q.company, "company") or [()]
+    if q.email:
+        terms.append(tuple(email_atoms(q.email)))
+    if q.phone:
+        terms.append(tuple(phone_atoms(q.phone)))
+    if q.person:
+        terms += _words_or(q.person, email_atoms(q.person))
+    if q.text:
+        terms += _words_or(q.text, email_atoms(q.text) + phone_atoms(q.text))
+    facets = {"status": q.status, "stage": q.stage, "pipeline": q.pipeline_state_id,
+              "location": q.location_id, "channel": q.channel}
+    terms += [(exact_key(kind, value),) for kind, value in facets.items() if value]
+    terms += [(exact_key("tag", tag_key(t)),) for t in q.tags]
+    return [tuple(dict.fromkeys(t)) for t in terms]
+
+
+def first_match(entries: set[str], atom: str) -> str | None:
+    """The contact's smallest entry in an atom's family: where a contact found by several words is served."""
+    return min((e for e in entries if e.startswith(atom)), default=None)
+
+
+def matches(entries: set[str], terms: list[tuple[str, ...]]) -> bool:
+    return all(any(first_match(entries, atom) for atom in term) for term in terms)
+
+
 def facet_values(contact: Contact) -> dict[str, str | None]:
     return {
         "status": contact.status.value if contact.status else None,
@@ -105,21 +202,24 @@ def facet_values(contact: Contact) -> dict[str, str | None]:
 
 
 def index_entries(contact: Contact) -> set[str]:
-    """Every index sort key the contact should have, given its current fields."""
+    """Every entry sort key the contact should have, given its current fields."""
     cid = contact.id
-    keys: set[str] = set()
+    created = time_key(contact.created_at, cid)
+    keys: set[str] = {CREATED + created, ACTIVITY + time_key(contact.last_activity_at or contact.created_at, cid)}
     # A contact created from an email alone shows that address as its name; it is indexed as an email only.
     display = None if contact.name in contact.emails else contact.name
     name_words = words(" ".join(filter(None, (contact.first_name, contact.last_name, display))))
     keys.update(entry_key("name", w, cid) for w in name_words[:MAX_NAME_WORDS])
     keys.update(entry_key("email", fold(e), cid) for e in contact.emails)
+    keys.update(entry_key("domain", d, cid) for e in contact.emails if (d := email_domain(e)))
     for phone in contact.phones:
         value = phone_index_value(phone.raw, phone.e164)
         if value:
             keys.add(entry_key("phone", value, cid))
+            keys.add(entry_key("phonerev", value[::-1], cid))
     keys.update(entry_key("company", w, cid) for w in words(contact.company)[:MAX_COMPANY_WORDS])
     for kind, facet in facet_values(contact).items():
         if facet:
-            keys.add(entry_key(kind, facet, cid))
-    keys.update(entry_key("tag", tag_key(t), cid) for t in contact.tags)
+            keys.add(entry_key(kind, facet, created))
+    keys.update(entry_key("tag", tag_key(t), created) for t in contact.tags)
     return keys

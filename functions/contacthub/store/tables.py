@@ -5,7 +5,12 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk USER#<user id>             UserItem
   sk CONTACT#<uuid>             ContactItem       the contact (optimistic locking via `version`)
   sk NUM#<000000000042>         ContactNumberItem integer id -> uuid (skarbe ids)
-  sk IDX#<kind>#<value>#<uuid>  IndexEntryItem    search and filter entries, written in the contact's transaction
+  sk IDX#<kind>#<value>#<uuid>  IndexEntryItem    free-text search entries (name, email, domain, phone, phonerev,
+                                                  company), written in the contact's transaction
+  sk IDX#<facet>#<value>#<created key>            IndexEntryItem  facet entries (status, stage, pipeline,
+                                                  location, channel, tag), newest last
+  sk ORD#created#<created key>  IndexEntryItem    every contact by creation (the unfiltered listing)
+  sk ORD#activity#<activity key> IndexEntryItem   every contact by last activity
   sk TAG#<tag key>              TagItem           tag catalogue with exact contact counts
   sk LOC#<location id>          LocationItem      location catalogue with exact contact counts
   sk STATE#<uuid>               PipelineStateItem pipeline states / lead statuses with contact counts
@@ -86,28 +91,6 @@ class _CrmModel(Model):
     sk = UnicodeAttribute(range_key=True)
 
 
-class ContactsByCreatedIndex(GlobalSecondaryIndex):
-    """Newest-first listing of a workspace's contacts (sparse: only ContactItem has `ws`)."""
-
-    class Meta:
-        index_name = "ContactsByCreatedIndex"
-        projection = KeysOnlyProjection()
-
-    ws = UnicodeAttribute(hash_key=True)
-    createdKey = UnicodeAttribute(range_key=True)
-
-
-class ContactsByActivityIndex(GlobalSecondaryIndex):
-    """Most recently active contacts of a workspace."""
-
-    class Meta:
-        index_name = "ContactsByActivityIndex"
-        projection = KeysOnlyProjection()
-
-    ws = UnicodeAttribute(hash_key=True)
-    activityKey = UnicodeAttribute(range_key=True)
-
-
 class WorkspaceItem(_CrmModel):
     workspaceId = UnicodeAttribute()
     name = UnicodeAttribute()
@@ -156,9 +139,6 @@ class ContactItem(_CrmModel):
     updatedAt = UTCDateTimeAttribute()
     lastActivityAt = UTCDateTimeAttribute(null=True)
     version = VersionAttribute()
-
-    by_created = ContactsByCreatedIndex()
-    by_activity = ContactsByActivityIndex()
 
 
 class ContactNumberItem(_CrmModel):

@@ -29,7 +29,6 @@ from .tables import ContactItem, TaskEntryItem, TaskItem, TaskStatsItem, TaskSum
 
 OPEN, DONE = "0", "1"
 STATS_SK = "TASKSTATS"
-MAX_MATCHES = 10_000  # entries read for one filtered listing at most
 HIGH = "~"  # sorts after every character used in keys (hex, '-', digits, ':', '.', '#')
 
 def due_key(moment: datetime) -> str:
@@ -191,7 +190,7 @@ class TaskRepository:
             total = self._count(pk, states)
             entries = self._merged(pk, families, query, offset + limit)
         else:
-            entries = self._merged(pk, families, query, MAX_MATCHES)
+            entries = self._merged(pk, families, query, None)
             if query.contact_id and query.type:
                 entries = [e for e in entries if e.type == TaskType(query.type).value]
             total = len(entries)
@@ -208,7 +207,7 @@ class TaskRepository:
         wanted_type = TaskType(query.type).value if query.type else None
         per_contact: dict[str, list[str]] = {}
         for contact_id in dict.fromkeys(contact_ids):
-            entries = self._merged(pk, [contact_family(contact_id, s) for s in states], query, MAX_MATCHES)
+            entries = self._merged(pk, [contact_family(contact_id, s) for s in states], query, None)
             per_contact[contact_id] = [e.taskId for e in entries
                                        if wanted_type is None or e.type == wanted_type]
         tasks = self.get_many(workspace_id, [i for ids in per_contact.values() for i in ids])
@@ -243,7 +242,7 @@ class TaskRepository:
         counts = {False: int(stats.open or 0), True: int(stats.done or 0)}
         return sum(max(counts[s], 0) for s in states)
 
-    def _entries(self, pk: str, family: str, query: TaskQuery, limit: int) -> Iterator[TaskEntryItem]:
+    def _entries(self, pk: str, family: str, query: TaskQuery, limit: int | None) -> Iterator[TaskEntryItem]:
         low = family + due_key(query.due_after) if query.due_after else family
         high = family + (due_key(query.due_before) + "#" + HIGH if query.due_before else HIGH)
         if low > high:
@@ -252,8 +251,9 @@ class TaskRepository:
             else TaskEntryItem.sk.startswith(family)
         return iter(TaskEntryItem.query(pk, condition, consistent_read=True, limit=limit))
 
-    def _merged(self, pk: str, families: list[str], query: TaskQuery, limit: int) -> list[TaskEntryItem]:
-        """Entries of several families in one (due date, id) order: each family is already sorted."""
+    def _merged(self, pk: str, families: list[str], query: TaskQuery, limit: int | None) -> list[TaskEntryItem]:
+        """Entries of several families in one (due date, id) order: each family is already sorted. ``limit``
+        None: every entry (filtered listings are exact, never cut short)."""
         streams = [self._entries(pk, family, query, limit) for family in families]
         if len(streams) == 1:
             return list(streams[0])[:limit]

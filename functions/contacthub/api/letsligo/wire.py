@@ -26,8 +26,11 @@ def iso(moment) -> str | None:
 
 
 def collection(resource: str, context: str, members: list[dict], total: int, page: int, page_size: int,
-               query: dict[str, str]) -> dict[str, Any]:
-    """A Hydra collection with a PartialCollectionView (first/previous/next/last) keeping the filters."""
+               query: dict[str, str], next_cursor: str | None = None) -> dict[str, Any]:
+    """A Hydra collection with a PartialCollectionView (first/previous/next/last) keeping the filters.
+
+    ``next_cursor`` rides on the next link: a client following it gets the next page even when contacts were
+    added or removed meanwhile (the page number alone would shift)."""
     last = max(1, -(-total // page_size))
 
     def page_url(n: int) -> str:
@@ -46,7 +49,8 @@ def collection(resource: str, context: str, members: list[dict], total: int, pag
         if page > 1:
             view["hydra:previous"] = page_url(min(page - 1, last))
         if page < last:
-            view["hydra:next"] = page_url(page + 1)
+            view["hydra:next"] = page_url(page + 1) + (f"&{urlencode({'cursor': next_cursor})}"
+                                                       if next_cursor else "")
         body["hydra:view"] = view
     return body
 

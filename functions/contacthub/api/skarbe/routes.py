@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from ...ports import ContactQuery
 from ...wiring import services
 from .. import conditional
-from ..common import principal
+from ..common import next_link, principal
 from . import mapping
 from .errors import SKARBE
 from .schemas import ContactCreate
@@ -21,26 +21,35 @@ lead_statuses = Router()
 account = Router()
 
 
-def _json(body, status: int = 200):
-    return Response(status, SKARBE.content_type, json.dumps(body, ensure_ascii=False))
+def _json(body, status: int = 200, headers: dict[str, str] | None = None):
+    return Response(status, SKARBE.content_type, json.dumps(body, ensure_ascii=False), headers=headers)
 
 
 def _states_by_id(workspace_id: str) -> dict:
     return {s.id: s for s in services().pipeline.list(workspace_id)}
 
 
-@contacts.get("/api/connect/contacts")
+@contacts.get("/api/connect/contacts", responses={200: {"description": "Success", "headers": {
+    "Link": {"description": 'With `query`: RFC 8288 link to the next matches, `<...?cursor=...>; rel="next"`, '
+                            "absent on the last page", "schema": {"type": "string"}}}}})
 def list_contacts(
     query: Annotated[str | None, Query(max_length=mapping.MAX_QUERY_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=mapping.MAX_RESULTS)] = mapping.MAX_RESULTS,
+    cursor: Annotated[str | None, Query(max_length=2000, description=(
+        'From the `Link: <...>; rel="next"` header of a search: the next matches'))] = None,
 ):
     """Contacts whose first name, last name or email starts with `query`; without it the most recently active."""
     ws = principal(contacts).workspace_id
     text = mapping.search_text(query)
-    found = (services().contacts.search(ws, ContactQuery(person=text), 0, limit).items if text
-             else services().contacts.recently_active(ws, limit))
+    headers = None
+    if text:
+        page = services().contacts.search(ws, ContactQuery(person=text), 0, limit, cursor=cursor)
+        found = page.items
+        headers = {"Link": next_link(contacts.current_event, page.next)} if page.next else None
+    else:
+        found = services().contacts.recently_active(ws, limit)
     states = _states_by_id(ws) if any(c.pipeline_state_id for c in found) else {}
-    return _json([mapping.contact_to_wire(c, states.get(c.pipeline_state_id)) for c in found])
+    return _json([mapping.contact_to_wire(c, states.get(c.pipeline_state_id)) for c in found], headers=headers)
 
 
 @contacts.post("/api/connect/contacts")

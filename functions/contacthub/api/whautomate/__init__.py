@@ -30,6 +30,6 @@ Contacts::
   in the body must equal ``contactId`` (clients echo the contact they read); a different one is a 400.
 - ``GET /v1/contacts`` answers a plain array, newest first, with the total in ``X-Total-Count``. ``tags`` is
   comma-separated and a contact must carry every listed tag (AND, case-insensitive); all filters combine
-  with AND. ``page`` is 1-based, ``limit`` 1..100 (default 20), and at most the first 10,000 results are
-  reachable (``page * limit <= 10000``).
+  with AND. ``page`` is 1-based, ``limit`` 1..100 (default 20), and any page is reachable; the ``Link``
+  header's ``rel="next"`` URL carries a keyset ``cursor``, the cheap way to go deep.
 """

@@ -9,11 +9,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.contact import MAX_CHANNEL, MAX_SHORT_TEXT
-from ...domain.errors import ValidationFailed
-from ...services.paging import MAX_OFFSET, MAX_PAGE_SIZE
+from ...services.paging import MAX_PAGE_SIZE
 from ...wiring import services
 from .. import conditional
-from ..common import principal
+from ..common import next_link, principal
 from . import mapping
 from .errors import WHAUTOMATE
 from .schemas import ContactBody, ContactOut, DeleteOut, ErrorOut, TagsBody, TagsOut
@@ -22,7 +21,6 @@ contacts = Router()
 
 DEFAULT_LIMIT = 20  # the vendor's documented default
 MAX_LIMIT = MAX_PAGE_SIZE
-MAX_REACHABLE = MAX_OFFSET  # page * limit: deeper pages would read ever more index keys per request
 
 
 def _doc(model, description: str = "Success") -> dict:
@@ -46,7 +44,17 @@ def _sent(body) -> dict:
     return body.model_dump(exclude_unset=True)
 
 
-@contacts.get("/v1/contacts", summary="Search contacts", responses=_doc(list[ContactOut]))
+def _listed(model) -> dict:
+    responses = _doc(model)
+    responses[200]["headers"] = {
+        "X-Total-Count": {"description": "Contacts matching the search, over all pages",
+                          "schema": {"type": "integer"}},
+        "Link": {"description": 'RFC 8288 link to the next page: `<...?cursor=...>; rel="next"`, absent on the '
+                                "last page", "schema": {"type": "string"}}}
+    return responses
+
+
+@contacts.get("/v1/contacts", summary="Search contacts", responses=_listed(list[ContactOut]))
 def search_contacts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     page: Annotated[int, Query(ge=1)] = 1,
@@ -54,13 +62,17 @@ def search_contacts(
     locationId: Annotated[str | None, Query(max_length=MAX_SHORT_TEXT)] = None,
     channel: Annotated[str | None, Query(max_length=MAX_CHANNEL)] = None,
     searchText: Annotated[str | None, Query(max_length=100, description="Name, phone or email")] = None,
+    cursor: Annotated[str | None, Query(max_length=2000, description=(
+        'From the `Link: <...>; rel="next"` header: continues after the previous page, stable under '
+        "concurrent writes (instead of `page`)"))] = None,
 ):
-    if page * limit > MAX_REACHABLE:
-        raise ValidationFailed.one("page", f"Only the first {MAX_REACHABLE} results can be paged through "
-                                           "(page * limit); narrow the search instead.", "too_deep")
     query = mapping.query_from_wire(searchText, tags, locationId, channel)
-    result = services().contacts.search(_workspace(), query, offset=(page - 1) * limit, limit=limit)
-    return _json([mapping.contact_to_wire(c) for c in result.items], {"X-Total-Count": str(result.total)})
+    result = services().contacts.search(_workspace(), query, offset=0 if cursor else (page - 1) * limit,
+                                        limit=limit, cursor=cursor, with_total=True)
+    headers = {"X-Total-Count": str(result.total)}
+    if result.next:
+        headers["Link"] = next_link(contacts.current_event, result.next)
+    return _json([mapping.contact_to_wire(c) for c in result.items], headers)
 
 
 @contacts.post("/v1/contacts", summary="Add contact", responses=_doc(ContactOut))

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ....domain.contact import Status
 from ....ports import ContactQuery
-from ....services.paging import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
+from ....services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ....wiring import services
 from ... import conditional
 from ...common import BadRequest, json_body, parse, principal
@@ -37,8 +37,11 @@ def create_contact(body: ContactCreate):
 
 @contacts.get("/api/contacts")
 def list_contacts(
-    page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1,
+    page: Annotated[int, Query(ge=1)] = 1,
     itemsPerPage: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    cursor: Annotated[Optional[str], Query(max_length=2000, description=(
+        "From `hydra:next`: continues after the previous page, stable under concurrent writes "
+        "(`page` then only numbers the view)"))] = None,
     name: Annotated[Optional[str], Query(max_length=100)] = None,
     company: Annotated[Optional[str], Query(max_length=100)] = None,
     email: Annotated[Optional[str], Query(max_length=254)] = None,
@@ -52,12 +55,15 @@ def list_contacts(
     state_id = id_from_iri(pipelineState, PIPELINE_STATES) if pipelineState else None
     query = ContactQuery(name=name, company=company, email=email, phone=phone, status=status,
                          pipeline_state_id=state_id)
-    result = services().contacts.search(ws, query, offset=(page - 1) * itemsPerPage, limit=itemsPerPage)
+    offset = 0 if cursor else (page - 1) * itemsPerPage
+    result = services().contacts.search(ws, query, offset=offset, limit=itemsPerPage, cursor=cursor,
+                                        with_total=True)
     states = {s.id: s for s in services().pipeline.list(ws)}
     members = [mapping.contact_member(c, states.get(c.pipeline_state_id or "")) for c in result.items]
-    params = {k: v for k, v in contacts.current_event.query_string_parameters.items() if k != "page"} \
+    params = {k: v for k, v in contacts.current_event.query_string_parameters.items() if k not in ("page", "cursor")} \
         if contacts.current_event.query_string_parameters else {}
-    return json_response(collection(mapping.CONTACTS, "Contact", members, result.total, page, itemsPerPage, params))
+    return json_response(collection(mapping.CONTACTS, "Contact", members, result.total or 0, page, itemsPerPage,
+                                    params, result.next))
 
 
 @contacts.get("/api/contacts/<id>")

@@ -6,7 +6,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from ....services.paging import DEFAULT_PAGE_SIZE, MAX_OFFSET
+from ....services.paging import DEFAULT_PAGE_SIZE
 from ....wiring import services
 from ...common import principal
 from ..wire import collection, json_response
@@ -16,7 +16,7 @@ pipeline_states = Router()
 
 
 @pipeline_states.get("/api/pipeline_states")
-def list_pipeline_states(page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1):
+def list_pipeline_states(page: Annotated[int, Query(ge=1)] = 1):
     states = services().pipeline.list(principal(pipeline_states).workspace_id)
     chunk = states[(page - 1) * DEFAULT_PAGE_SIZE: page * DEFAULT_PAGE_SIZE]
     members = [mapping.state_to_wire(s, with_context=False) for s in chunk]

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ....domain.task import TaskType
-from ....services.paging import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
+from ....services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ....wiring import services
 from ... import conditional
 from ...common import principal
@@ -29,7 +29,7 @@ def _workspace() -> str:
 
 @contact_tasks.get("/api/contact_tasks")
 def list_contact_tasks(
-    page: Annotated[int, Query(ge=1, le=MAX_OFFSET)] = 1,
+    page: Annotated[int, Query(ge=1)] = 1,
     itemsPerPage: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     contact: Annotated[Optional[str], Query(max_length=200, description="Contact IRI or id")] = None,
     completed: Annotated[Optional[str], Query(max_length=5, description="true, false, 1 or 0")] = None,
