@@ -64,10 +64,12 @@ def check_first(first: int) -> int:
 def keyset_connection(page: ContactPage, after: str | None, to_node: Callable[[T], N]) -> Connection[N]:
     """A connection over a keyset page: each edge's cursor is the services' cursor at that item."""
     edges = [Edge(node=to_node(item), cursor=cursor) for item, cursor in zip(page.items, page.positions, strict=True)]
+    # `first: 0` answers no edge, hence no cursor; items still follow when the (requested) total says so
+    more = page.next is not None or (not edges and after is None and bool(page.total))
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=page.next is not None,
+            has_next_page=more,
             has_previous_page=after is not None,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,

@@ -16,7 +16,7 @@ KEY = "0f1e2d3c-create-ada"
 
 
 def _count(services, workspace) -> int:
-    return services.contacts.search(workspace.workspace.id, ContactQuery(), 0, 100).total
+    return services.contacts.search(workspace.workspace.id, ContactQuery(), 0, 100, with_total=True).total
 
 
 def test_create_contact_with_a_key_runs_once_and_replays_the_payload(gql, services, workspace):

@@ -124,7 +124,7 @@ class ContactRepository:
     def find(self, workspace_id: str, query: ContactQuery, request: PageRequest) -> ContactPage:
         terms = idx.query_terms(query) or [(idx.CREATED,)]
         listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids), terms)
-        if terms == [(idx.CREATED,)] and request.with_total and not request.excluding:
+        if terms == [(idx.CREATED,)] and request.with_total and not request.excluding and request.among is None:
             # the workspace counter is exact and costs one item, however many contacts
             page = listing.page(replace(request, with_total=False))
             return replace(page, total=self.count(workspace_id))
