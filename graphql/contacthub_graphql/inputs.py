@@ -13,9 +13,23 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from contacthub.domain.contact import MAX_TAGS, SEARCH_TERM
+from contacthub.domain.contact import (
+    MAX_CHANNEL,
+    MAX_CUSTOM_FIELD_KEY,
+    MAX_CUSTOM_FIELD_VALUE,
+    MAX_CUSTOM_FIELDS,
+    MAX_EMAILS,
+    MAX_LONG_TEXT,
+    MAX_PHONES,
+    MAX_SHORT_TEXT,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    MAX_URL,
+    SEARCH_TERM,
+)
 from contacthub.domain.errors import ValidationFailed
-from contacthub.domain.task import TaskQuery
+from contacthub.domain.pipeline import MAX_STATE_NAME, MAX_STATES
+from contacthub.domain.task import MAX_DESCRIPTION, MAX_DUE, MAX_PAYLOAD_BYTES, MAX_TITLE, MIN_DUE, TaskQuery
 from contacthub.domain.task import TaskType as DomainTaskType
 from contacthub.ports import ContactQuery
 
@@ -30,6 +44,13 @@ from .types.enums import (
 )
 
 MAX_FILTER_TEXT = 100
+_COLOR = "#RRGGBB, six hex digits in either case; stored uppercase."
+_PAYLOAD_BYTES = f"{MAX_PAYLOAD_BYTES} bytes as compact UTF-8 JSON"
+_DUE = (f"ISO 8601 DateTime, read as UTC when it has no offset, kept in whole seconds; in the years {MIN_DUE.year} "
+        f"to {MAX_DUE.year - 1}.")
+_CLEARS = "; trimmed; null or blank clears it"
+_JOINED = ("Given without `name`, the name becomes firstName and lastName joined by a space, or the first email "
+           "when both are empty (no email: refused).")
 
 
 def given(value: Any) -> bool:
@@ -68,13 +89,19 @@ def _text(value: str | None, name: str) -> str | None:
 
 @strawberry.input(description="Contact filters; they combine with AND.")
 class ContactFilter:
-    status: ContactStatus | None = None
-    stage: ContactStage | None = None
-    pipeline_state_id: strawberry.ID | None = None
-    tags: list[str] | None = strawberry.field(default=None, description="Contacts carrying all of these.")
-    location_id: str | None = None
-    channel: str | None = None
-    company: str | None = strawberry.field(default=None, description="Word prefixes of the company name.")
+    status: ContactStatus | None = strawberry.field(default=None, description="Only contacts with this status.")
+    stage: ContactStage | None = strawberry.field(default=None, description="Only contacts at this stage.")
+    pipeline_state_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only contacts in this pipeline state.")
+    tags: list[str] | None = strawberry.field(default=None, description=(
+        f"Contacts carrying all of these (case-insensitive); at most {MAX_TAGS} tags."))
+    location_id: str | None = strawberry.field(
+        default=None, description=f"Only contacts at the location with this id; at most {MAX_FILTER_TEXT} characters.")
+    channel: str | None = strawberry.field(
+        default=None, description=(
+            f"Only contacts from this channel (trimmed, lowercased); at most {MAX_FILTER_TEXT} characters."))
+    company: str | None = strawberry.field(default=None, description=(
+        f"Word prefixes of the company name; at most {MAX_FILTER_TEXT} characters."))
     has_open_tasks: bool | None = strawberry.field(
         default=None, description="true: only contacts with an open task; false: only contacts without.")
 
@@ -96,10 +123,13 @@ class ContactFilter:
 
 @strawberry.input(description="Filters of a contact's tasks, combined with AND. Due bounds are inclusive.")
 class ContactTasksFilter:
-    completed: bool | None = None
-    type: TaskType | None = None
-    due_before: datetime | None = None
-    due_after: datetime | None = None
+    completed: bool | None = strawberry.field(
+        default=None, description="true: only completed tasks; false: only open ones; null or omitted: both.")
+    type: TaskType | None = strawberry.field(default=None, description="Only tasks of this type.")
+    due_before: datetime | None = strawberry.field(
+        default=None, description="Only tasks due at or before this moment (UTC ISO-8601 DateTime).")
+    due_after: datetime | None = strawberry.field(
+        default=None, description="Only tasks due at or after this moment (UTC ISO-8601 DateTime).")
 
     def to_query(self, contact_id: str | None = None) -> TaskQuery:
         return TaskQuery(contact_id=contact_id, completed=self.completed,
@@ -109,7 +139,7 @@ class ContactTasksFilter:
 
 @strawberry.input(description="Task filters; they combine with AND. Due bounds are inclusive.")
 class TaskFilter(ContactTasksFilter):
-    contact_id: strawberry.ID | None = None
+    contact_id: strawberry.ID | None = strawberry.field(default=None, description="Only the tasks of this contact.")
 
     def to_query(self, contact_id: str | None = None) -> TaskQuery:
         return super().to_query(str(self.contact_id) if self.contact_id else None)
@@ -117,36 +147,75 @@ class TaskFilter(ContactTasksFilter):
 
 # ---------------------------------------------------------------- contacts
 
-@strawberry.input
+@strawberry.input(description="Where a contact is: a location id and its display name.")
 class LocationInput:
-    id: str
-    title: str | None = None
+    id: str = strawberry.field(
+        description=f"The location's id: required, not blank, at most {MAX_SHORT_TEXT} characters.")
+    title: str | None = strawberry.field(
+        default=None, description=f"Display name, at most {MAX_SHORT_TEXT} characters.")
 
 
 @strawberry.input(description="Canonical contact fields. Omitted fields are left alone; null clears a field.")
 class ContactFieldsInput:
-    name: str | None = strawberry.UNSET
-    first_name: str | None = strawberry.UNSET
-    last_name: str | None = strawberry.UNSET
-    emails: list[str] | None = strawberry.UNSET
-    phones: list[str] | None = strawberry.UNSET
-    company: str | None = strawberry.UNSET
-    position: str | None = strawberry.UNSET
-    address: str | None = strawberry.UNSET
-    website: str | None = strawberry.UNSET
-    linkedin_url: str | None = strawberry.UNSET
-    facebook_url: str | None = strawberry.UNSET
-    instagram_url: str | None = strawberry.UNSET
-    twitter_url: str | None = strawberry.UNSET
-    photo: str | None = strawberry.UNSET
-    notes: str | None = strawberry.UNSET
-    meeting_context: str | None = strawberry.UNSET
-    stage: ContactStage | None = strawberry.UNSET
-    pipeline_state_id: strawberry.ID | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
-    custom_fields: JSON | None = strawberry.UNSET
-    location: LocationInput | None = strawberry.UNSET
-    channel: str | None = strawberry.UNSET
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=(
+            f"Display name, trimmed, at most {MAX_SHORT_TEXT} characters; null or blank is refused. Given without "
+            "firstName/lastName it is split: the first word is the first name, the rest the last name."))
+    first_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_SHORT_TEXT} characters{_CLEARS}. {_JOINED}")
+    last_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_SHORT_TEXT} characters{_CLEARS}. {_JOINED}")
+    emails: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description=(
+            f"Email addresses, normalised; duplicates (case-insensitive) are dropped; at most {MAX_EMAILS}. Replaces "
+            "the list; null or [] clears it."))
+    phones: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description=(
+            f"Phone numbers, each with at least one digit, kept as typed (trimmed); E.164 or local formats are "
+            f"accepted, and an E.164 form is derived when the number is possible. At most {MAX_PHONES}. Replaces the "
+            "list; null or [] clears it."))
+    company: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_SHORT_TEXT} characters{_CLEARS}.")
+    position: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"Job title, at most {MAX_SHORT_TEXT} characters{_CLEARS}.")
+    address: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"Postal address, at most {MAX_SHORT_TEXT} characters{_CLEARS}.")
+    website: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_URL} characters{_CLEARS}.")
+    linkedin_url: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_URL} characters{_CLEARS}.")
+    facebook_url: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_URL} characters{_CLEARS}.")
+    instagram_url: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_URL} characters{_CLEARS}.")
+    twitter_url: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_URL} characters{_CLEARS}.")
+    photo: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"Photo URL, at most {MAX_URL} characters{_CLEARS}.")
+    notes: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"Free text, at most {MAX_LONG_TEXT} characters{_CLEARS}.")
+    meeting_context: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"Where and how you met, at most {MAX_LONG_TEXT} characters{_CLEARS}.")
+    stage: ContactStage | None = strawberry.field(
+        default=strawberry.UNSET, description="Marketing lifecycle stage; null clears it.")
+    pipeline_state_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description=(
+            "The pipeline state the contact is in; it must exist. null takes the contact out of the pipeline."))
+    tags: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description=(
+            f"Tags (inner whitespace collapsed); duplicates (case-insensitive) are dropped; at most {MAX_TAGS} "
+            f"distinct, each at most {MAX_TAG_LENGTH} characters. Replaces the list; null or [] clears it."))
+    custom_fields: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description=(
+            f"A JSON object of at most {MAX_CUSTOM_FIELDS} keys (each 1 to {MAX_CUSTOM_FIELD_KEY} characters) "
+            f"whose values are strings (at most {MAX_CUSTOM_FIELD_VALUE} characters), numbers, booleans or null. "
+            "Replaces the object; null clears it."))
+    location: LocationInput | None = strawberry.field(
+        default=strawberry.UNSET, description="The contact's location; null clears it.")
+    channel: str | None = strawberry.field(
+        default=strawberry.UNSET, description=(
+            "Where the contact came from: a lowercase name such as whatsapp or telegram (letters, digits, - and _; "
+            f"trimmed and lowercased), at most {MAX_CHANNEL} characters; null clears it."))
 
 
 @strawberry.input(description="A new contact: a name, first/last name or an email is required.")
@@ -156,125 +225,139 @@ class CreateContactInput(ContactFieldsInput):
 
 @strawberry.input(description="Changes to a contact: only given fields change; a list replaces the old one.")
 class UpdateContactInput(ContactFieldsInput):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The contact to change.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse the change (VersionConflict) unless the contact is at this version.")
 
 
-@strawberry.input
+@strawberry.input(description="Delete a contact.")
 class DeleteContactInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The contact to delete.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse the change (VersionConflict) unless the contact is at this version.")
 
 
 @strawberry.input(description="Append text on a new line to one of the contact's free-text fields.")
 class ExtendContactInput:
-    id: strawberry.ID
-    text: str
-    field: ExtendableContactField = ExtendableContactField.NOTES
+    id: strawberry.ID = strawberry.field(description="The contact to extend.")
+    text: str = strawberry.field(
+        description=(
+            f"Text to append; not blank. The field's own bound ({MAX_LONG_TEXT} characters) applies to the result."))
+    field: ExtendableContactField = strawberry.field(
+        default=ExtendableContactField.NOTES, description="The field appended to.")
 
 
-@strawberry.input
+@strawberry.input(description="Put a contact in a pipeline state, or take it out of the pipeline.")
 class MoveContactToPipelineStateInput:
-    contact_id: strawberry.ID
+    contact_id: strawberry.ID = strawberry.field(description="The contact to move.")
     pipeline_state_id: strawberry.ID | None = strawberry.field(
         description="null takes the contact out of the pipeline.")
 
 
-@strawberry.input
+@strawberry.input(description="Add tags to a contact.")
 class AddTagsInput:
-    contact_id: strawberry.ID
-    tags: list[str]
+    contact_id: strawberry.ID = strawberry.field(description="The contact to tag.")
+    tags: list[str] = strawberry.field(
+        description=(
+            "Tags to add; ones the contact already has (case-insensitive) are skipped. The contact keeps at most "
+            f"{MAX_TAGS} distinct tags, each at most {MAX_TAG_LENGTH} characters."))
 
 
-@strawberry.input
+@strawberry.input(description="Remove tags from a contact.")
 class RemoveTagsInput:
-    contact_id: strawberry.ID
-    tags: list[str]
+    contact_id: strawberry.ID = strawberry.field(description="The contact to untag.")
+    tags: list[str] = strawberry.field(
+        description="Tags to remove, matched case-insensitively; ones the contact lacks are ignored.")
 
 
 # ---------------------------------------------------------------- tasks
 
-@strawberry.input
+@strawberry.input(description="A new task on a contact.")
 class CreateTaskInput:
-    contact_id: strawberry.ID
-    title: str
-    due_date: datetime = strawberry.field(description="ISO 8601; without an offset it is read as UTC.")
-    type: TaskType = TaskType.OTHER
-    task_kind: TaskKind = TaskKind.MANUAL
-    payload: JSON | None = None
-    description: str | None = None
-    completed: bool = False
+    contact_id: strawberry.ID = strawberry.field(description="The contact the task is about; it must exist.")
+    title: str = strawberry.field(description=f"Required, not blank, at most {MAX_TITLE} characters.")
+    due_date: datetime = strawberry.field(description=f"Required. {_DUE}")
+    type: TaskType = strawberry.field(default=TaskType.OTHER, description="What the task is about.")
+    task_kind: TaskKind = strawberry.field(default=TaskKind.MANUAL, description="Who made the task.")
+    payload: JSON | None = strawberry.field(
+        default=None, description=f"A JSON object, at most {_PAYLOAD_BYTES}.")
+    description: str | None = strawberry.field(default=None, description=f"At most {MAX_DESCRIPTION} characters.")
+    completed: bool = strawberry.field(default=False, description="Create the task already completed.")
 
 
 @strawberry.input(description="Changes to a task: only the given fields change.")
 class UpdateTaskInput:
-    id: strawberry.ID
-    contact_id: strawberry.ID | None = strawberry.UNSET
-    title: str | None = strawberry.UNSET
-    due_date: datetime | None = strawberry.UNSET
-    type: TaskType | None = strawberry.UNSET
-    task_kind: TaskKind | None = strawberry.UNSET
-    payload: JSON | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    completed: bool | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The task to change.")
+    contact_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Move the task to this contact; not null.")
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"Not null or blank, at most {MAX_TITLE} characters.")
+    due_date: datetime | None = strawberry.field(
+        default=strawberry.UNSET, description=f"{_DUE} Not null.")
+    type: TaskType | None = strawberry.field(default=strawberry.UNSET, description="Not null.")
+    task_kind: TaskKind | None = strawberry.field(default=strawberry.UNSET, description="Not null.")
+    payload: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description=f"A JSON object, at most {_PAYLOAD_BYTES}; null clears it.")
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description=f"At most {MAX_DESCRIPTION} characters; null clears it.")
+    completed: bool | None = strawberry.field(default=strawberry.UNSET, description="Not null.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
-@strawberry.input
+@strawberry.input(description="Mark a task completed.")
 class CompleteTaskInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The task to complete.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
-@strawberry.input
+@strawberry.input(description="Mark a task open again.")
 class ReopenTaskInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The task to reopen.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
-@strawberry.input
+@strawberry.input(description="Delete a task.")
 class DeleteTaskInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The task to delete.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse the change (VersionConflict) unless the task is at this version.")
 
 
 # ---------------------------------------------------------------- pipeline states
 
-@strawberry.input
+@strawberry.input(description=f"A new pipeline state; a workspace has at most {MAX_STATES}.")
 class CreatePipelineStateInput:
-    name: str
-    color: str = strawberry.field(default="#6B7280", description="#RRGGBB")
-    type: PipelineStateType = PipelineStateType.LEAD
+    name: str = strawberry.field(description=f"Required, not blank, at most {MAX_STATE_NAME} characters.")
+    color: str = strawberry.field(default="#6B7280", description=_COLOR)
+    type: PipelineStateType = strawberry.field(
+        default=PipelineStateType.LEAD, description="What reaching the state means.")
     position: int | None = strawberry.field(default=None, description="0-based; omitted: at the end.")
 
 
-@strawberry.input
+@strawberry.input(description="Rename a pipeline state.")
 class RenamePipelineStateInput:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The state to rename.")
+    name: str = strawberry.field(description=f"Required, not blank, at most {MAX_STATE_NAME} characters.")
 
 
-@strawberry.input
+@strawberry.input(description="Recolor a pipeline state.")
 class RecolorPipelineStateInput:
-    id: strawberry.ID
-    color: str = strawberry.field(description="#RRGGBB")
+    id: strawberry.ID = strawberry.field(description="The state to recolor.")
+    color: str = strawberry.field(description=_COLOR)
 
 
-@strawberry.input
+@strawberry.input(description="Move a pipeline state to another position.")
 class ReorderPipelineStateInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The state to move.")
     position: int = strawberry.field(description="0-based; the other states shift to make room.")
 
 
-@strawberry.input
+@strawberry.input(description="Delete a pipeline state.")
 class DeletePipelineStateInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The state to delete.")
 
 
 # ---------------------------------------------------------------- contact capture
@@ -290,7 +373,7 @@ class PrepareContactInput:
 @strawberry.input(description="Create the prepared contact. A token works once, for one hour, in the "
                               "workspace that prepared it.")
 class ConfirmContactInput:
-    confirmation_token: str
+    confirmation_token: str = strawberry.field(description="The token prepareContact answered.")
     overrides: ContactFieldsInput | None = strawberry.field(default=None, description="Last-minute values.")
 
 
@@ -308,17 +391,18 @@ class EmailContentInput:
 @strawberry.input(description="Write an email to a contact from an instruction, in a new session unless "
                               "`sessionId` continues one.")
 class PrepareContactEmailInput:
-    contact_id: strawberry.ID
+    contact_id: strawberry.ID = strawberry.field(description="The recipient contact.")
     message: str = strawberry.field(description="The instruction, in any language.")
-    session_id: strawberry.ID | None = None
+    session_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A session to continue; omitted: a new one.")
     current_email: EmailContentInput | None = strawberry.field(
         default=None, description="The draft as the user edited it: kept as a version, and written from.")
 
 
 @strawberry.input(description="A new version of the session's draft with the instruction applied.")
 class RefineContactEmailInput:
-    contact_id: strawberry.ID
-    session_id: strawberry.ID
+    contact_id: strawberry.ID = strawberry.field(description="The recipient contact.")
+    session_id: strawberry.ID = strawberry.field(description="The session whose draft is refined.")
     instruction: str = strawberry.field(description='e.g. "Shorten paragraph 2".')
     current_email: EmailContentInput | None = strawberry.field(
         default=None, description="The user's own edit of the draft: refined instead of the latest version.")
@@ -327,6 +411,8 @@ class RefineContactEmailInput:
 @strawberry.input(description="Send the session's latest draft, or `emailData` (which wins when both are "
                               "given). Exactly once: sending again answers the first result.")
 class SendContactEmailInput:
-    contact_id: strawberry.ID
-    session_id: strawberry.ID | None = None
-    email_data: EmailContentInput | None = None
+    contact_id: strawberry.ID = strawberry.field(description="The recipient contact.")
+    session_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The session whose latest draft is sent.")
+    email_data: EmailContentInput | None = strawberry.field(
+        default=None, description="The email to send, instead of the session's draft.")

@@ -13,7 +13,7 @@ from contacthub.domain.task import TaskQuery
 from . import pagination
 from .concurrency import run_blocking
 from .errors import BadUserInput
-from .inputs import ContactFilter, TaskFilter
+from .inputs import MAX_FILTER_TEXT, ContactFilter, TaskFilter
 from .integration_queries import IntegrationQueries
 from .listing import list_contacts, list_tasks
 from .nodes import resolve_node
@@ -58,28 +58,34 @@ class Query(IntegrationQueries):
         )
 
     @strawberry.field(description="Any object of this workspace by its `nodeId`, or null.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+            description="A `nodeId`.")]) -> Node | None:
         return await resolve_node(info, str(id))
 
     @strawberry.field(description=f"Objects of this workspace by `nodeId`, in the order asked (null where not "
                                   f"found); at most {MAX_PAGE_SIZE} ids.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(self, info: Info, ids: Annotated[list[strawberry.ID], strawberry.argument(
+            description=f"`nodeId`s, at most {MAX_PAGE_SIZE}.")]) -> list[Node | None]:
         if len(ids) > MAX_PAGE_SIZE:
             raise BadUserInput(f"`ids` holds at most {MAX_PAGE_SIZE} ids")
         return list(await asyncio.gather(*(resolve_node(info, str(i)) for i in ids)))
 
     @strawberry.field(description="A contact of this workspace by id, or null.")
-    async def contact(self, info: Info, id: strawberry.ID) -> Contact | None:
+    async def contact(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+            description="The contact's `id`.")]) -> Contact | None:
         found = await info.context.loaders.contact.load(str(id))
         return Contact.from_domain(found) if found else None
 
     @strawberry.field(description="Contacts, newest first unless ordered otherwise.")
     async def contacts(
         self, info: Info,
-        filter: ContactFilter | None = None,
+        filter: Annotated[ContactFilter | None, strawberry.argument(
+            description="Only contacts matching every given filter (and `search`, when given).")] = None,
         search: Annotated[str | None, strawberry.argument(
-            description="Free text: word prefixes of the name, an email prefix or phone digits.")] = None,
-        order_by: ContactOrder = ContactOrder.CREATED_AT_DESC,
+            description=f"Free text, at most {MAX_FILTER_TEXT} characters: each word a prefix of a word of the "
+                        f"name, or the text an email prefix or phone digits. Combines with `filter` by AND.")] = None,
+        order_by: Annotated[ContactOrder, strawberry.argument(description="By creation time.")]
+        = ContactOrder.CREATED_AT_DESC,
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
     ) -> Connection[Contact]:
@@ -93,15 +99,17 @@ class Query(IntegrationQueries):
         return pagination.keyset_connection(page, after, Contact.from_domain)
 
     @strawberry.field(description="A task of this workspace by id, or null.")
-    async def task(self, info: Info, id: strawberry.ID) -> Task | None:
+    async def task(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+            description="The task's `id`.")]) -> Task | None:
         found = await info.context.loaders.task.load(str(id))
         return Task.from_domain(found) if found else None
 
     @strawberry.field(description="Tasks, soonest due first unless ordered otherwise.")
     async def tasks(
         self, info: Info,
-        filter: TaskFilter | None = None,
-        order_by: TaskOrder = TaskOrder.DUE_DATE_ASC,
+        filter: Annotated[TaskFilter | None, strawberry.argument(
+            description="Only tasks matching every given filter.")] = None,
+        order_by: Annotated[TaskOrder, strawberry.argument(description="By due date.")] = TaskOrder.DUE_DATE_ASC,
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
     ) -> Connection[Task]:
@@ -121,7 +129,8 @@ class Query(IntegrationQueries):
         return [PipelineState.from_domain(s) for s in states]
 
     @strawberry.field(description="A pipeline state of this workspace by id, or null.")
-    async def pipeline_state(self, info: Info, id: strawberry.ID) -> PipelineState | None:
+    async def pipeline_state(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+            description="The state's `id`.")]) -> PipelineState | None:
         found = await info.context.loaders.pipeline_state.load(str(id))
         return PipelineState.from_domain(found) if found else None
 

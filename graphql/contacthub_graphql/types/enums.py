@@ -11,34 +11,47 @@ from contacthub.domain.task import TaskKind as DomainTaskKind
 from contacthub.domain.task import TaskType as DomainTaskType
 
 
-def mirror(domain_enum: type[Enum], name: str, description: str) -> type[Enum]:
-    """A GraphQL enum with the domain enum's members: the domain class itself stays free of strawberry."""
-    return strawberry.enum(Enum(name, {member.name: member.value for member in domain_enum}),
-                           description=description)
+def mirror(domain_enum: type[Enum], name: str, description: str,
+           values: dict[str, str] | None = None) -> type[Enum]:
+    """A GraphQL enum with the domain enum's members: the domain class itself stays free of strawberry.
+
+    ``values``: descriptions of members, by name.
+    """
+    values = values or {}
+    unknown = set(values) - set(domain_enum.__members__)
+    assert not unknown, f"{name}: no such members {sorted(unknown)}"
+    return strawberry.enum(Enum(name, {
+        member.name: strawberry.enum_value(member.value, description=values[member.name])
+        if member.name in values else member.value
+        for member in domain_enum}), description=description)
 
 
-ContactStatus = mirror(Status, "ContactStatus", "System-driven lifecycle status of a contact.")
+ContactStatus = mirror(Status, "ContactStatus", "System-driven lifecycle status of a contact.", {
+    "PENDING": "Every new contact starts here.",
+    "CONTACTED": "Set (best effort) once an email is sent to the contact while it is PENDING or ENRICHED.",
+})
 ContactStage = mirror(Stage, "ContactStage", "Marketing lifecycle stage (the whautomate enum).")
 PipelineStateType = mirror(StateType, "PipelineStateType", "What reaching a pipeline state means.")
 
 
 @strawberry.enum(description="Order of a contact list.")
 class ContactOrder(Enum):
-    CREATED_AT_DESC = "created_at_desc"
-    CREATED_AT_ASC = "created_at_asc"
+    CREATED_AT_DESC = strawberry.enum_value("created_at_desc", description="Newest first.")
+    CREATED_AT_ASC = strawberry.enum_value("created_at_asc", description="Oldest first.")
 
 
 @strawberry.enum(description="Free-text contact fields that extendContact can append to.")
 class ExtendableContactField(Enum):
-    NOTES = "notes"
-    MEETING_CONTEXT = "meeting_context"
+    NOTES = strawberry.enum_value("notes", description="The contact's `notes`.")
+    MEETING_CONTEXT = strawberry.enum_value("meeting_context", description="The contact's `meetingContext`.")
 
 TaskType = mirror(DomainTaskType, "TaskType", "What a task is about.")
 TaskKind = mirror(DomainTaskKind, "TaskKind", "Who made a task and what completing it means: "
-                                              "a person's to-do (MANUAL) or a step of a system workflow.")
+                                              "a person's to-do (MANUAL) or a step of a system workflow.",
+                  {"MANUAL": "A person's to-do; the default."})
 
 
 @strawberry.enum(description="Order of a task list.")
 class TaskOrder(Enum):
-    DUE_DATE_ASC = "due_date_asc"
-    DUE_DATE_DESC = "due_date_desc"
+    DUE_DATE_ASC = strawberry.enum_value("due_date_asc", description="Soonest due first.")
+    DUE_DATE_DESC = strawberry.enum_value("due_date_desc", description="Latest due first.")
