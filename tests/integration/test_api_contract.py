@@ -37,6 +37,7 @@ NOT_EXPRESSIBLE = {
     "POST /api/contact_tasks": "the contact IRI must name an existing contact; due dates 1900-9998",
     "PATCH /api/contacts/{id}": "a contact keeps a name: null or blank is refused only when nothing else names it",
     "POST /api/connect/contacts": "leadStatus must be a lead status id of the workspace",
+    "GET /api/connect/contacts": "`cursor` must be one this listing gave, for the same query",
     "GET /v1/contacts": "page * limit is bounded",
     "PUT /v1/contacts/{contactId}": "the id in the body must equal contactId; at most 10 distinct tags",
     "POST /v1/contacts": "at most 10 distinct tags, duplicates folded by case and spacing",

@@ -17,7 +17,7 @@ CREATES = {
 
 
 def _contacts(services, workspace) -> int:
-    return services.contacts.search(workspace.workspace.id, _empty_query(), 0, 100).total
+    return services.contacts.search(workspace.workspace.id, _empty_query(), 0, 100, with_total=True).total
 
 
 def _empty_query():

@@ -83,8 +83,9 @@ def test_query_matches_first_name_last_name_or_email_by_prefix(skarbe):
 
     # When searching the doc's way, Then the example answer
     found = skarbe.get("/api/connect/contacts?query=john").json
-    assert [c["id"] for c in found] == [3, 1]  # Johnny (newer) and John, both first-name prefixes
-    assert {k: found[1][k] for k in ("email", "firstName", "lastName", "fullName", "jobTitle", "companyName",
+    # John then Johnny, both first-name prefixes: a one-word search answers in the matched word's order
+    assert [c["id"] for c in found] == [1, 3]
+    assert {k: found[0][k] for k in ("email", "firstName", "lastName", "fullName", "jobTitle", "companyName",
                                      "leadStatus")} == {
         "email": "john.doe@example.com", "firstName": "John", "lastName": "Doe", "fullName": "John Doe",
         "jobTitle": "Developer", "companyName": "Acme Corp",
