@@ -2,23 +2,11 @@
 prints them); every relation is batched, and the batches of one round run in parallel."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
+from benches import load_bench
 from contacthub.services.paging import MAX_PAGE_SIZE
 
-BENCH_PATH = Path(__file__).resolve().parents[2] / "bench" / "graphql.py"
 
-
-def _load_bench():
-    # Loaded by path under another name: on sys.path, bench/graphql.py would shadow graphql-core.
-    spec = importlib.util.spec_from_file_location("bench_graphql", BENCH_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("graphql")
 
 
 def test_lists_cost_fixed_calls_in_fixed_waves(services, workspace, gql):

@@ -5,26 +5,18 @@ The big case (more than 10,000 matches) is opt-in (`-m slow`); the default run p
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 from urllib.parse import quote
 
 import pytest
 
+from benches import load_bench
 from client import ApiClient
 from contacthub.ports import ContactQuery
 from contacthub.store.tables import IndexEntryItem, workspace_pk
-from contacthub_local.template import PROJECT_ROOT
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_search", PROJECT_ROOT / "bench" / "search.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("search")
 LINK = re.compile(r'<([^>]+)>; rel="next"')
 GRAPHQL_PAGE = """query($after: String) { contacts(search: "anna", first: 100, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }"""

@@ -4,27 +4,19 @@ Measured with contacthub_local.meter: DynamoDB items read (what reads are billed
 handlers and the service. Workspaces are filled with bench/search.py's `bulk_create`; the first test proves
 it writes exactly the items that ContactService.create writes.
 """
-import importlib.util
 import json
 import re
 
 import boto3
 import pytest
 
+from benches import load_bench
 from client import ApiClient
 from contacthub_local.meter import DynamoMeter
-from contacthub_local.template import PROJECT_ROOT
 from environment import SETTINGS
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_search", PROJECT_ROOT / "bench" / "search.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("search")
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:?\d\d|Z)?")
