@@ -34,7 +34,8 @@ class LambdaContext:
 class ApiClient:
     """Routes each request through template.yaml to the handler it names, as API Gateway would.
 
-    Unlike the local server it does not queue requests per function, so tests can run truly concurrent calls.
+    Unlike the local server it does not queue requests (one at a time there), so tests can run truly concurrent
+    calls.
     """
 
     def __init__(self, key: str | None = None, header: str = "Authorization"):

@@ -3,8 +3,9 @@
 Each request becomes an API Gateway REST proxy event (see ``events.py``) and goes to ``handler(event,
 context)``; the proxy response comes back as HTTP, with API Gateway's answers for what never reaches a
 function (unknown route, too large a body, a crashing handler). Each function behaves as one warm
-container: imported on its first request, one invocation at a time (powertools resolvers keep the current
-event on the app object, so two threads in one handler would mix requests up).
+container: imported on its first request; and one invocation runs at a time across all functions
+(powertools resolvers keep the current event on shared objects, so two handlers running at once in one
+process mixed requests up; see ``LocalApi._lock``).
 
 HTTP is werkzeug's threaded WSGI server; errors the gateway gives itself are in the JSON shape of the
 dialect the path belongs to, so a client parses them like any other error of that API.
@@ -175,8 +176,7 @@ class LocalApi:
         self.stage = stage or stage_name()
         self.log_requests = log_requests
         self._handlers: dict[str, Handler] = {}
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
+        self._one_at_a_time = threading.Lock()
         add_code_paths(self.routes)
 
     # ---------------------------------------------------------------- handlers
@@ -203,8 +203,11 @@ class LocalApi:
         return failures
 
     def _lock(self, function: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(function, threading.Lock())
+        """One request at a time for every function. On Lambda each function has its own process; here they share
+        one, and two handlers of the shared code running at once were seen answering a skarbe create with
+        letsligo's validation (module state of the shared request plumbing). Their AWS calls are serialised anyway."""
+        del function
+        return self._one_at_a_time
 
     # ---------------------------------------------------------------- requests
     def dispatch(self, method: str, path: str, query: QueryInput, headers: HeaderInput, body: bytes | str | None,
