@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .domain.contact import Contact
@@ -40,6 +41,42 @@ class ContactQuery:
 
     def is_empty(self) -> bool:
         return not any(getattr(self, f) for f in self.__dataclass_fields__)
+
+
+class ContactSort(Enum):
+    """What a contact listing is ordered by; each has an ordering entry family written with the contact."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    """``field`` ("created" or "updated") from ``since`` (inclusive) to ``before`` (exclusive); None: open."""
+
+    field: str
+    since: datetime | None = None
+    before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OpenTasks:
+    """Whether the contact has an open task (``present``) or has none."""
+
+    present: bool
+
+
+@dataclass(frozen=True)
+class Negated:
+    """NOT of a one-field ContactQuery (negations are pushed down to single fields)."""
+
+    query: ContactQuery
+
+
+# A literal of a contact criterion. ContactQuery literals are positive; criteria are ORs of ANDs of literals.
+CriterionLiteral = ContactQuery | TimeSpan | OpenTasks | Negated
+Branch = tuple[CriterionLiteral, ...]
 
 
 @dataclass(frozen=True)
@@ -113,6 +150,10 @@ class ContactRepository(Protocol):
     def cleanup_done(self, workspace_id: str, contact_id: str) -> None: ...
     def allocate_number(self, workspace_id: str) -> int: ...
     def find(self, workspace_id: str, query: ContactQuery, request: PageRequest) -> ContactPage: ...
+    def find_matching(self, workspace_id: str, branches: Sequence[Branch], sort: ContactSort, descending: bool,
+                      request: PageRequest, open_task_ids: frozenset[str]) -> ContactPage:
+        """A page of the contacts meeting any branch (each an AND of literals), in ``sort`` order after
+        ``request.after``; ``open_task_ids`` answers the OpenTasks literals."""
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]: ...
     def tag_counts(self, workspace_id: str) -> list[TagCount]: ...
     def location_counts(self, workspace_id: str) -> list[LocationCount]: ...

@@ -6,7 +6,7 @@ null clears a field, as the REST dialects' PATCH does.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
@@ -31,7 +31,8 @@ from contacthub.domain.errors import ValidationFailed
 from contacthub.domain.pipeline import MAX_STATE_NAME, MAX_STATES
 from contacthub.domain.task import MAX_DESCRIPTION, MAX_DUE, MAX_PAYLOAD_BYTES, MAX_TITLE, MIN_DUE, TaskQuery
 from contacthub.domain.task import TaskType as DomainTaskType
-from contacthub.ports import ContactQuery
+from contacthub.ports import ContactQuery, OpenTasks, TimeSpan
+from contacthub.services.criteria import MAX_BRANCHES, MAX_LITERALS, AllOf, AnyOf, Criterion, NotOf
 
 from .errors import BadUserInput
 from .types.enums import (
@@ -44,6 +45,7 @@ from .types.enums import (
 )
 
 MAX_FILTER_TEXT = 100
+MAX_FILTER_LIST = 20  # filters in one `and` or `or`
 _COLOR = "#RRGGBB, six hex digits in either case; stored uppercase."
 _PAYLOAD_BYTES = f"{MAX_PAYLOAD_BYTES} bytes as compact UTF-8 JSON"
 _DUE = (f"ISO 8601 DateTime, read as UTC when it has no offset, kept in whole seconds; in the years {MIN_DUE.year} "
@@ -75,7 +77,7 @@ def changes(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
             if f.name not in skip and given(getattr(data, f.name))}
 
 
-def _text(value: str | None, name: str) -> str | None:
+def filter_text(value: str | None, name: str) -> str | None:
     if value is not None and len(value) > MAX_FILTER_TEXT:
         raise BadUserInput(f"`{name}` has at most {MAX_FILTER_TEXT} characters")
     try:
@@ -87,8 +89,42 @@ def _text(value: str | None, name: str) -> str | None:
 
 # ---------------------------------------------------------------- filters
 
-@strawberry.input(description="Contact filters; they combine with AND.")
+@strawberry.input(description="A time range: `since` inclusive, `before` exclusive; either may be omitted.")
+class DateTimeRange:
+    since: datetime | None = strawberry.field(
+        default=None, description="At or after this moment (ISO 8601 DateTime, UTC when it has no offset).")
+    before: datetime | None = strawberry.field(
+        default=None, description="Strictly before this moment (ISO 8601 DateTime, UTC when it has no offset).")
+
+    def to_span(self, field: str, name: str) -> TimeSpan:
+        since, before = _utc(self.since), _utc(self.before)
+        if since and before and since >= before:
+            raise BadUserInput(f"`{name}`: `since` must come before `before`")
+        return TimeSpan(field, since, before)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+@strawberry.input(description=(
+    "Contact filters. The fields given combine with AND, together with `and` (all of its filters), `or` (any of "
+    "its filters) and `not` (not its filter). Text fields are accent- and case-insensitive. Empty `and`/`or` "
+    f"lists are ignored. A filter may expand to at most {MAX_BRANCHES} alternatives (an AND of ORs multiplies "
+    f"them) of at most {MAX_LITERALS} conditions each. Cost: each alternative is read from the index entries of "
+    "its most selective condition (an OR costs the sum of its alternatives); a `not` is checked on the contacts "
+    "read, so a filter of negations alone reads the listing in order, skipping the contacts they exclude."))
 class ContactFilter:
+    name: str | None = strawberry.field(default=None, description=(
+        f"Word prefixes of the first, last or display name; at most {MAX_FILTER_TEXT} characters."))
+    email: str | None = strawberry.field(default=None, description=(
+        f"A prefix of an email address, or its domain (`acme.example`, `@acme.example`); at most "
+        f"{MAX_FILTER_TEXT} characters."))
+    phone: str | None = strawberry.field(default=None, description=(
+        f"Phone digits in any formatting: the start of the number, or its last 4 digits or more; at most "
+        f"{MAX_FILTER_TEXT} characters."))
     status: ContactStatus | None = strawberry.field(default=None, description="Only contacts with this status.")
     stage: ContactStage | None = strawberry.field(default=None, description="Only contacts at this stage.")
     pipeline_state_id: strawberry.ID | None = strawberry.field(
@@ -104,21 +140,46 @@ class ContactFilter:
         f"Word prefixes of the company name; at most {MAX_FILTER_TEXT} characters."))
     has_open_tasks: bool | None = strawberry.field(
         default=None, description="true: only contacts with an open task; false: only contacts without.")
+    created_at: DateTimeRange | None = strawberry.field(default=None, description="Created within this range.")
+    updated_at: DateTimeRange | None = strawberry.field(default=None, description="Last changed within this range.")
+    and_: list[ContactFilter] | None = strawberry.field(
+        default=None, name="and", description=f"Contacts matching every one of these; at most {MAX_FILTER_LIST}.")
+    or_: list[ContactFilter] | None = strawberry.field(
+        default=None, name="or", description=f"Contacts matching any of these; at most {MAX_FILTER_LIST}.")
+    not_: ContactFilter | None = strawberry.field(
+        default=None, name="not", description="Contacts not matching this filter.")
 
-    def to_query(self, search: str | None) -> ContactQuery:
+    def to_criterion(self) -> Criterion:
         tags = self.tags or []
         if len(tags) > MAX_TAGS:
             raise BadUserInput(f"`tags` filters on at most {MAX_TAGS} tags")
-        return ContactQuery(
-            text=_text(search, "search"),
-            company=_text(self.company, "company"),
+        parts: list[Criterion] = [ContactQuery(
+            name=filter_text(self.name, "name"),
+            email=filter_text(self.email, "email"),
+            phone=filter_text(self.phone, "phone"),
+            company=filter_text(self.company, "company"),
             status=self.status.value if self.status else None,
             stage=self.stage.value if self.stage else None,
             pipeline_state_id=str(self.pipeline_state_id) if self.pipeline_state_id else None,
-            tags=tuple(_text(t, "tags") for t in tags if t and t.strip()),
-            location_id=_text(self.location_id, "locationId"),
-            channel=_text(self.channel.strip().lower() if self.channel else None, "channel"),
-        )
+            tags=tuple(filter_text(t, "tags") for t in tags if t and t.strip()),
+            location_id=filter_text(self.location_id, "locationId"),
+            channel=filter_text(self.channel.strip().lower() if self.channel else None, "channel"),
+        )]
+        if self.has_open_tasks is not None:
+            parts.append(OpenTasks(self.has_open_tasks))
+        if self.created_at:
+            parts.append(self.created_at.to_span("created", "createdAt"))
+        if self.updated_at:
+            parts.append(self.updated_at.to_span("updated", "updatedAt"))
+        for name, nested in (("and", self.and_), ("or", self.or_)):
+            if nested and len(nested) > MAX_FILTER_LIST:
+                raise BadUserInput(f"`{name}` holds at most {MAX_FILTER_LIST} filters")
+        parts += [f.to_criterion() for f in self.and_ or ()]
+        if self.or_:
+            parts.append(AnyOf(tuple(f.to_criterion() for f in self.or_)))
+        if self.not_:
+            parts.append(NotOf(self.not_.to_criterion()))
+        return AllOf(tuple(parts))
 
 
 @strawberry.input(description="Filters of a contact's tasks, combined with AND. Due bounds are inclusive.")

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from contacthub.domain.task import Task, TaskQuery
-from contacthub.domain.errors import InvalidCursor
-from contacthub.ports import ContactPage, ContactQuery
+from contacthub.domain.errors import InvalidCursor, ValidationFailed
+from contacthub.ports import ContactPage, ContactSort
+from contacthub.services.criteria import Criterion
 
 from .errors import BadUserInput
 from .pagination import Window
@@ -14,16 +15,17 @@ if TYPE_CHECKING:
     from contacthub.wiring import Services
 
 
-def list_contacts(services: Services, workspace_id: str, query: ContactQuery, first: int, after: str | None,
-                  newest_first: bool = True, has_open_tasks: bool | None = None,
-                  with_total: bool = True) -> ContactPage:
-    """A page of contacts after the keyset cursor ``after``; a foreign cursor is a user error."""
+def list_contacts(services: Services, workspace_id: str, criterion: Criterion, first: int, after: str | None,
+                  sort: ContactSort | None = None, descending: bool = True, with_total: bool = True) -> ContactPage:
+    """A page of contacts after the keyset cursor ``after``; a foreign cursor or a filter the service refuses is
+    a user error."""
     try:
-        return services.contacts.search(workspace_id, query, 0, first, cursor=after, cursor_field="after",
-                                        with_total=with_total, newest_first=newest_first,
-                                        has_open_tasks=has_open_tasks)
+        return services.contacts.filter(workspace_id, criterion, sort, descending, first, cursor=after,
+                                        cursor_field="after", with_total=with_total)
     except InvalidCursor:
         raise BadUserInput("`after` is not a cursor of this list: start again without it") from None
+    except ValidationFailed as error:
+        raise BadUserInput(f"`filter`: {error.violations[0].message}") from None
 
 
 def list_tasks(services: Services, workspace_id: str, query: TaskQuery, page: Window,

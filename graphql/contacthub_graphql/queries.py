@@ -9,11 +9,13 @@ from strawberry.types import Info
 
 from contacthub.domain.errors import ValidationFailed
 from contacthub.domain.task import TaskQuery
+from contacthub.ports import ContactQuery
+from contacthub.services.criteria import AllOf
 
 from . import pagination
 from .concurrency import run_blocking
 from .errors import BadUserInput
-from .inputs import MAX_FILTER_TEXT, ContactFilter, TaskFilter
+from .inputs import MAX_FILTER_TEXT, ContactFilter, TaskFilter, filter_text
 from .integration_queries import IntegrationQueries
 from .listing import list_contacts, list_tasks
 from .nodes import resolve_node
@@ -76,26 +78,32 @@ class Query(IntegrationQueries):
         found = await info.context.loaders.contact.load(str(id))
         return Contact.from_domain(found) if found else None
 
-    @strawberry.field(description="Contacts, newest first unless ordered otherwise.")
+    @strawberry.field(description=(
+        "Contacts meeting `filter` and `search`, in `orderBy` order; without `orderBy`, newest first, or by the "
+        "matched word for a one-word `search` (then a page costs about a page however many match)."))
     async def contacts(
         self, info: Info,
         filter: Annotated[ContactFilter | None, strawberry.argument(
-            description="Only contacts matching every given filter (and `search`, when given).")] = None,
+            description="Only contacts matching the filter (and `search`, when given).")] = None,
         search: Annotated[str | None, strawberry.argument(
             description=f"Free text, at most {MAX_FILTER_TEXT} characters: each word a prefix of a word of the "
-                        f"name, or the text an email prefix or phone digits. Combines with `filter` by AND.")] = None,
-        order_by: Annotated[ContactOrder, strawberry.argument(description="By creation time.")]
-        = ContactOrder.CREATED_AT_DESC,
+                        f"name, or the text an email prefix or domain, or phone digits (the start of the number "
+                        f"or its last 4 or more). Combines with `filter` by AND.")] = None,
+        order_by: Annotated[ContactOrder | None, strawberry.argument(description=(
+            "By creation, last change or name. Ordering by change or by name with a filter or `search` reads "
+            "every contact the filter's most selective condition matches."))] = None,
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
     ) -> Connection[Contact]:
         pagination.check_first(first)
-        query = (filter or ContactFilter()).to_query(search)
+        criterion = (filter or ContactFilter()).to_criterion()
+        if search is not None:
+            criterion = AllOf((ContactQuery(text=filter_text(search, "search")), criterion))
+        sort, descending = order_by.sort if order_by else (None, True)
         with_total = selects(info, "totalCount")
         page = await run_blocking(lambda: list_contacts(
-            info.context.services, info.context.workspace_id, query, first, after,
-            newest_first=order_by is ContactOrder.CREATED_AT_DESC,
-            has_open_tasks=filter.has_open_tasks if filter else None, with_total=with_total))
+            info.context.services, info.context.workspace_id, criterion, first, after, sort, descending,
+            with_total=with_total))
         return pagination.keyset_connection(page, after, Contact.from_domain)
 
     @strawberry.field(description="A task of this workspace by id, or null.")

@@ -24,6 +24,7 @@ from contacthub.domain.workspace import Principal, User, Workspace
 from contacthub.mail.base import OutgoingEmail
 from contacthub.ports import (
     AlsoOnAdd,
+    Branch,
     ApiKeyRepository,
     CaptureDraftRepository,
     Composer,
@@ -32,6 +33,7 @@ from contacthub.ports import (
     PageRequest,
     ContactQuery,
     ContactRepository,
+    ContactSort,
     DeliveryQueue,
     DeliveryRef,
     DeliveryRepository,
@@ -99,6 +101,21 @@ class InMemoryContacts:
         end = start + request.limit
         return ContactPage(found[start:end], len(found) if request.with_total else None,
                            keys[end - 1] if end < len(found) else None, keys[start:end])
+
+    def find_matching(self, workspace_id: str, branches: Sequence[Branch], sort: ContactSort, descending: bool,
+                      request: PageRequest, open_task_ids: frozenset[str]) -> ContactPage:
+        from contacthub.store import search_index
+        from contacthub.store.contact_filtering import holds, sort_key
+
+        found = sorted(((sort_key(c, sort), c) for c in self._of(workspace_id)
+                        if any(all(holds(c, search_index.index_entries(c), literal, open_task_ids)
+                                   for literal in branch) for branch in branches)),
+                       key=lambda pair: pair[0], reverse=descending)
+        following = [(k, c) for k, c in found if request.after is None
+                     or (k < request.after if descending else k > request.after)]
+        page = following[:request.limit]
+        return ContactPage([c for _, c in page], len(found) if request.with_total else None,
+                           page[-1][0] if len(following) > request.limit else None, [k for k, _ in page])
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         return sorted(self._of(workspace_id), key=lambda c: c.last_activity_at or c.created_at or EPOCH,

@@ -26,6 +26,9 @@ CHANNEL = "A channel is a short lowercase name such as whatsapp or telegram."
 COLOR = "A color is written #RRGGBB."
 DUE_DATE_RANGE = "The due date must fall between the years 1900 and 9998."
 FILTER_UNAVAILABLE = "This filter is not available here."
+FILTER_TOO_BROAD = ("This filter expands to more than {limit} alternatives (an AND of ORs multiplies them); "
+                    "split it into several queries.")
+FILTER_TOO_LONG = "This filter has more than {limit} conditions in one alternative."
 FOREIGN_CURSOR = "This cursor was not issued by this API."
 OTHER_LIST_CURSOR = "This cursor belongs to another list; start again without it."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -24,17 +24,21 @@ from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid, fold
 from ..ports import (
     AlsoOnAdd,
+    Branch,
     ContactCleanup,
     ContactPage,
     ContactQuery,
     ContactRepository,
+    ContactSort,
     LocationCount,
+    Negated,
     OpenTaskContacts,
+    OpenTasks,
     PageRequest,
     PipelineRepository,
     TagCount,
 )
-from . import paging
+from . import criteria, paging
 from .retry import ExpectedVersion, Final, check_version, retry_on_conflict
 
 logger = logging.getLogger(__name__)
@@ -111,9 +115,37 @@ class ContactService:
         request = PageRequest(limit=limit, offset=offset, after=after, newest_first=newest_first,
                               with_total=with_total, among=among, excluding=excluding)
         found = self._contacts.find(workspace_id, query, request)
-        following = paging.encode_cursor(bound, found.next) if found.next and wanted else None
-        return ContactPage(found.items[:wanted], found.total if total is None else total, following,
-                           [paging.encode_cursor(bound, p) for p in found.positions[:wanted]])
+        if total is not None:
+            found = replace(found, total=total)
+        return _with_cursors(bound, found, wanted)
+
+    def filter(self, workspace_id: str, criterion: criteria.Criterion, sort: ContactSort | None = None,
+               descending: bool = True, limit: int = paging.DEFAULT_PAGE_SIZE, *, cursor: str | None = None,
+               cursor_field: str = "cursor", with_total: bool = False) -> ContactPage:
+        """A page of the contacts meeting ``criterion`` (and / or / not over fields, spans and open tasks: see
+        services.criteria), ordered by ``sort``; None is ``search``'s order (newest first, or by the matched word
+        for a one-word search). What ``search`` answers is answered by it, so both cost the same."""
+        branches = criteria.branches(criterion)
+        plain = None if sort not in (None, ContactSort.CREATED) else _as_search(branches)
+        if plain is not None:
+            query, has_open_tasks = plain
+            return self.search(workspace_id, query, 0, limit, cursor=cursor, cursor_field=cursor_field,
+                               with_total=with_total, newest_first=descending if sort else None,
+                               has_open_tasks=has_open_tasks)
+        for branch in branches:
+            for literal in branch:
+                if isinstance(literal, (ContactQuery, Negated)):
+                    _check_terms(literal if isinstance(literal, ContactQuery) else literal.query)
+        wanted = max(limit, 0)
+        _, limit = paging.bounded(0, limit)
+        sort = sort or ContactSort.CREATED
+        bound = paging.scope(workspace_id, branches, sort.value, descending)
+        after = paging.decode_cursor(bound, cursor, cursor_field) if cursor else None
+        uses_tasks = any(isinstance(literal, OpenTasks) for branch in branches for literal in branch)
+        open_ids = frozenset(self._with_open_tasks(workspace_id)) if uses_tasks else frozenset()
+        request = PageRequest(limit=limit, after=after, with_total=with_total)
+        found = self._contacts.find_matching(workspace_id, branches, sort, descending, request, open_ids)
+        return _with_cursors(bound, found, wanted)
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         return self._contacts.recently_active(workspace_id, max(1, min(limit, paging.MAX_PAGE_SIZE)))
@@ -268,6 +300,36 @@ class ContactService:
             return
         if canonical_uuid(state_id) != state_id or self._states.get(workspace_id, state_id) is None:
             raise ValidationFailed.one("pipeline_state_id", messages.STATE_NOT_FOUND, "invalid_state")
+
+
+def _with_cursors(bound: str, found: ContactPage, wanted: int) -> ContactPage:
+    """A repository's page cut to ``wanted`` items, its positions turned into cursors bound to the list."""
+    following = paging.encode_cursor(bound, found.next) if found.next and wanted else None
+    return ContactPage(found.items[:wanted], found.total, following,
+                       [paging.encode_cursor(bound, p) for p in found.positions[:wanted]])
+
+
+def _as_search(branches: list[Branch]) -> tuple[ContactQuery, bool | None] | None:
+    """One branch of positive one-field queries and at most one open-tasks literal, as ``search`` takes it."""
+    if len(branches) != 1:
+        return None
+    merged: dict[str, Any] = {}
+    tags: list[str] = []
+    has_open_tasks: bool | None = None
+    for literal in branches[0]:
+        if isinstance(literal, OpenTasks) and has_open_tasks is None:
+            has_open_tasks = literal.present
+        elif isinstance(literal, ContactQuery):
+            for name, value in asdict(literal).items():
+                if name == "tags":
+                    tags += value
+                elif value:
+                    if name in merged:
+                        return None  # two conditions on one field (say two names): only the general path has it
+                    merged[name] = value
+        else:
+            return None
+    return ContactQuery(**merged, tags=tuple(tags)), has_open_tasks
 
 
 def _check_terms(query: ContactQuery) -> None:

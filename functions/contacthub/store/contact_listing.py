@@ -39,23 +39,54 @@ class _Entry:
 
 class _Stream:
     """A family's entries read in rounds of the size asked (each round one Query), remembering whether it has run
-    out."""
+    out. With ``span``, only the keys from ``atom + span[0]`` to ``atom + span[1]`` (a time range)."""
 
-    def __init__(self, pk: str, atom: str):
+    def __init__(self, pk: str, atom: str, span: tuple[str, str] | None = None):
         self._pk, self._atom = pk, atom
+        self._condition = (IndexEntryItem.sk.between(atom + span[0], atom + span[1]) if span
+                           else IndexEntryItem.sk.startswith(atom))
         self._last: dict | None = None
         self.done = False
 
     def take(self, count: int) -> list[_Entry]:
         if self.done:
             return []
-        found = IndexEntryItem.query(self._pk, IndexEntryItem.sk.startswith(self._atom), consistent_read=True,
-                                     limit=count, page_size=count, last_evaluated_key=self._last,
-                                     attributes_to_get=ENTRY_ATTRIBUTES)
+        found = IndexEntryItem.query(self._pk, self._condition, consistent_read=True, limit=count, page_size=count,
+                                     last_evaluated_key=self._last, attributes_to_get=ENTRY_ATTRIBUTES)
         chunk = [_Entry(i.sk, i.contactId, i.order) for i in found]
         self._last = found.last_evaluated_key
         self.done = self._last is None or len(chunk) < count
         return chunk
+
+
+class _Given:
+    """A set of contacts known beforehand (those with open tasks), as a stream that ends in its first round."""
+
+    def __init__(self, contact_ids: frozenset[str]):
+        self._ids = contact_ids
+        self.done = False
+
+    def take(self, count: int) -> list[_Entry]:
+        self.done, was_done = True, self.done
+        return [] if was_done else [_Entry("", cid, "") for cid in self._ids]
+
+
+def most_selective(groups: list[list[_Stream | _Given]]) -> dict[str, str]:
+    """contact id -> creation key ("" when unknown) of the group (an OR of streams) with the fewest entries.
+
+    Groups are read round-robin in rounds that grow geometrically until one runs out: a selective group ends in
+    the first small round, and a broad AND still reads at most about twice (times the number of groups) the
+    entries of its most selective group."""
+    found: list[dict[str, str]] = [{} for _ in groups]
+    chunk = FIRST_ROUND
+    while True:
+        for i, group in enumerate(groups):
+            for stream in group:
+                for entry in stream.take(chunk):
+                    found[i].setdefault(entry.contact_id, entry.order)
+            if all(s.done for s in group):
+                return found[i]
+        chunk = min(chunk * 2, MAX_ROUND)
 
 
 class ContactListing:
@@ -165,19 +196,7 @@ class ContactListing:
         if request.among is not None:
             contacts = self._get_many(request.among)
             return {cid: time_key(c.created_at, cid) for cid, c in contacts.items()}
-        streams = [[_Stream(self.pk, atom) for atom in term] for term in self.terms]
-        found: list[dict[str, str]] = [{} for _ in self.terms]
-        # Rounds grow geometrically: a selective term ends in the first small round, and a broad AND still
-        # reads at most about twice (times the number of terms) the matches of its most selective term.
-        chunk = FIRST_ROUND
-        while True:
-            for i, term in enumerate(streams):
-                for stream in term:
-                    for entry in stream.take(chunk):
-                        found[i].setdefault(entry.contact_id, entry.order)
-                if all(s.done for s in term):
-                    return found[i]
-            chunk = min(chunk * 2, MAX_ROUND)
+        return most_selective([[_Stream(self.pk, atom) for atom in term] for term in self.terms])
 
     def _driven(self, request: PageRequest) -> ContactPage:
         if request.with_total and request.among is None and len(self.terms) == 1:

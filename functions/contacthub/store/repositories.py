@@ -17,8 +17,19 @@ from ..domain.errors import Conflict
 from ..domain.pipeline import PipelineState
 from ..domain.text import fold
 from ..domain.workspace import Principal, User, Workspace
-from ..ports import AlsoOnAdd, ConsumeCaptureDraft, ContactPage, ContactQuery, LocationCount, PageRequest, TagCount
+from ..ports import (
+    AlsoOnAdd,
+    Branch,
+    ConsumeCaptureDraft,
+    ContactPage,
+    ContactQuery,
+    ContactSort,
+    LocationCount,
+    PageRequest,
+    TagCount,
+)
 from . import search_index as idx
+from .contact_filtering import FilteredListing
 from .contact_listing import ContactListing
 from .mappers import (
     contact_to_item,
@@ -129,6 +140,11 @@ class ContactRepository:
             page = listing.page(replace(request, with_total=False))
             return replace(page, total=self.count(workspace_id))
         return listing.page(request)
+
+    def find_matching(self, workspace_id: str, branches: Sequence[Branch], sort: ContactSort, descending: bool,
+                      request: PageRequest, open_task_ids: frozenset[str]) -> ContactPage:
+        listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids), [])
+        return FilteredListing(listing, branches, sort, descending, open_task_ids).page(request)
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids),

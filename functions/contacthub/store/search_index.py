@@ -2,7 +2,8 @@
 
 Free-text entries are ``IDX#<kind>#<value>#<contact uuid>`` (ordered by the matched value); facet entries are
 ``IDX#<facet>#<value>#<created key>`` and ordering entries ``ORD#created#<created key>`` and
-``ORD#activity#<activity key>`` (ordered by time; the keys end with the contact id). A Query with
+``ORD#activity#<activity key>``, ``ORD#updated#<change key>`` and ``ORD#name#<folded name>\\x01<contact id>`` (the
+keys end with the contact id). A Query with
 ``begins_with`` on one prefix (an "atom") reads only matching entries, in key order, so a page of one atom costs
 about a page. A query is an AND of terms, a term an OR of atoms (``query_terms``); ``matches`` checks a contact
 against them from its own fields, which is how readers drop entries a write has not cleaned up yet.
@@ -60,6 +61,8 @@ def exact_part(value: str) -> str:
 
 CREATED = "ORD#created#"  # every contact, by creation time
 ACTIVITY = "ORD#activity#"  # every contact, by last activity
+UPDATED = "ORD#updated#"  # every contact, by last change
+NAME_ORDER = "ORD#name#"  # every contact, by folded display name
 
 
 def entry_key(kind: str, value: str, tail: str) -> str:
@@ -73,8 +76,21 @@ def kind_of(atom: str) -> str:
 
 
 def by_creation(atom: str) -> bool:
-    """Whether an atom's entries sort by creation time (ordering and facet families) rather than by value."""
-    return atom.startswith("ORD#") or kind_of(atom) in FACET_KINDS
+    """Whether an atom's entries sort by time (the creation and activity families, facets) rather than by
+    value."""
+    return atom.startswith((CREATED, ACTIVITY)) or (atom.startswith("IDX#") and kind_of(atom) in FACET_KINDS)
+
+
+def updated_key(contact: Contact) -> str:
+    return time_key(contact.updated_at or contact.created_at, contact.id)
+
+
+NAME_END = "\x01"  # ends the name in its ordering key: below every character a name holds, so "Ann" < "Ann Lee"
+
+
+def name_key(contact: Contact) -> str:
+    """Where a contact sorts by name: folded, so case and accents do not split the alphabet."""
+    return f"{prefix_part(fold(contact.name or '').strip())}{NAME_END}{contact.id}"
 
 
 def prefix_key(kind: str, prefix: str) -> str:
@@ -205,7 +221,8 @@ def index_entries(contact: Contact) -> set[str]:
     """Every entry sort key the contact should have, given its current fields."""
     cid = contact.id
     created = time_key(contact.created_at, cid)
-    keys: set[str] = {CREATED + created, ACTIVITY + time_key(contact.last_activity_at or contact.created_at, cid)}
+    keys: set[str] = {CREATED + created, ACTIVITY + time_key(contact.last_activity_at or contact.created_at, cid),
+                      UPDATED + updated_key(contact), NAME_ORDER + name_key(contact)}
     # A contact created from an email alone shows that address as its name; it is indexed as an email only.
     display = None if contact.name in contact.emails else contact.name
     name_words = words(" ".join(filter(None, (contact.first_name, contact.last_name, display))))

@@ -9,6 +9,7 @@ from contacthub.domain.contact import Stage, Status
 from contacthub.domain.pipeline import StateType
 from contacthub.domain.task import TaskKind as DomainTaskKind
 from contacthub.domain.task import TaskType as DomainTaskType
+from contacthub.ports import ContactSort
 
 
 def mirror(domain_enum: type[Enum], name: str, description: str,
@@ -38,6 +39,16 @@ PipelineStateType = mirror(StateType, "PipelineStateType", "What reaching a pipe
 class ContactOrder(Enum):
     CREATED_AT_DESC = strawberry.enum_value("created_at_desc", description="Newest first.")
     CREATED_AT_ASC = strawberry.enum_value("created_at_asc", description="Oldest first.")
+    UPDATED_AT_DESC = strawberry.enum_value("updated_at_desc", description="Most recently changed first.")
+    UPDATED_AT_ASC = strawberry.enum_value("updated_at_asc", description="Least recently changed first.")
+    NAME_ASC = strawberry.enum_value("name_asc", description="By name, A to Z (accent- and case-insensitive).")
+    NAME_DESC = strawberry.enum_value("name_desc", description="By name, Z to A (accent- and case-insensitive).")
+
+    @property
+    def sort(self) -> tuple[ContactSort, bool]:
+        """(what is ordered by, whether descending)."""
+        field, direction = self.value.rsplit("_", 1)
+        return ContactSort(field.removesuffix("_at")), direction == "desc"
 
 
 @strawberry.enum(description="Free-text contact fields that extendContact can append to.")
