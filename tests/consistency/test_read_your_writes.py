@@ -116,6 +116,14 @@ FILTERS = {
     "graphql tag": (list_graphql, f'(filter: {{tags: ["{TAG}"]}})'),
     "graphql status": (list_graphql, "(filter: {status: PENDING})"),
     "graphql channel": (list_graphql, f'(filter: {{channel: "{CHANNEL}"}})'),
+    "graphql by name": (list_graphql, "(orderBy: NAME_ASC)"),
+    "graphql by change": (list_graphql, "(orderBy: UPDATED_AT_DESC)"),
+    "graphql or-not": (list_graphql, '(filter: {or: [{status: PENDING}, {tags: ["none"]}], not: {stage: CUSTOMER}}, '
+                                     'orderBy: NAME_DESC)'),
+    "graphql changed since": (list_graphql, '(filter: {updatedAt: {since: "2000-01-01T00:00:00Z"}}, '
+                                            'orderBy: UPDATED_AT_ASC)'),
+    "graphql created since by name": (list_graphql, '(filter: {createdAt: {since: "2000-01-01T00:00:00Z"}}, '
+                                                    'orderBy: NAME_ASC)'),
 }
 NEEDS_TAGS = {"whautomate tag", "whautomate location", "whautomate channel", "graphql tag", "graphql channel"}
 
@@ -171,6 +179,18 @@ def test_a_filter_matches_the_contact_just_created(stale_dynamodb, api, creator,
     names, total = reader(api, query)
     assert names == [NAME]
     assert total in (None, 1)
+
+
+def test_a_rename_and_a_change_reorder_the_listing_at_once(stale_dynamodb, api):
+    contact = create_letsligo(api)
+    graphql(api, "mutation { createContact(input: {name: \"Aaron First\"}) { contact { id } } }")
+    assert list_graphql(api, "(orderBy: NAME_ASC)")[0] == ["Aaron First", NAME]
+    assert list_graphql(api, "(orderBy: UPDATED_AT_DESC)")[0] == ["Aaron First", NAME]
+    renamed = graphql(api, "mutation($id: ID!) { updateContact(input: {id: $id, name: \"Aaa Renamed\"}) "
+                           "{ contact { id } } }", {"id": contact})
+    assert renamed["updateContact"]["contact"]["id"] == contact
+    assert list_graphql(api, "(orderBy: NAME_ASC)")[0] == ["Aaa Renamed", "Aaron First"]
+    assert list_graphql(api, "(orderBy: UPDATED_AT_DESC)")[0] == ["Aaa Renamed", "Aaron First"]
 
 
 def test_a_tag_added_just_now_is_filtered_on_at_once(stale_dynamodb, api):
