@@ -1,15 +1,14 @@
-"""Lists behind the connections: a connection's window mapped onto the services' ordered listings."""
+"""Lists behind the connections: keyset pages of the services, with their errors as GraphQL user errors."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from contacthub.domain.task import Task, TaskQuery
+from contacthub.domain.task import TaskQuery, TaskSlice
 from contacthub.domain.errors import InvalidCursor, ValidationFailed
 from contacthub.ports import ContactPage, ContactSort
 from contacthub.services.criteria import Criterion
 
 from .errors import BadUserInput
-from .pagination import Window
 
 if TYPE_CHECKING:
     from contacthub.wiring import Services
@@ -28,8 +27,13 @@ def list_contacts(services: Services, workspace_id: str, criterion: Criterion, f
         raise BadUserInput(f"`filter`: {error.violations[0].message}") from None
 
 
-def list_tasks(services: Services, workspace_id: str, query: TaskQuery, page: Window,
-               soonest_first: bool = True) -> tuple[list[Task], int]:
-    """(the page's tasks, total matches)."""
-    found = services.tasks.list_page(workspace_id, query, page.offset, page.limit, soonest_first=soonest_first)
-    return found.items, found.total
+def list_tasks(services: Services, workspace_id: str, query: TaskQuery, first: int, after: str | None,
+               latest_first: bool = False, with_total: bool = True) -> TaskSlice:
+    """A page of tasks after the keyset cursor ``after``; a foreign cursor or a refused filter is a user error."""
+    try:
+        return services.tasks.page(workspace_id, query, first, cursor=after, cursor_field="after",
+                                   latest_first=latest_first, with_total=with_total)
+    except InvalidCursor:
+        raise BadUserInput("`after` is not a cursor of this list: start again without it") from None
+    except ValidationFailed as error:  # e.g. an out-of-range date
+        raise BadUserInput(str(error)) from None

@@ -1,18 +1,13 @@
 """Cursor pagination. Pure functions.
 
-Contact cursors are the services' keyset cursors, bound to the workspace and the query: stable under
-concurrent writes. Task cursors hold the item's position in the ordered result (`tasks:41`), mapped onto the
-services' `offset`; positions shift when tasks are added or removed between two requests.
+Cursors are the services' keyset cursors, bound to the workspace, the query and the order: stable under
+concurrent writes (no item twice, nothing that existed throughout skipped).
 """
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from contacthub.ports import ContactPage
 from contacthub.services.paging import MAX_PAGE_SIZE
 from strawberry.relay import PageInfo
 
@@ -24,35 +19,21 @@ from .types.connection import Connection, Edge
 DEFAULT_PAGE_SIZE = 20
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 N = TypeVar("N")
 
 
-def encode_cursor(kind: str, position: int) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode().rstrip("=")
+class KeysetPage(Protocol[T_co]):
+    """A services' page: its items, their cursors, the cursor of the next page, the total when asked."""
 
-
-def decode_cursor(kind: str, cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, position = text.partition(":")
-        if prefix != kind or not position.isdigit():
-            raise ValueError(text)
-        return int(position)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadUserInput(f"`after` is not a {kind} cursor from this API") from None
-
-
-@dataclass(frozen=True)
-class Window:
-    """Which items a page holds: `offset` items are skipped, at most `limit` are returned."""
-
-    offset: int
-    limit: int
-
-
-def window(kind: str, first: int, after: str | None) -> Window:
-    check_first(first)
-    return Window(decode_cursor(kind, after) + 1 if after else 0, first)
+    @property
+    def items(self) -> Sequence[T_co]: ...
+    @property
+    def positions(self) -> Sequence[str]: ...
+    @property
+    def next(self) -> str | None: ...
+    @property
+    def total(self) -> int | None: ...
 
 
 def check_first(first: int) -> int:
@@ -61,7 +42,7 @@ def check_first(first: int) -> int:
     return first
 
 
-def keyset_connection(page: ContactPage, after: str | None, to_node: Callable[[T], N]) -> Connection[N]:
+def keyset_connection(page: KeysetPage[T], after: str | None, to_node: Callable[[T], N]) -> Connection[N]:
     """A connection over a keyset page: each edge's cursor is the services' cursor at that item."""
     edges = [Edge(node=to_node(item), cursor=cursor) for item, cursor in zip(page.items, page.positions, strict=True)]
     # `first: 0` answers no edge, hence no cursor; items still follow when the (requested) total says so
@@ -75,20 +56,4 @@ def keyset_connection(page: ContactPage, after: str | None, to_node: Callable[[T
             end_cursor=edges[-1].cursor if edges else None,
         ),
         total_count=page.total or 0,
-    )
-
-
-def connection(kind: str, items: Sequence[T], page: Window, total: int,
-               to_node: Callable[[T], N]) -> Connection[N]:
-    edges = [Edge(node=to_node(item), cursor=encode_cursor(kind, page.offset + i))
-             for i, item in enumerate(items)]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.offset + len(items) < total,
-            has_previous_page=page.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=total,
     )

@@ -7,7 +7,6 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from contacthub.domain.errors import ValidationFailed
 from contacthub.domain.task import TaskQuery
 from contacthub.ports import ContactQuery
 from contacthub.services.criteria import AllOf
@@ -121,15 +120,13 @@ class Query(IntegrationQueries):
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
     ) -> Connection[Task]:
-        page = pagination.window("tasks", first, after)
+        pagination.check_first(first)
         query = filter.to_query() if filter else TaskQuery()
-        try:
-            items, total = await run_blocking(lambda: list_tasks(
-                info.context.services, info.context.workspace_id, query, page,
-                soonest_first=order_by is TaskOrder.DUE_DATE_ASC))
-        except ValidationFailed as error:  # a filter the service refuses (e.g. an out-of-range date)
-            raise BadUserInput(str(error)) from None
-        return pagination.connection("tasks", items, page, total, Task.from_domain)
+        with_total = selects(info, "totalCount")
+        page = await run_blocking(lambda: list_tasks(
+            info.context.services, info.context.workspace_id, query, first, after,
+            latest_first=order_by is TaskOrder.DUE_DATE_DESC, with_total=with_total))
+        return pagination.keyset_connection(page, after, Task.from_domain)
 
     @strawberry.field(description="The pipeline, in board order, with each state's contact count.")
     def pipeline_states(self, info: Info) -> list[PipelineState]:

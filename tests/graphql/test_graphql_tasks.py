@@ -104,6 +104,43 @@ def test_tasks_connection_filters_orders_and_pages(gql, contact_id):
     assert titles(rest) == ["A"] and not rest["pageInfo"]["hasNextPage"]
 
 
+@pytest.mark.parametrize("order", ["DUE_DATE_ASC", "DUE_DATE_DESC"])
+@pytest.mark.parametrize("filter", [None, {"completed": False}, {"type": "CALL"}, {"dueAfter": "2025-01-05T00:00:00Z"}])
+def test_task_cursors_are_stable_while_tasks_come_and_go(gql, other_gql, contact_id, order, filter):
+    """Keyset cursors: nothing that exists throughout is skipped or served twice, in either order."""
+    made = [add_task(gql, contact_id, title=f"T{day:02}", dueDate=f"2025-01-{day:02}T09:00:00Z", type="CALL")
+            for day in range(1, 13)]
+
+    def page(first, after=None, variables=None):
+        return gql.data(TASKS_PAGE, {"filter": filter, "orderBy": order, "first": first, "after": after}
+                        | (variables or {}))["tasks"]
+
+    first = page(4)
+    seen = titles(first)
+    add_task(gql, contact_id, title="T00", dueDate="2024-12-31T09:00:00Z", type="CALL")  # before every page
+    add_task(gql, contact_id, title="T99", dueDate="2025-01-31T09:00:00Z", type="CALL")  # after every page
+    gone = next(t for t in made if t["title"] not in seen and t["title"] != "T12")
+    assert gql.mutate("deleteTask", {"id": gone["id"]}, "deletedTaskId")["error"] is None
+    after = first["pageInfo"]["endCursor"]
+    while after:
+        rest = page(3, after)
+        seen += titles(rest)
+        after = rest["pageInfo"]["endCursor"] if rest["pageInfo"]["hasNextPage"] else None
+    assert len(seen) == len(set(seen))
+    kept = {t["title"] for t in made if t["title"] != gone["title"]}
+    if filter and "dueAfter" in filter:
+        kept = {title for title in kept if title >= "T05"}
+    assert kept <= set(seen)
+    assert seen == sorted(seen, reverse=order == "DUE_DATE_DESC")
+    # the cursor belongs to this workspace, this filter and this order
+    foreign = other_gql(TASKS_PAGE, {"filter": filter, "orderBy": order, "first": 2,
+                                     "after": first["pageInfo"]["endCursor"]})
+    assert foreign.json["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    reordered = gql(TASKS_PAGE, {"filter": filter, "first": 2, "after": first["pageInfo"]["endCursor"],
+                                 "orderBy": "DUE_DATE_DESC" if order == "DUE_DATE_ASC" else "DUE_DATE_ASC"})
+    assert reordered.json["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 def test_rejected_task_writes_change_nothing(gql, contact_id, workspace, snapshot):
     task = add_task(gql, contact_id)
     before = snapshot(workspace)

@@ -7,13 +7,8 @@ from strawberry.types import ExecutionResult
 
 from contacthub.domain.errors import Conflict, NotFound, ValidationFailed, Violation
 from contacthub_graphql.errors import BadUserInput, error_type_for, graphql_path, is_unexpected
-from contacthub_graphql.pagination import (
-    Window,
-    connection,
-    decode_cursor,
-    encode_cursor,
-    window,
-)
+from contacthub.ports import ContactPage
+from contacthub_graphql.pagination import check_first, keyset_connection
 from contacthub_graphql.view import GRAPHQL_RESPONSE, JSON, is_request_error, negotiate
 
 
@@ -28,23 +23,22 @@ def test_negotiate(accept, expected):
     assert negotiate(accept) == expected
 
 
-def test_cursors_round_trip_and_are_typed():
-    assert decode_cursor("contacts", encode_cursor("contacts", 41)) == 41
-    for bad in ("", "%%%", encode_cursor("tasks", 1), encode_cursor("contacts", -1)):
+def test_first_is_bounded():
+    assert check_first(0) == 0 and check_first(100) == 100
+    for bad in (-1, 101):
         with pytest.raises(BadUserInput):
-            decode_cursor("contacts", bad)
-    assert window("contacts", 20, encode_cursor("contacts", 19)) == Window(20, 20)
-    with pytest.raises(BadUserInput):
-        window("contacts", 101, None)
+            check_first(bad)
 
 
-def test_connection_page_info():
-    page = connection("contacts", ["a", "b"], Window(2, 2), 5, str.upper)
-    assert [e.node for e in page.edges] == ["A", "B"] and page.total_count == 5
+def test_keyset_connection_page_info():
+    page = keyset_connection(ContactPage(["a", "b"], 5, "k2", ["c1", "c2"]), "c0", str.upper)  # type: ignore[list-item]
+    assert [e.node for e in page.edges] == ["A", "B"] and [e.cursor for e in page.edges] == ["c1", "c2"]
+    assert page.total_count == 5 and page.page_info.end_cursor == "c2"
     assert page.page_info.has_next_page and page.page_info.has_previous_page
-    assert decode_cursor("contacts", page.page_info.end_cursor) == 3
-    empty = connection("contacts", [], Window(0, 0), 0, str)
+    empty = keyset_connection(ContactPage([], 0), None, str)
     assert empty.page_info.start_cursor is None and not empty.page_info.has_next_page
+    count_only = keyset_connection(ContactPage([], 3), None, str)  # `first: 0`: items still follow
+    assert count_only.page_info.has_next_page
 
 
 def test_domain_errors_become_payload_members_with_input_paths():

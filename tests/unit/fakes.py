@@ -18,7 +18,7 @@ from contacthub.domain.email import EmailDraft, EmailSession, SentEmail, Turn
 from contacthub.domain.errors import Conflict
 from contacthub.domain.pipeline import PipelineState
 from contacthub.domain.webhooks import Delivery, Subscription
-from contacthub.domain.task import SUMMARY_SIZE, OpenTaskSummary, Task, TaskPage, TaskPreview, TaskQuery
+from contacthub.domain.task import SUMMARY_SIZE, OpenTaskSummary, Task, TaskPage, TaskPreview, TaskQuery, TaskSlice
 from contacthub.domain.text import digits, fold
 from contacthub.domain.workspace import Principal, User, Workspace
 from contacthub.mail.base import OutgoingEmail
@@ -312,6 +312,15 @@ class InMemoryTasks:
     def find(self, workspace_id: str, query: TaskQuery, offset: int, limit: int) -> TaskPage:
         found = sorted(self._matching(workspace_id, query), key=lambda t: (t.due_date, t.id))
         return TaskPage(found[offset:offset + limit], len(found))
+
+    def find_after(self, workspace_id: str, query: TaskQuery, after: str | None, limit: int, latest_first: bool,
+                   with_total: bool) -> TaskSlice:
+        keyed = sorted(((f"{t.due_date.isoformat()}#{t.id}", t) for t in self._matching(workspace_id, query)),
+                       key=lambda pair: pair[0], reverse=latest_first)
+        following = [(k, t) for k, t in keyed if after is None or (k < after if latest_first else k > after)]
+        page = following[:limit]
+        return TaskSlice([t for _, t in page], len(keyed) if with_total else None,
+                         page[-1][0] if len(following) > limit else None, [k for k, _ in page])
 
     def for_contacts(self, workspace_id: str, contact_ids: Iterable[str], query: TaskQuery) -> dict[str, list[Task]]:
         found = sorted(self._matching(workspace_id, query), key=lambda t: (t.due_date, t.id))

@@ -1,7 +1,7 @@
 """Tasks: dated to-dos attached to one contact (letsligo ContactTask; GraphQL Contact.tasks)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
@@ -64,6 +64,16 @@ class TaskQuery:
 class TaskPage:
     items: list[Task]
     total: int
+
+
+@dataclass(frozen=True)
+class TaskSlice:
+    """A keyset page of tasks: ``next`` and ``positions`` are storage positions (``<due>#<task id>``)."""
+
+    items: list[Task]
+    total: int | None
+    next: str | None = None
+    positions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

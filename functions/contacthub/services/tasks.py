@@ -18,6 +18,7 @@ from ..domain.task import (
     Task,
     TaskPage,
     TaskQuery,
+    TaskSlice,
     TaskType,
     validate_task_fields,
 )
@@ -76,6 +77,28 @@ class TaskService:
         start, size = paging.mirrored(offset, max(limit, 0), total)
         found = self.search(workspace_id, query, start, max(size, 1))
         return TaskPage(list(reversed(found.items[:size])), total)
+
+    def page(self, workspace_id: str, query: TaskQuery, limit: int = paging.DEFAULT_PAGE_SIZE, *,
+             cursor: str | None = None, cursor_field: str = "cursor", latest_first: bool = False,
+             with_total: bool = False) -> TaskSlice:
+        """Tasks by due date after ``cursor`` (an opaque keyset cursor bound to the workspace, query and order):
+        stable while tasks come and go. ``limit`` may be 0 (the total alone)."""
+        wanted = max(limit, 0)
+        _, limit = paging.bounded(0, limit)
+        normalized = _normalized(query)
+        bound = paging.scope(workspace_id, "tasks", normalized, latest_first)
+        after = paging.decode_cursor(bound, cursor, cursor_field) if cursor else None
+        if normalized is None:
+            return TaskSlice([], 0 if with_total else None)
+        found = self._tasks.find_after(workspace_id, normalized, after, limit, latest_first, with_total)
+        served = self._served(workspace_id, found.items)
+        if len(served) < len(found.items):  # tasks of a deleted contact, not swept yet
+            kept = {t.id for t in served}
+            found = TaskSlice(served, found.total, found.next,
+                              [p for t, p in zip(found.items, found.positions, strict=True) if t.id in kept])
+        return TaskSlice(found.items[:wanted], found.total,
+                         paging.encode_cursor(bound, found.next) if found.next and wanted else None,
+                         [paging.encode_cursor(bound, p) for p in found.positions[:wanted]])
 
     def open_tasks_for_contacts(self, workspace_id: str, contact_ids: list[str]) -> dict[str, list[Task]]:
         """Open tasks per contact by due date (for GraphQL DataLoaders); every asked id is a key."""

@@ -18,12 +18,23 @@ contacts gets its open tasks from one BatchGet, exact the moment a task write re
 from __future__ import annotations
 
 import heapq
+from itertools import islice
 from datetime import datetime, timezone
 from collections.abc import Iterable, Iterator
 
 from pynamodb.exceptions import DoesNotExist
 
-from ..domain.task import SUMMARY_SIZE, OpenTaskSummary, Task, TaskKind, TaskPage, TaskPreview, TaskQuery, TaskType
+from ..domain.task import (
+    SUMMARY_SIZE,
+    OpenTaskSummary,
+    Task,
+    TaskKind,
+    TaskPage,
+    TaskPreview,
+    TaskQuery,
+    TaskSlice,
+    TaskType,
+)
 from .repositories import Operation, commit, delete, save, update
 from .tables import ContactItem, TaskEntryItem, TaskItem, TaskStatsItem, TaskSummaryItem, workspace_pk
 
@@ -58,6 +69,26 @@ def entry_keys(task: Task) -> list[str]:
     return [contact_family(task.contact_id, task.completed) + tail,
             state_family(task.completed) + tail,
             type_family(task.type, task.completed) + tail]
+
+
+def _tail(entry: TaskEntryItem) -> str:
+    """``<due>#<task id>``: an entry's position in the order every family shares."""
+    return "#".join(entry.sk.rsplit("#", 2)[1:])
+
+
+def _families(query: TaskQuery) -> tuple[list[bool], list[str]]:
+    """(the completion states asked, the entry families that answer the query)."""
+    states = [False, True] if query.completed is None else [query.completed]
+    if query.contact_id:
+        return states, [contact_family(query.contact_id, s) for s in states]
+    if query.type:
+        return states, [type_family(query.type, s) for s in states]
+    return states, [state_family(s) for s in states]
+
+
+def _counted(query: TaskQuery) -> bool:
+    """Whether the task counters give the query's total: unfiltered but for the completion state."""
+    return not query.contact_id and not query.type and query.due_before is None and query.due_after is None
 
 
 def _task_sk(task_id: str) -> str:
@@ -176,16 +207,8 @@ class TaskRepository:
     def find(self, workspace_id: str, query: TaskQuery, offset: int, limit: int) -> TaskPage:
         """Tasks by due date (then id), filtered; each family read is one Query on the sort key."""
         pk = workspace_pk(workspace_id)
-        states = [False, True] if query.completed is None else [query.completed]
-        bounded = query.due_before is not None or query.due_after is not None
-        if query.contact_id:
-            families = [contact_family(query.contact_id, s) for s in states]
-        elif query.type:
-            families = [type_family(query.type, s) for s in states]
-        else:
-            families = [state_family(s) for s in states]
-
-        if not query.contact_id and not query.type and not bounded:
+        states, families = _families(query)
+        if _counted(query):
             # Unfiltered but for the state: counters give the total, so only the page's prefix is read.
             total = self._count(pk, states)
             entries = self._merged(pk, families, query, offset + limit)
@@ -197,6 +220,27 @@ class TaskRepository:
         page_ids = [e.taskId for e in entries[offset:offset + limit]]
         tasks = self.get_many(workspace_id, page_ids)
         return TaskPage([tasks[i] for i in page_ids if i in tasks], total)
+
+    def find_after(self, workspace_id: str, query: TaskQuery, after: str | None, limit: int, latest_first: bool,
+                   with_total: bool) -> TaskSlice:
+        """Tasks by due date (then id) after the position ``after`` (``<due>#<task id>``), in either order: each
+        family is read from that position on, so a page costs about a page wherever it starts."""
+        pk = workspace_pk(workspace_id)
+        states, families = _families(query)
+        wanted_type = TaskType(query.type).value if query.contact_id and query.type else None
+        streams = [self._entries(pk, family, query, None, after=after, forward=not latest_first,
+                                 page_size=limit + 1) for family in families]
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_tail, reverse=latest_first)
+        entries = list(islice((e for e in merged if wanted_type is None or e.type == wanted_type), limit + 1))
+        page = entries[:limit]
+        tasks = self.get_many(workspace_id, [e.taskId for e in page])
+        total = None
+        if with_total:
+            total = self._count(pk, states) if _counted(query) else sum(
+                1 for e in self._merged(pk, families, query, None) if wanted_type is None or e.type == wanted_type)
+        return TaskSlice([tasks[e.taskId] for e in page if e.taskId in tasks], total,
+                         _tail(page[-1]) if len(entries) > limit else None,
+                         [_tail(e) for e in page if e.taskId in tasks])
 
     def for_contacts(self, workspace_id: str, contact_ids: Iterable[str],
                      query: TaskQuery) -> dict[str, list[Task]]:
@@ -242,14 +286,20 @@ class TaskRepository:
         counts = {False: int(stats.open or 0), True: int(stats.done or 0)}
         return sum(max(counts[s], 0) for s in states)
 
-    def _entries(self, pk: str, family: str, query: TaskQuery, limit: int | None) -> Iterator[TaskEntryItem]:
+    def _entries(self, pk: str, family: str, query: TaskQuery, limit: int | None, after: str | None = None,
+                 forward: bool = True, page_size: int | None = None) -> Iterator[TaskEntryItem]:
+        """A family's entries within the query's due bounds, lazily, from just past the position ``after``."""
         low = family + due_key(query.due_after) if query.due_after else family
         high = family + (due_key(query.due_before) + "#" + HIGH if query.due_before else HIGH)
+        if after is not None:  # the bounds are inclusive: the entry at ``after`` itself is dropped below
+            low, high = (max(low, family + after), high) if forward else (low, min(high, family + after))
         if low > high:
             return iter(())
-        condition = TaskEntryItem.sk.between(low, high) if query.due_after or query.due_before \
+        condition = TaskEntryItem.sk.between(low, high) if low != family or high != family + HIGH \
             else TaskEntryItem.sk.startswith(family)
-        return iter(TaskEntryItem.query(pk, condition, consistent_read=True, limit=limit))
+        items = TaskEntryItem.query(pk, condition, consistent_read=True, limit=limit, scan_index_forward=forward,
+                                    page_size=page_size)
+        return (item for item in items if after is None or _tail(item) != after)
 
     def _merged(self, pk: str, families: list[str], query: TaskQuery, limit: int | None) -> list[TaskEntryItem]:
         """Entries of several families in one (due date, id) order: each family is already sorted. ``limit``
@@ -258,10 +308,7 @@ class TaskRepository:
         if len(streams) == 1:
             return list(streams[0])[:limit]
 
-        def tail(entry: TaskEntryItem) -> str:  # "<due>#<task>": the order shared by every family
-            return "#".join(entry.sk.rsplit("#", 2)[1:])
-
-        return list(heapq.merge(*streams, key=tail))[:limit]
+        return list(heapq.merge(*streams, key=_tail))[:limit]
 
     # ------------------------------------------------------------ writes
     def add(self, task: Task) -> Task:
