@@ -89,14 +89,20 @@ class FilteredListing:
     def page(self, request: PageRequest) -> ContactPage:
         if not self._branches:
             return ContactPage([], 0 if request.with_total else None)
-        drivers = [self._drivers(branch) for branch in self._branches]
         if len(self._branches) == 1:
-            spans = [lit for lit in self._branches[0] if isinstance(lit, TimeSpan)
-                     and SPAN_SORT[lit.field] is self._sort]
-            if len(drivers[0]) == len(spans):  # nothing to drive by but a span on the ordering's own field
-                return self._walk(request, [span_tails(s) for s in spans])
+            branch = self._branches[0]
+            own = [lit for lit in branch if isinstance(lit, TimeSpan) and SPAN_SORT[lit.field] is self._sort]
+            rest = tuple(lit for lit in branch if lit not in own)
+            groups = self._drivers(rest)
+            if not groups:  # nothing to read from but the ordering itself (within its own spans)
+                return self._walk(request, FAMILY[self._sort], own, counted=not rest)
+            only = groups[0][0] if len(groups) == 1 and len(groups[0]) == 1 else None
+            if self._sort is ContactSort.CREATED and isinstance(only, _Stream) and idx.by_creation(only.atom):
+                # one facet, in creation order like the listing: walk it, checking the rest on the contacts
+                return self._walk(request, only.atom, own, counted=len(rest) == 1)
+        drivers = [self._drivers(branch) for branch in self._branches]
         if not all(drivers):
-            return self._walk(request, [])
+            return self._walk(request, FAMILY[self._sort], [], counted=False)
         candidates: dict[str, str] = {}
         for groups in drivers:
             for cid, key in most_selective(groups).items():
@@ -120,11 +126,12 @@ class FilteredListing:
         return after is None or (key < after if self._descending else key > after)
 
     # ---------------------------------------------------------------- walk the ordering family
-    def _walk(self, request: PageRequest, spans: list[tuple[str, str]]) -> ContactPage:
-        """``spans``: key tail ranges of the ordering family (time spans on its own field) to stay within."""
-        family = FAMILY[self._sort]
-        low = max((s[0] for s in spans), default="")
-        high = min((s[1] for s in spans), default=None)
+    def _walk(self, request: PageRequest, family: str, spans: list[TimeSpan], counted: bool) -> ContactPage:
+        """Serve a family's entries in key order, within the key ranges of ``spans`` (time spans on the family's
+        own order), checking each contact. ``counted``: every live entry in range matches, so the total is a
+        count of the entries."""
+        low = max((span_tails(s)[0] for s in spans), default="")
+        high = min((span_tails(s)[1] for s in spans), default=None)
         start = request.after or ((high if high != END else None) if self._descending else low) or None
         entries = self._listing.entries(family, not self._descending, family + start if start else None,
                                         page_size=request.limit + 1)
@@ -136,7 +143,7 @@ class FilteredListing:
             contacts = self._get_many(cid for _, cid in pending)
             for tail, cid in pending:
                 contact = contacts.get(cid)
-                if contact is not None and sort_key(contact, self._sort) == tail and self.meets(contact):
+                if contact is not None and self._current(contact, tail) and self.meets(contact):
                     found.append(contact)
                     positions.append(tail)
             pending.clear()
@@ -155,11 +162,19 @@ class FilteredListing:
         found, positions = found[:request.limit], positions[:request.limit]
         total = None
         if request.with_total:
-            total = len(found) if request.after is None and not more else self._walk_total(low, high)
+            total = len(found) if request.after is None and not more else self._walk_total(family, low, high, counted)
         return ContactPage(found, total, positions[-1] if more and positions else None, positions)
 
-    def _walk_total(self, low: str, high: str | None) -> int:
-        family = FAMILY[self._sort]
+    def _current(self, contact: Contact, tail: str) -> bool:
+        """Whether an entry's tail is the contact's current key in the walked order (not a leftover)."""
+        return sort_key(contact, self._sort) == tail
+
+    def _walk_total(self, family: str, low: str, high: str | None, counted: bool) -> int:
+        upper = family + (high if high is not None else END * 2)
+        if counted and high is None and not low:
+            return self._listing.count(family)
+        if counted:  # entries in range, counted by DynamoDB without returning them
+            return self._listing.count(family, (family + low, upper))
         ids: list[tuple[str, str]] = []
         for entry in self._listing.entries(family, True, family + low if low else None):
             tail = entry.sk[len(family):]
@@ -171,7 +186,7 @@ class FilteredListing:
             chunk = ids[start:start + CHUNK]
             contacts = self._get_many(cid for _, cid in chunk)
             total += sum(1 for tail, cid in chunk if (c := contacts.get(cid)) is not None
-                         and sort_key(c, self._sort) == tail and self.meets(c))
+                         and self._current(c, tail) and self.meets(c))
         return total
 
     # ---------------------------------------------------------------- drive from the candidates

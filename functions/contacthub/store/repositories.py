@@ -144,7 +144,10 @@ class ContactRepository:
     def find_matching(self, workspace_id: str, branches: Sequence[Branch], sort: ContactSort, descending: bool,
                       request: PageRequest, open_task_ids: frozenset[str]) -> ContactPage:
         listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids), [])
-        return FilteredListing(listing, branches, sort, descending, open_task_ids).page(request)
+        filtered = FilteredListing(listing, branches, sort, descending, open_task_ids)
+        if list(branches) == [()] and request.with_total:  # every contact: the workspace counter says how many
+            return replace(filtered.page(replace(request, with_total=False)), total=self.count(workspace_id))
+        return filtered.page(request)
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids),
