@@ -463,6 +463,21 @@ def sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+# -------------------------------------------------------------------- reindex
+@subcommand("reindex", "Write the index entries a workspace's contacts lack after an upgrade (listings, orderings, "
+            "search); safe to run again, and while the API serves.", _configure_sweep)
+def reindex(args: argparse.Namespace) -> int:
+    _open_store(args)
+    services = _wiring()
+    workspace = services.workspaces.get(args.workspace) or services.workspaces.find_by_name(args.workspace)
+    if workspace is None:
+        print(f"contacthub: no workspace {args.workspace!r}", file=sys.stderr)
+        return 2
+    total = sum(services.contacts.reindex(workspace.id))
+    print(f"reindexed {total} contact(s)")
+    return 0
+
+
 # -------------------------------------------------------------------- routes, events
 @subcommand("routes", "List every API route of template.yaml and the function that serves it.")
 def list_routes(args: argparse.Namespace) -> int:

@@ -329,3 +329,36 @@ def test_keys_and_serve_use_the_given_dynamodb_endpoint(dynamodb_endpoint, servi
     assert services.contacts.get(workspace, contact["id"]).name == "Stored Remotely"
     code, out, err = server.interrupt()
     assert code == 0 and "Demo workspace" not in out, err
+
+
+# -------------------------------------------------------------------- reindex
+def test_reindex_gives_contacts_of_an_older_version_the_entries_this_one_reads(services, workspace, restore_environ,
+                                                                              capsys):
+    import boto3
+
+    from contacthub.ports import ContactSort
+    from contacthub.services.criteria import AllOf
+
+    os.environ.update(table_environment())
+    ws = workspace.workspace.id
+    made = [services.contacts.create(ws, {"name": f"Person {i:03}"}) for i in range(105)]
+    table = boto3.resource("dynamodb").Table(table_environment()["CRM_TABLE"])
+    everything = table.query(KeyConditionExpression="pk = :pk", ConsistentRead=True,
+                             ExpressionAttributeValues={":pk": f"WS#{ws}"})["Items"]
+    # Given contacts stored before the name and change orderings existed
+    for item in everything:
+        if item["sk"].startswith(("ORD#name#", "ORD#updated#")):
+            table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+    by_name = services.contacts.filter(ws, AllOf(()), ContactSort.NAME, False, 100)
+    assert by_name.items == []
+    # When the workspace is reindexed (twice: it is safe to run again)
+    for _ in range(2):
+        assert cli.main(["reindex", "--workspace", workspace.workspace.name]) == 0
+        assert capsys.readouterr().out == "reindexed 105 contact(s)\n"
+    # Then every contact is listed in name order, and the items are those a fresh write makes
+    names = [c.name for c in services.contacts.filter(ws, AllOf(()), ContactSort.NAME, False, 100).items]
+    assert names == sorted(c.name for c in made)[:100]
+    again = table.query(KeyConditionExpression="pk = :pk", ConsistentRead=True,
+                        ExpressionAttributeValues={":pk": f"WS#{ws}"})["Items"]
+    assert sorted(i["sk"] for i in again) == sorted(i["sk"] for i in everything)
+    assert cli.main(["reindex", "--workspace", "nobody"]) == 2

@@ -102,6 +102,10 @@ class InMemoryContacts:
         return ContactPage(found[start:end], len(found) if request.with_total else None,
                            keys[end - 1] if end < len(found) else None, keys[start:end])
 
+    def restore_entries(self, workspace_id: str, after: str | None = None,
+                        limit: int = 100) -> tuple[int, str | None]:
+        return len(self._of(workspace_id)), None  # nothing to restore: a dict has no index
+
     def find_matching(self, workspace_id: str, branches: Sequence[Branch], sort: ContactSort, descending: bool,
                       request: PageRequest, open_task_ids: frozenset[str]) -> ContactPage:
         from contacthub.store import search_index

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -146,6 +146,16 @@ class ContactService:
         request = PageRequest(limit=limit, after=after, with_total=with_total)
         found = self._contacts.find_matching(workspace_id, branches, sort, descending, request, open_ids)
         return _with_cursors(bound, found, wanted)
+
+    def reindex(self, workspace_id: str) -> Iterator[int]:
+        """Give every contact of the workspace the index entries this version reads (after an upgrade that
+        added entry families), a batch at a time; yields the contacts done per batch."""
+        after: str | None = None
+        while True:
+            done, after = self._contacts.restore_entries(workspace_id, after)
+            yield done
+            if after is None:
+                return
 
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         return self._contacts.recently_active(workspace_id, max(1, min(limit, paging.MAX_PAGE_SIZE)))

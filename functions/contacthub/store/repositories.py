@@ -149,6 +149,23 @@ class ContactRepository:
             return replace(filtered.page(replace(request, with_total=False)), total=self.count(workspace_id))
         return filtered.page(request)
 
+    def restore_entries(self, workspace_id: str, after: str | None = None,
+                        limit: int = BATCH_GET_SIZE) -> tuple[int, str | None]:
+        """Write every index entry the next ``limit`` contacts (after the contact ``after``) should own, for
+        contacts stored by a version that did not write them all. Idempotent puts of small items; counters are
+        untouched (they were always kept). Returns (contacts done, the contact to go on after, or None)."""
+        pk = workspace_pk(workspace_id)
+        start = {"pk": {"S": pk}, "sk": {"S": _contact_sk(after)}} if after else None
+        items = ContactItem.query(pk, ContactItem.sk.startswith("CONTACT#"), consistent_read=True, limit=limit,
+                                  page_size=limit, last_evaluated_key=start)
+        contacts = [item_to_contact(item) for item in items]
+        with IndexEntryItem.batch_write() as batch:
+            for contact in contacts:
+                order = contact_to_item(contact).createdKey
+                for key in sorted(idx.index_entries(contact)):
+                    batch.save(IndexEntryItem(pk, key, contactId=contact.id, order=order))
+        return len(contacts), contacts[-1].id if items.last_evaluated_key and contacts else None
+
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]:
         listing = ContactListing(workspace_pk(workspace_id), lambda ids: self.get_many(workspace_id, ids),
                                  [(idx.ACTIVITY,)])
