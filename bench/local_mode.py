@@ -52,12 +52,16 @@ class Server:
     def __init__(self, data_dir: str | None):
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        command = [str(Path(sys.executable).with_name("contacthub")), "serve", "--port", str(self.port), "--quiet",
+        # This checkout's code, whichever checkout an installed `contacthub` script would run.
+        command = [sys.executable, "-m", "contacthub_local.cli", "serve", "--port", str(self.port), "--quiet",
                    "--api-key", KEY]
         if data_dir:
             command += ["--data-dir", data_dir]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT / root) for root in ("functions", "graphql", "infra")]
+                                            + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        cwd=PROJECT_ROOT)
+                                        cwd=PROJECT_ROOT, env=env)
         deadline = time.monotonic() + 120
         while True:
             try:

@@ -9,9 +9,14 @@ partition holds tens of thousands. This module patches, in place and without cha
   base-table Query with a key condition on the range key (``=``, ``<``, ``<=``, ``>``, ``>=``,
   ``BETWEEN``, ``begins_with``) finds its first item by bisection and reads only the matching run, in
   either direction, honouring ``ExclusiveStartKey``, ``Limit`` and the 1 MB page size exactly as moto
-  does. Index queries, legacy ``QueryFilter`` queries and anything unusual take moto's own path.
+  does, visiting no more items than the page holds. Index queries, legacy ``QueryFilter`` queries and
+  anything unusual take moto's own path.
 * ``transact_write_items`` journals the items its operations write (a deep copy of each before
   image) and restores only those on cancellation, instead of deep-copying whole tables.
+* a Query projecting top-level string attributes (what index entries are read with) builds the projected
+  items directly, as ``Item.project`` would, instead of converting each whole item to plain Python and back.
+* :func:`stream_records` and :func:`trim_stream` read a stream shard in place and drop the records read, for
+  the local server's stream worker (moto keeps every record of every write otherwise).
 * while :func:`pin_items` is in effect (a snapshot holds references to the stored items and encodes
   them outside the calls' lock), ``update_item`` puts a copy of the item in place before moto changes
   it, so the references keep the state they had when taken.
@@ -51,6 +56,11 @@ _EXPECTED_SOURCES = {
         "81db2cb7d94e39c90b3a2077e1f4bb41a449c558ef9b1b1e2910fdaa39978ad4",
     "moto.dynamodb.models.DynamoDBBackend.update_item":
         "218984588dd689a5de81678ce11e6a40d05c91e7b6c21b44c4ed4122fe74aa9f",
+    "moto.dynamodb.models.dynamo_type.Item.project": "f411e6d8b56886f45f401edc20c2fd6d4e671136d9cf7ff21c434479b1e84a79",
+    "moto.dynamodb.models.table.StreamShard.add": "357dc6da267e5dd7d46e18ee25d14b232a98679677906a2f02e4d454d1f11e03",
+    "moto.dynamodb.models.table.StreamShard.get": "fa7e9a0d7b438c2fbd4bcc8a04fecc79f70862760d1f176d3bc86775967e2d7e",
+    "moto.dynamodb.models.table.StreamRecord.to_json": "99dcfe1e37055a23bee8b4eb41953a8f4c281e02ad84876a2a343fb0a79394e4",
+    "moto.dynamodbstreams.models.ShardIterator.__init__": "5842e50a95242ef84673613918b71c4a2a9c149d4baa10904b0c84034c4c793e",
     "moto.dynamodb.models.dynamo_type.DynamoType.compare":
         "5a77253bbdb399ee60bd2fc84aaf205a2e7ec3c71d32e9194d0ca6b4dd4da601",
 }
@@ -256,22 +266,24 @@ def _ordered_table_query(table: Any, hash_key: Any, range_comparison: str | None
         else:
             stop = min(stop, bisect_left(values, start_value))
 
-    run = partition.span(first, stop) if first < stop else []
-    if not scan_index_forward:
-        run.reverse()
+    # Visited lazily: a page of `limit` items costs about `limit` items, however long the matching run.
+    keys = partition._keys
+    run = range(first, stop) if scan_index_forward else range(stop - 1, first - 1, -1)
     results: list[Any] = []
     result_size = 0
     last_evaluated_key = None
     stopped = False
-    for item in run:
-        if len(results) == limit or result_size + item.size() > RESULT_SIZE_LIMIT:
+    for position in run:
+        item = dict.__getitem__(partition, keys[position])
+        size = item.size()
+        if len(results) == limit or result_size + size > RESULT_SIZE_LIMIT:
             last_evaluated_key = table._get_last_evaluated_key(results[-1], None)
             stopped = True
             break
         if range_comparison and not item.range_key.compare(range_comparison, range_objs):
             return None  # the sorted run disagrees with moto's comparison: let moto answer
         results.append(item)
-        result_size += item.size()
+        result_size += size
     if not stopped and results:
         # moto also applies the stop rule to the non-matching items visited after the run.
         beyond = range(stop, len(values)) if scan_index_forward else range(first - 1, -1, -1)
@@ -279,7 +291,7 @@ def _ordered_table_query(table: Any, hash_key: Any, range_comparison: str | None
             last_evaluated_key = table._get_last_evaluated_key(results[-1], None)
         elif result_size > RESULT_SIZE_LIMIT - _MAX_ITEM_SIZE:
             for position in beyond:
-                if result_size + dict.__getitem__(partition, partition._keys[position]).size() > RESULT_SIZE_LIMIT:
+                if result_size + dict.__getitem__(partition, keys[position]).size() > RESULT_SIZE_LIMIT:
                     last_evaluated_key = table._get_last_evaluated_key(results[-1], None)
                     break
     return results, len(results), last_evaluated_key
@@ -305,6 +317,10 @@ def _query(self: Any, hash_key: Any, range_comparison: str | None, range_objs: l
             projection_expressions, index_name, consistent_read, filter_expression,
             hash_key_conditions=hash_key_conditions, range_key_conditions=range_key_conditions, **filter_kwargs)
     results, scanned_count, last_evaluated_key = found
+    if filter_expression is None and projection_expressions:
+        projected = [_project_strings(item, projection_expressions) for item in results]
+        if all(item is not None for item in projected):
+            return projected, scanned_count, last_evaluated_key
     # The same tail as moto's: results are copies, filtered after the key condition, then projected.
     results = copy.deepcopy(results)
     if filter_expression is not None:
@@ -312,6 +328,27 @@ def _query(self: Any, hash_key: Any, range_comparison: str | None, range_objs: l
     if projection_expressions:
         results = [r.project(projection_expressions) for r in results]
     return results, scanned_count, last_evaluated_key
+
+
+def _project_strings(item: Any, projection_expressions: list[list[str]]) -> Any:
+    """``Item.project`` for top-level names over string attributes, or None when moto's own must run.
+
+    moto's goes through plain Python and back (``to_regular_json``, boto3's serializer), which leaves a string
+    as it was; it keeps the named attributes that exist, in the order named, on a new Item with the same keys.
+    """
+    from moto.dynamodb.models.dynamo_type import Item
+
+    attrs = {}
+    for expression in projection_expressions:
+        if len(expression) != 1:
+            return None
+        value = item.attrs.get(expression[0])
+        if value is None:
+            continue
+        if value.type != "S":
+            return None
+        attrs[expression[0]] = {"S": value.value}
+    return Item(hash_key=item.hash_key, range_key=item.range_key, attrs=attrs)
 
 
 def _table_init(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -538,6 +575,28 @@ def _copy_before_update(backend: Any, table_name: str, key: dict[str, Any]) -> N
     partition = table.items.get(hash_key)
     if partition is not None and range_key in partition:
         partition[range_key] = copy.deepcopy(partition[range_key])
+
+
+# ---------------------------------------------------------------------------------- streams
+def stream_records(shard: Any, position: int | None, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Up to `limit` records of a table's stream shard from sequence number `position` (None or a trimmed one: the
+    oldest kept), as GetRecords lists them before serializing (moto's own dicts: copy before changing them), and
+    the sequence number after the last one returned."""
+    start = shard.starting_sequence_number
+    if position is None or position < start:
+        position = start
+    found = [record.to_json() for record in shard.items[position - start:position - start + limit]]
+    return found, position + len(found)
+
+
+def trim_stream(shard: Any, before: int) -> None:
+    """Drop a shard's records with sequence numbers below `before`, as DynamoDB Streams drops records after 24
+    hours: TRIM_HORIZON starts after them, and later records keep their sequence numbers. moto otherwise keeps
+    every write's images until the table goes."""
+    count = min(max(before - shard.starting_sequence_number, 0), len(shard.items))
+    if count:
+        del shard.items[:count]
+        shard.starting_sequence_number += count
 
 
 # ---------------------------------------------------------------------------------- install
