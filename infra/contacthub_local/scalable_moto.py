@@ -59,8 +59,10 @@ _EXPECTED_SOURCES = {
     "moto.dynamodb.models.dynamo_type.Item.project": "f411e6d8b56886f45f401edc20c2fd6d4e671136d9cf7ff21c434479b1e84a79",
     "moto.dynamodb.models.table.StreamShard.add": "357dc6da267e5dd7d46e18ee25d14b232a98679677906a2f02e4d454d1f11e03",
     "moto.dynamodb.models.table.StreamShard.get": "fa7e9a0d7b438c2fbd4bcc8a04fecc79f70862760d1f176d3bc86775967e2d7e",
-    "moto.dynamodb.models.table.StreamRecord.to_json": "99dcfe1e37055a23bee8b4eb41953a8f4c281e02ad84876a2a343fb0a79394e4",
-    "moto.dynamodbstreams.models.ShardIterator.__init__": "5842e50a95242ef84673613918b71c4a2a9c149d4baa10904b0c84034c4c793e",
+    "moto.dynamodb.models.table.StreamRecord.to_json":
+        "99dcfe1e37055a23bee8b4eb41953a8f4c281e02ad84876a2a343fb0a79394e4",
+    "moto.dynamodbstreams.models.ShardIterator.__init__":
+        "5842e50a95242ef84673613918b71c4a2a9c149d4baa10904b0c84034c4c793e",
     "moto.dynamodb.models.dynamo_type.DynamoType.compare":
         "5a77253bbdb399ee60bd2fc84aaf205a2e7ec3c71d32e9194d0ca6b4dd4da601",
 }
