@@ -13,6 +13,7 @@ partition holds tens of thousands. This module patches, in place and without cha
   anything unusual take moto's own path.
 * ``transact_write_items`` journals the items its operations write (a deep copy of each before
   image) and restores only those on cancellation, instead of deep-copying whole tables.
+* ``Item.__init__`` checks the 400 KB bound with a running total (moto re-sums the item per attribute).
 * a Query projecting top-level string attributes (what index entries are read with) builds the projected
   items directly, as ``Item.project`` would, instead of converting each whole item to plain Python and back.
 * :func:`stream_records` and :func:`trim_stream` read a stream shard in place and drop the records read, for
@@ -43,22 +44,34 @@ WRITTEN_FOR_MOTO = "5.2.5"
 # sha256 of the source of every moto function the patches replace or rely on the behaviour of. Equal
 # versions give equal sources; a fork or local edit under the same version number still fails loudly.
 _EXPECTED_SOURCES = {
-    "moto.dynamodb.models.table.Table.__init__": "a56181a75aa270051d49daeb6a1f55b3eba543e6f58b4391e46d24a7cf8bbc74",
-    "moto.dynamodb.models.table.Table.query": "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e",
+    "moto.dynamodb.models.table.Table.__init__":
+        "a56181a75aa270051d49daeb6a1f55b3eba543e6f58b4391e46d24a7cf8bbc74",
+    "moto.dynamodb.models.table.Table.query":
+        "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e",
     "moto.dynamodb.models.table.Table._item_comes_before_dct":
         "6d70f41f7cb059f40e932e9c6c13cc57b6052c5d025c51235df414adf172bee1",
     "moto.dynamodb.models.table.Table._get_last_evaluated_key":
         "2d0fae62fcd41aaebd8a04b503ebab88aa607883932c661dd4f98a2b4f29a9d3",
-    "moto.dynamodb.models.table.Table.put_item": "de23933013ef842639046c19bcf7e418bce0474d810f6719368be4cedce11d47",
-    "moto.dynamodb.models.table.Table.get_item": "b08e98fe37b7e5836afe03b010d637ef50df5dea6cbecd9cf8816eef326a21cd",
-    "moto.dynamodb.models.table.Table.delete_item": "1594f7b07616c8cb8cdf0fbf58d6f54eeac83f25d7ac7b14e832a08e10efd8f9",
+    "moto.dynamodb.models.table.Table.put_item":
+        "de23933013ef842639046c19bcf7e418bce0474d810f6719368be4cedce11d47",
+    "moto.dynamodb.models.table.Table.get_item":
+        "b08e98fe37b7e5836afe03b010d637ef50df5dea6cbecd9cf8816eef326a21cd",
+    "moto.dynamodb.models.table.Table.delete_item":
+        "1594f7b07616c8cb8cdf0fbf58d6f54eeac83f25d7ac7b14e832a08e10efd8f9",
     "moto.dynamodb.models.DynamoDBBackend.transact_write_items":
         "81db2cb7d94e39c90b3a2077e1f4bb41a449c558ef9b1b1e2910fdaa39978ad4",
     "moto.dynamodb.models.DynamoDBBackend.update_item":
         "218984588dd689a5de81678ce11e6a40d05c91e7b6c21b44c4ed4122fe74aa9f",
-    "moto.dynamodb.models.dynamo_type.Item.project": "f411e6d8b56886f45f401edc20c2fd6d4e671136d9cf7ff21c434479b1e84a79",
-    "moto.dynamodb.models.table.StreamShard.add": "357dc6da267e5dd7d46e18ee25d14b232a98679677906a2f02e4d454d1f11e03",
-    "moto.dynamodb.models.table.StreamShard.get": "fa7e9a0d7b438c2fbd4bcc8a04fecc79f70862760d1f176d3bc86775967e2d7e",
+    "moto.dynamodb.models.dynamo_type.Item.__init__":
+        "d9c12b62cb921831aab9b2eb22ac24fbd600689064a0219ae3ffbe057ae4be74",
+    "moto.dynamodb.models.dynamo_type.LimitedSizeDict.__setitem__":
+        "d979580fdbe14f79f3216564e1385c4b3485db82bc88193326c467a037331e81",
+    "moto.dynamodb.models.dynamo_type.Item.project":
+        "f411e6d8b56886f45f401edc20c2fd6d4e671136d9cf7ff21c434479b1e84a79",
+    "moto.dynamodb.models.table.StreamShard.add":
+        "357dc6da267e5dd7d46e18ee25d14b232a98679677906a2f02e4d454d1f11e03",
+    "moto.dynamodb.models.table.StreamShard.get":
+        "fa7e9a0d7b438c2fbd4bcc8a04fecc79f70862760d1f176d3bc86775967e2d7e",
     "moto.dynamodb.models.table.StreamRecord.to_json":
         "99dcfe1e37055a23bee8b4eb41953a8f4c281e02ad84876a2a343fb0a79394e4",
     "moto.dynamodbstreams.models.ShardIterator.__init__":
@@ -351,6 +364,28 @@ def _project_strings(item: Any, projection_expressions: list[list[str]]) -> Any:
             return None
         attrs[expression[0]] = {"S": value.value}
     return Item(hash_key=item.hash_key, range_key=item.range_key, attrs=attrs)
+
+
+def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """``Item.__init__`` with the 400 KB check kept as a running total: moto's ``LimitedSizeDict`` sums the
+    sizes of every attribute already set on each set, quadratic in the attributes of an item."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    size = 0
+    for key, value in attrs.items():
+        typed = DynamoType(value)
+        size += bytesize(key) + typed.size()
+        if size > _MAX_ITEM_BYTES:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, typed)
+
+
+_MAX_ITEM_BYTES = 405000  # LimitedSizeDict's bound
 
 
 def _table_init(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -658,13 +693,16 @@ def install() -> None:
         return
     check_compatible()
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
     _original["Table.__init__"] = Table.__init__
+    _original["Item.__init__"] = Item.__init__
     _original["Table.query"] = Table.query
     _original["DynamoDBBackend.transact_write_items"] = DynamoDBBackend.transact_write_items
     _original["DynamoDBBackend.update_item"] = DynamoDBBackend.update_item
     Table.__init__ = _table_init
+    Item.__init__ = _item_init
     Table.query = _query
     DynamoDBBackend.transact_write_items = _transact_write_items
     DynamoDBBackend.update_item = _update_item
@@ -675,9 +713,11 @@ def uninstall() -> None:
     if not _original:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
     Table.__init__ = _original.pop("Table.__init__")
+    Item.__init__ = _original.pop("Item.__init__")
     Table.query = _original.pop("Table.query")
     DynamoDBBackend.transact_write_items = _original.pop("DynamoDBBackend.transact_write_items")
     DynamoDBBackend.update_item = _original.pop("DynamoDBBackend.update_item")

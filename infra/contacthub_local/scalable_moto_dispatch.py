@@ -7,15 +7,17 @@ handler's methods with ``inspect`` and runs the action, and the result goes thro
 shape-walking response serializer before botocore parses it back. For one Query returning 50 contacts the
 serializer alone took 80% of the call; the routing and re-parsing cost about a millisecond per call.
 
-:func:`install` patches ``BotocoreStubber.process_request`` (moto's ``before-send`` handler) in place: for the
-data-plane operations (:data:`DIRECT_OPERATIONS`) it runs the very
+:func:`install` answers the data-plane operations (:data:`DIRECT_OPERATIONS`) by running the very
 ``DynamoHandler`` action moto would, with the parameters parsed by moto's own request parser, and answers
 successes as ``json.dumps`` of the action's result (the generic serializer's output, and botocore's parse of
-it, are the same; ``tests/unit/test_moto_dispatch_parity.py`` compares both ways call by call). Errors, any
-other operation, moto's IAM checks or request recorder when switched on, a passthrough or non-AWS endpoint:
-all go to moto's own path. botocore still validates, serializes, parses, raises and emits its events
-(``after-call`` meters, retries, checksums) exactly as before. :func:`install` refuses any moto but the one
-this was written against.
+it, are the same; ``tests/unit/test_moto_dispatch_parity.py`` compares both ways call by call, errors
+included). It does so at botocore's ``before-call`` event, registered last so that any other handler answering
+there (the stale-reads fault mode) comes first: botocore still validates and serializes the parameters, parses
+the answer with its own parser, emits ``after-call`` (meters) and raises errors, but builds, signs and sends no
+HTTP request. Clients of sessions created before :func:`install` get the same answer one step later, in moto's
+patched ``BotocoreStubber.process_request``. Errors are serialized by moto's own serializer; any other
+operation, moto's IAM checks or request recorder when switched on, a passthrough or non-AWS endpoint: all take
+moto's own path. :func:`install` refuses any moto but the one this was written against.
 """
 from __future__ import annotations
 
@@ -63,6 +65,7 @@ class IncompatibleMoto(RuntimeError):
 
 
 _state: dict[str, Any] = {}
+_EVENT = "before-call.dynamodb"
 
 
 def _fingerprint(path: str) -> str:
@@ -197,24 +200,75 @@ def _process_request(self: Any, request: Any) -> Any:
     return _answer(request, operation)
 
 
+class _Prepared:
+    """What :func:`_eligible` and :func:`_answer` read of a request, from botocore's request dict."""
+
+    def __init__(self, request_dict: dict[str, Any]):
+        self.url = request_dict["url"]
+        self.headers = request_dict["headers"]
+        self.body = request_dict["body"]
+
+
+def _before_call(model: Any, params: dict[str, Any], **_: Any) -> Any:
+    """botocore's ``before-call`` short cut (registered last, after any other handler that answers): the
+    answer without building, signing and sending an HTTP request. Parsed by botocore's own parser, with the
+    modeled fields of an error added as its endpoint adds them."""
+    if not installed():
+        return None
+    from moto.core.models import botocore_stubber
+
+    if not botocore_stubber.enabled:
+        return None
+    request = _Prepared(params)
+    operation = _eligible(request)
+    if operation is None:
+        return None
+    from botocore.awsrequest import AWSResponse
+    from botocore.parsers import create_parser
+    from moto.core.botocore_stubber import MockRawResponse
+
+    status, headers, text = _answer(request, operation)
+    body = text.encode("utf-8")
+    http = AWSResponse(request.url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+    response = {"headers": http.headers, "status_code": status, "body": body,
+                "context": {"operation_name": model.name}}
+    parser = _state.get("parser") or _state.setdefault("parser", create_parser("json"))
+    parsed = parser.parse(response, model.output_shape)
+    if status >= 300:
+        error_shape = model.service_model.shape_for_error_code(parsed.get("Error", {}).get("Code"))
+        if error_shape is not None:
+            parsed.update(parser.parse(response, error_shape))
+    parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
+    return http, parsed
+
+
 # ---------------------------------------------------------------------------------- install
 def installed() -> bool:
     return "process_request" in _state
 
 
 def install() -> None:
-    """Answer DynamoDB data-plane calls directly from now on (idempotent)."""
+    """Answer DynamoDB data-plane calls directly from now on (idempotent): at botocore's ``before-call`` in
+    sessions created from now on (and boto3's default one), and in moto's ``before-send`` handler for the
+    others."""
     if installed():
         return
     check_compatible()
+    from botocore import handlers
     from moto.core.botocore_stubber import BotocoreStubber
 
     _state["process_request"] = BotocoreStubber.process_request
     BotocoreStubber.process_request = _process_request
+    if not any(spec[:2] == (_EVENT, _before_call) for spec in handlers.BUILTIN_HANDLERS):
+        handlers.BUILTIN_HANDLERS.append((_EVENT, _before_call, handlers.REGISTER_LAST))
+    import boto3
+
+    if boto3.DEFAULT_SESSION is not None:
+        boto3.DEFAULT_SESSION.events.register_last(_EVENT, _before_call, unique_id="contacthub-direct-dynamodb")
 
 
 def uninstall() -> None:
-    """Back to moto's own path."""
+    """Back to moto's own path (the ``before-call`` handler stays registered, and inert)."""
     if not installed():
         return
     from moto.core.botocore_stubber import BotocoreStubber

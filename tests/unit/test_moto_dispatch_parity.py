@@ -32,24 +32,31 @@ def record(calls: list, call, *args, **kwargs) -> Any:
     return calls[-1]
 
 
-def run(scenario, direct: bool) -> list:
+def run(scenario, direct: str | None) -> list:
+    """`direct`: None (moto's HTTP emulation), "before-call" (a client of a session made after install) or
+    "before-send" (one whose session does not have the before-call handler: moto's patched stubber answers)."""
     was_scaled, was_direct = scalable_moto.installed(), scalable_moto_dispatch.installed()
     scalable_moto.install()
     (scalable_moto_dispatch.install if direct else scalable_moto_dispatch.uninstall)()
     try:
         with mock_aws():
-            return scenario(boto3.client("dynamodb", region_name="us-east-1"))
+            client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
+            if direct == "before-send":
+                client.meta.events.unregister("before-call.dynamodb", scalable_moto_dispatch._before_call)
+            return scenario(client)
     finally:
         (scalable_moto_dispatch.install if was_direct else scalable_moto_dispatch.uninstall)()
         (scalable_moto.install if was_scaled else scalable_moto.uninstall)()
 
 
 def assert_same(scenario) -> list:
-    direct, emulated = run(scenario, True), run(scenario, False)
-    assert len(direct) == len(emulated)
-    for index, (mine, theirs) in enumerate(zip(direct, emulated, strict=True)):
-        assert mine == theirs, f"call {index} differs"
-    return direct
+    emulated = run(scenario, None)
+    for via in ("before-call", "before-send"):
+        direct = run(scenario, via)
+        assert len(direct) == len(emulated)
+        for index, (mine, theirs) in enumerate(zip(direct, emulated, strict=True)):
+            assert mine == theirs, f"call {index} differs ({via})"
+    return emulated
 
 
 def create_table(client, name="t", streams=False):
@@ -232,11 +239,11 @@ def test_other_services_and_operations_take_motos_path():
         try:
             scalable_moto_dispatch._answer = lambda request, operation: seen.append(operation) or original(
                 request, operation)
-            client = boto3.client("dynamodb", region_name="us-east-1")
+            client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
             create_table(client)
             client.describe_table(TableName="t")
             client.put_item(TableName="t", Item={"pk": {"S": "P"}, "sk": {"S": "1"}})
-            boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="q")
+            boto3.session.Session().client("sqs", region_name="us-east-1").create_queue(QueueName="q")
         finally:
             scalable_moto_dispatch._answer = original
             scalable_moto_dispatch.uninstall()

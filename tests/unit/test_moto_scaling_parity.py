@@ -395,3 +395,22 @@ def test_stream_read_in_place_and_trimmed_matches_get_records():
         assert int(after[-1]["dynamodb"]["SequenceNumber"]) == int(served[-1]["dynamodb"]["SequenceNumber"]) + 1
         scalable_moto.trim_stream(shard, end + 100)  # beyond the last record: all of them
         assert get_records() == []
+
+
+def test_item_size_bound_alike():
+    """Items near moto's 400 KB bound, reached by one attribute or by many: refused or stored alike."""
+    def scenario(client):
+        create_table(client, gsi=False)
+        calls = []
+        for count, width in ((1, 404_990), (1, 405_000), (50, 8_090), (50, 8_100), (400, 1_000), (3, 10)):
+            item = {"pk": {"S": "P"}, "sk": {"S": f"{count}-{width}"}}
+            item.update({f"a{i:03d}": {"S": "x" * width} for i in range(count)})
+            record(calls, client.put_item, TableName="t", Item=item)
+            record(calls, client.transact_write_items, TransactItems=[{"Put": {"TableName": "t", "Item": {
+                **item, "sk": {"S": f"tx-{count}-{width}"}}}}])
+        record(calls, client.query, TableName="t", KeyConditionExpression="pk = :p",
+               ExpressionAttributeValues={":p": {"S": "P"}}, ProjectionExpression="sk")
+        return calls
+
+    calls = assert_same(scenario)
+    assert {c[0] for c in calls} == {"ok", "error"}
