@@ -14,6 +14,9 @@ partition holds tens of thousands. This module patches, in place and without cha
 * ``transact_write_items`` journals the items its operations write (a deep copy of each before
   image) and restores only those on cancellation, instead of deep-copying whole tables.
 * ``Item.__init__`` checks the 400 KB bound with a running total (moto re-sums the item per attribute).
+* moto's ``BaseModel`` appends every instance it makes to a class list (``instances_tracked``, for its
+  dashboard): for items, stream records and shard iterators, made per call, that is a leak growing with every
+  write and read. Those three no longer track their instances.
 * a Query projecting top-level string attributes (what index entries are read with) builds the projected
   items directly, as ``Item.project`` would, instead of converting each whole item to plain Python and back.
 * :func:`stream_records` and :func:`trim_stream` read a stream shard in place and drop the records read, for
@@ -66,6 +69,8 @@ _EXPECTED_SOURCES = {
         "d9c12b62cb921831aab9b2eb22ac24fbd600689064a0219ae3ffbe057ae4be74",
     "moto.dynamodb.models.dynamo_type.LimitedSizeDict.__setitem__":
         "d979580fdbe14f79f3216564e1385c4b3485db82bc88193326c467a037331e81",
+    "moto.core.common_models.BaseModel.__new__":
+        "08cf0ef20e88029a2eb91949492ce3281001a34b98143db186239962ad379eec",
     "moto.dynamodb.models.dynamo_type.Item.project":
         "f411e6d8b56886f45f401edc20c2fd6d4e671136d9cf7ff21c434479b1e84a79",
     "moto.dynamodb.models.table.StreamShard.add":
@@ -614,6 +619,22 @@ def _copy_before_update(backend: Any, table_name: str, key: dict[str, Any]) -> N
         partition[range_key] = copy.deepcopy(partition[range_key])
 
 
+# ---------------------------------------------------------------------------------- instance tracking
+def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+    """``BaseModel.__new__`` without appending the instance to ``cls.instances_tracked``."""
+    return object.__new__(cls)
+
+
+def _per_call_models() -> list[type]:
+    """moto models made per call, not per resource: kept in ``instances_tracked`` (for moto's dashboard) they
+    would hold every item version, query result copy and stream record of the server's life."""
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import StreamRecord
+    from moto.dynamodbstreams.models import ShardIterator
+
+    return [Item, StreamRecord, ShardIterator]
+
+
 # ---------------------------------------------------------------------------------- streams
 def stream_records(shard: Any, position: int | None, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Up to `limit` records of a table's stream shard from sequence number `position` (None or a trimmed one: the
@@ -703,6 +724,9 @@ def install() -> None:
     _original["DynamoDBBackend.update_item"] = DynamoDBBackend.update_item
     Table.__init__ = _table_init
     Item.__init__ = _item_init
+    for model in _per_call_models():
+        _original[f"{model.__name__}.__new__"] = model.__dict__.get("__new__")
+        model.__new__ = _untracked_new  # type: ignore[method-assign]
     Table.query = _query
     DynamoDBBackend.transact_write_items = _transact_write_items
     DynamoDBBackend.update_item = _update_item
@@ -718,6 +742,12 @@ def uninstall() -> None:
 
     Table.__init__ = _original.pop("Table.__init__")
     Item.__init__ = _original.pop("Item.__init__")
+    for model in _per_call_models():
+        own = _original.pop(f"{model.__name__}.__new__")
+        if own is None:
+            del model.__new__  # BaseModel's again
+        else:
+            model.__new__ = own  # type: ignore[method-assign]
     Table.query = _original.pop("Table.query")
     DynamoDBBackend.transact_write_items = _original.pop("DynamoDBBackend.transact_write_items")
     DynamoDBBackend.update_item = _original.pop("DynamoDBBackend.update_item")
