@@ -151,6 +151,9 @@ def _answer(request: Any, operation: str) -> tuple[int, dict[str, str], str]:
     handler.raw_body = body
     handler.response_headers = {"server": "amazon.com"}
     handler.region = handler.get_region_from_url(_HeadersOnly(headers), request.url)
+    signing_key = getattr(request, "access_key", None)
+    if signing_key:  # unsigned at before-call: the key it would have been signed with (moto maps keys to accounts)
+        handler.get_access_key = lambda: signing_key  # type: ignore[method-assign]
     handler.access_key = handler.get_access_key()
     handler.current_account = handler.get_current_account()
     mark_account_as_visited(account_id=handler.current_account, access_key=handler.access_key,
@@ -203,13 +206,15 @@ def _process_request(self: Any, request: Any) -> Any:
 class _Prepared:
     """What :func:`_eligible` and :func:`_answer` read of a request, from botocore's request dict."""
 
-    def __init__(self, request_dict: dict[str, Any]):
+    def __init__(self, request_dict: dict[str, Any], request_signer: Any):
         self.url = request_dict["url"]
         self.headers = request_dict["headers"]
         self.body = request_dict["body"]
+        credentials = getattr(request_signer, "_credentials", None)
+        self.access_key = credentials.get_frozen_credentials().access_key if credentials is not None else None
 
 
-def _before_call(model: Any, params: dict[str, Any], **_: Any) -> Any:
+def _before_call(model: Any, params: dict[str, Any], request_signer: Any = None, **_: Any) -> Any:
     """botocore's ``before-call`` short cut (registered last, after any other handler that answers): the
     answer without building, signing and sending an HTTP request. Parsed by botocore's own parser, with the
     modeled fields of an error added as its endpoint adds them."""
@@ -219,7 +224,7 @@ def _before_call(model: Any, params: dict[str, Any], **_: Any) -> Any:
 
     if not botocore_stubber.enabled:
         return None
-    request = _Prepared(params)
+    request = _Prepared(params, request_signer)
     operation = _eligible(request)
     if operation is None:
         return None

@@ -270,3 +270,22 @@ def test_install_refuses_another_moto_or_changed_internals(monkeypatch):
     finally:
         monkeypatch.undo()
         (scalable_moto_dispatch.install if was else scalable_moto_dispatch.uninstall)()
+
+
+def test_calls_with_another_accounts_keys_reach_that_account_alike():
+    """moto maps assumed-role keys to the role's account: the direct path, which answers before signing, must too."""
+    def scenario(client):
+        sts = boto3.session.Session().client("sts", region_name="us-east-1")
+        keys = sts.assume_role(RoleArn="arn:aws:iam::111111111111:role/other", RoleSessionName="parity")["Credentials"]
+        other = boto3.session.Session(
+            aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+            aws_session_token=keys["SessionToken"]).client("dynamodb", region_name="us-east-1")
+        create_table(other)
+        calls: list = []
+        record(calls, other.put_item, TableName="t", Item={"pk": {"S": "P"}, "sk": {"S": "1"}})
+        record(calls, other.get_item, TableName="t", Key={"pk": {"S": "P"}, "sk": {"S": "1"}})
+        record(calls, client.get_item, TableName="t", Key={"pk": {"S": "P"}, "sk": {"S": "1"}})  # not this account's
+        return calls
+
+    calls = assert_same(scenario)
+    assert calls[1][0] == "ok" and calls[2][0] == "error"
