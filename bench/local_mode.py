@@ -1,12 +1,13 @@
 """The local server holding a real workspace: create rate, read latency and memory as contacts pile up.
 
     .venv/bin/python bench/local_mode.py [--sizes 1000 10000] [--large] [--threads 4] [--reads 50]
-                                         [--data-dir DIR]
+                                         [--data-dir DIR] [--walk]
 
 Starts a real `contacthub serve` subprocess on 127.0.0.1 and fills one workspace through the public API
 (skarbe single creates, from a few threads). At each size it prints the create rate over the creates that
 led there, the median and p99 wall time of a GET by id (skarbe), a name search (skarbe `query`) and a
-list page (whautomate, 50 contacts), and the server's resident memory. `--large` adds the 100,000 row.
+list page (whautomate, 50 contacts), and the server's resident memory. `--large` adds the 100,000 row;
+`--walk` then lists and searches every contact to the end.
 Wall time on a possibly shared machine: compare the rows, not the absolute figures.
 """
 from __future__ import annotations
@@ -52,12 +53,16 @@ class Server:
     def __init__(self, data_dir: str | None):
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        command = [str(Path(sys.executable).with_name("contacthub")), "serve", "--port", str(self.port), "--quiet",
+        # This checkout's code, whichever checkout an installed `contacthub` script would run.
+        command = [sys.executable, "-m", "contacthub_local.cli", "serve", "--port", str(self.port), "--quiet",
                    "--api-key", KEY]
         if data_dir:
             command += ["--data-dir", data_dir]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT / root) for root in ("functions", "graphql", "infra")]
+                                            + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        cwd=PROJECT_ROOT)
+                                        cwd=PROJECT_ROOT, env=env)
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -70,14 +75,19 @@ class Server:
                 time.sleep(0.2)
 
     def request(self, method: str, path: str, payload=None) -> tuple[int, object]:
+        status, body, _ = self.exchange(method, path, payload)
+        return status, body
+
+    def exchange(self, method: str, path: str, payload=None) -> tuple[int, object, dict[str, str]]:
+        """(status, parsed body, headers)."""
         data = json.dumps(payload).encode() if payload is not None else None
         request = urllib.request.Request(self.base_url + path, data=data, method=method,
                                          headers={"X-Api-Key": KEY, "Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
-                return response.status, json.loads(response.read() or b"null")
+                return response.status, json.loads(response.read() or b"null"), dict(response.headers)
         except urllib.error.HTTPError as error:
-            return error.code, error.read()
+            return error.code, error.read(), dict(error.headers)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -130,6 +140,32 @@ def timed(call: Callable[[], tuple[int, object]], repeat: int) -> tuple[float, f
     return statistics.median(times), times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
 
 
+def walk(server: Server, stored: int) -> str:
+    """Every contact once through a paged list (whautomate, 100 a page) and a search matching them all (skarbe
+    `query`, following its `Link` cursor): the counts found and the time each took."""
+    began, listed, page = time.perf_counter(), 0, 1
+    while True:
+        status, body = server.request("GET", f"/v1/contacts?page={page}&limit=100")
+        if status != 200:
+            raise SystemExit(f"a list page failed: {status} {body!r}")
+        listed += len(body)  # type: ignore[arg-type]
+        if len(body) < 100:  # type: ignore[arg-type]
+            break
+        page += 1
+    list_seconds = time.perf_counter() - began
+    began, searched, path = time.perf_counter(), 0, "/api/connect/contacts?query=Bench&limit=100"
+    while path:
+        status, body, headers = server.exchange("GET", path)
+        if status != 200:
+            raise SystemExit(f"a search page failed: {status} {body!r}")
+        searched += len(body)  # type: ignore[arg-type]
+        link = headers.get("Link", "")
+        path = link[link.index("<") + 1:link.index(">")] if link else ""  # a path with its query
+    search_seconds = time.perf_counter() - began
+    return (f"walked {stored:,} contacts: listed {listed:,} in {list_seconds:.1f} s ({page} pages), "
+            f"searched {searched:,} in {search_seconds:.1f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -137,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--reads", type=int, default=50, help="calls timed per read kind and size")
     parser.add_argument("--data-dir", help="serve with --data-dir DIR (snapshots on)")
+    parser.add_argument("--walk", action="store_true",
+                        help="at the last size, list and search every contact to the end and report it")
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes + ([100_000] if args.large else [])))
     server = Server(args.data_dir)
@@ -157,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size:>9,} {rate:>10.1f} {get[0]:>8.1f}/{get[1]:<8.1f} {search[0]:>6.1f}/{search[1]:<7.1f} "
                   f"{page[0]:>6.1f}/{page[1]:<7.1f} {_resident_mb(server.process.pid):>8.0f}  "
                   f"(load {os.getloadavg()[0]:.1f})", flush=True)
+        if args.walk:
+            print(walk(server, stored), flush=True)
     finally:
         server.stop()
     return 0

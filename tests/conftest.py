@@ -8,7 +8,7 @@ from moto import mock_aws
 from client import ApiClient
 from contacthub.wiring import services as build_services
 from contacthub.wiring import use_settings
-from contacthub_local import scalable_moto
+from contacthub_local import scalable_moto, scalable_moto_dispatch
 from contacthub_local.bootstrap import create_tables
 from contacthub_local.serialized import serialized_aws_calls
 from environment import SETTINGS, use_aws_environment
@@ -33,6 +33,7 @@ def pytest_collection_modifyitems(config, items):
 def aws():
     use_settings(SETTINGS)  # a fresh store: services are rebuilt on it
     scalable_moto.install()  # per-call cost grows with the items a call touches, not with the table
+    scalable_moto_dispatch.install()  # as `contacthub serve` answers DynamoDB (test_moto_dispatch_parity: alike)
     with mock_aws(), serialized_aws_calls():
         create_tables(SETTINGS)
         yield

@@ -101,6 +101,26 @@ def expected_failure(error: BaseException) -> str | None:
     return None
 
 
+# -------------------------------------------------------------------- this checkout as a command
+CODE_ROOTS = ("functions", "graphql", "infra")  # what pyproject.toml installs, as import roots
+
+
+def checkout_command(python: str | None = None) -> list[str]:
+    """`contacthub` as a command line running the code of the checkout this module is in (with
+    :func:`checkout_environment`), not whichever checkout an installed console script points at."""
+    return [python or sys.executable, "-m", "contacthub_local.cli"]
+
+
+def checkout_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """`base` (default: this process's environment) with this checkout's code roots first on PYTHONPATH."""
+    from .template import PROJECT_ROOT
+
+    env = dict(os.environ if base is None else base)
+    roots = [str(PROJECT_ROOT / root) for root in CODE_ROOTS]
+    env["PYTHONPATH"] = os.pathsep.join(roots + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return env
+
+
 # -------------------------------------------------------------------- environment
 # Tables every command that opens the store needs; the others (the email send guard) only where they are used.
 REQUIRED_TABLES = ("CRM_TABLE", "DIRECTORY_TABLE")
@@ -257,9 +277,10 @@ def _start_local_aws(endpoint: str | None):
     """moto for everything, or with an endpoint only for SES (DynamoDB requests pass through to it)."""
     from moto import mock_aws
 
-    from . import scalable_moto
+    from . import scalable_moto, scalable_moto_dispatch
 
     scalable_moto.install()  # per-call cost grows with the items a call touches, not with the table
+    scalable_moto_dispatch.install()  # item reads and writes skip moto's HTTP emulation and generic serializer
     if endpoint:
         mock = mock_aws(config={"core": {"mock_credentials": False,
                                          "passthrough": {"services": ["dynamodb"], "urls": []}}})
@@ -302,7 +323,7 @@ def serve(args: argparse.Namespace) -> int:
         # The stream function and the delivery worker, in-process over moto's stream and queues.
         settings = local_settings(settings, args.webhook_retry_schedule)
         use_settings(settings)
-        workers = LocalWorkers(settings)
+        workers = LocalWorkers(settings, trim=True)  # the only reader of the stream: read records are dropped
         workers.start()
         for hook in SERVE_HOOKS:
             hook(args)

@@ -282,7 +282,8 @@ def load_state(directory: str | os.PathLike) -> bool:
 
 # ---------------------------------------------------------------------------------- periodic snapshots
 class PeriodicSnapshot:
-    """Saves every `interval` seconds while the state changes, and once more when stopped or at exit.
+    """Saves every `interval` seconds while the state changes (less often once a save takes more than a fifth
+    of that: see ``BACKOFF``), and once more when stopped or at exit.
 
     `generation` returns a value that changes whenever the emulated state may have changed (for the
     local server: a count of the AWS write calls made, see :func:`count_aws_writes`); without it every
@@ -313,13 +314,20 @@ class PeriodicSnapshot:
             self.last_saved_at = taken.captured_at
             return True
 
+    # A snapshot writes the whole store, so its cost grows with the store: the pause after one is at least this
+    # many times as long as it took, which keeps snapshots to a fifth of the server's time however big the store.
+    BACKOFF = 4.0
+
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        pause = self.interval
+        while not self._stop.wait(pause):
+            began = time.monotonic()
             try:
                 self.save_if_changed()
             except Exception as error:  # noqa: BLE001 - keep snapshotting; the previous file is intact
                 if self.on_error:
                     self.on_error(error)
+            pause = max(self.interval, self.BACKOFF * (time.monotonic() - began))
 
     def start(self) -> PeriodicSnapshot:
         if self.generation:

@@ -9,9 +9,18 @@ partition holds tens of thousands. This module patches, in place and without cha
   base-table Query with a key condition on the range key (``=``, ``<``, ``<=``, ``>``, ``>=``,
   ``BETWEEN``, ``begins_with``) finds its first item by bisection and reads only the matching run, in
   either direction, honouring ``ExclusiveStartKey``, ``Limit`` and the 1 MB page size exactly as moto
-  does. Index queries, legacy ``QueryFilter`` queries and anything unusual take moto's own path.
+  does, visiting no more items than the page holds. Index queries, legacy ``QueryFilter`` queries and
+  anything unusual take moto's own path.
 * ``transact_write_items`` journals the items its operations write (a deep copy of each before
   image) and restores only those on cancellation, instead of deep-copying whole tables.
+* ``Item.__init__`` checks the 400 KB bound with a running total (moto re-sums the item per attribute).
+* moto's ``BaseModel`` appends every instance it makes to a class list (``instances_tracked``, for its
+  dashboard): for items, stream records and shard iterators, made per call, that is a leak growing with every
+  write and read. Those three no longer track their instances.
+* a Query projecting top-level string attributes (what index entries are read with) builds the projected
+  items directly, as ``Item.project`` would, instead of converting each whole item to plain Python and back.
+* :func:`stream_records` and :func:`trim_stream` read a stream shard in place and drop the records read, for
+  the local server's stream worker (moto keeps every record of every write otherwise).
 * while :func:`pin_items` is in effect (a snapshot holds references to the stored items and encodes
   them outside the calls' lock), ``update_item`` puts a copy of the item in place before moto changes
   it, so the references keep the state they had when taken.
@@ -38,19 +47,40 @@ WRITTEN_FOR_MOTO = "5.2.5"
 # sha256 of the source of every moto function the patches replace or rely on the behaviour of. Equal
 # versions give equal sources; a fork or local edit under the same version number still fails loudly.
 _EXPECTED_SOURCES = {
-    "moto.dynamodb.models.table.Table.__init__": "a56181a75aa270051d49daeb6a1f55b3eba543e6f58b4391e46d24a7cf8bbc74",
-    "moto.dynamodb.models.table.Table.query": "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e",
+    "moto.dynamodb.models.table.Table.__init__":
+        "a56181a75aa270051d49daeb6a1f55b3eba543e6f58b4391e46d24a7cf8bbc74",
+    "moto.dynamodb.models.table.Table.query":
+        "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e",
     "moto.dynamodb.models.table.Table._item_comes_before_dct":
         "6d70f41f7cb059f40e932e9c6c13cc57b6052c5d025c51235df414adf172bee1",
     "moto.dynamodb.models.table.Table._get_last_evaluated_key":
         "2d0fae62fcd41aaebd8a04b503ebab88aa607883932c661dd4f98a2b4f29a9d3",
-    "moto.dynamodb.models.table.Table.put_item": "de23933013ef842639046c19bcf7e418bce0474d810f6719368be4cedce11d47",
-    "moto.dynamodb.models.table.Table.get_item": "b08e98fe37b7e5836afe03b010d637ef50df5dea6cbecd9cf8816eef326a21cd",
-    "moto.dynamodb.models.table.Table.delete_item": "1594f7b07616c8cb8cdf0fbf58d6f54eeac83f25d7ac7b14e832a08e10efd8f9",
+    "moto.dynamodb.models.table.Table.put_item":
+        "de23933013ef842639046c19bcf7e418bce0474d810f6719368be4cedce11d47",
+    "moto.dynamodb.models.table.Table.get_item":
+        "b08e98fe37b7e5836afe03b010d637ef50df5dea6cbecd9cf8816eef326a21cd",
+    "moto.dynamodb.models.table.Table.delete_item":
+        "1594f7b07616c8cb8cdf0fbf58d6f54eeac83f25d7ac7b14e832a08e10efd8f9",
     "moto.dynamodb.models.DynamoDBBackend.transact_write_items":
         "81db2cb7d94e39c90b3a2077e1f4bb41a449c558ef9b1b1e2910fdaa39978ad4",
     "moto.dynamodb.models.DynamoDBBackend.update_item":
         "218984588dd689a5de81678ce11e6a40d05c91e7b6c21b44c4ed4122fe74aa9f",
+    "moto.dynamodb.models.dynamo_type.Item.__init__":
+        "d9c12b62cb921831aab9b2eb22ac24fbd600689064a0219ae3ffbe057ae4be74",
+    "moto.dynamodb.models.dynamo_type.LimitedSizeDict.__setitem__":
+        "d979580fdbe14f79f3216564e1385c4b3485db82bc88193326c467a037331e81",
+    "moto.core.common_models.BaseModel.__new__":
+        "08cf0ef20e88029a2eb91949492ce3281001a34b98143db186239962ad379eec",
+    "moto.dynamodb.models.dynamo_type.Item.project":
+        "f411e6d8b56886f45f401edc20c2fd6d4e671136d9cf7ff21c434479b1e84a79",
+    "moto.dynamodb.models.table.StreamShard.add":
+        "357dc6da267e5dd7d46e18ee25d14b232a98679677906a2f02e4d454d1f11e03",
+    "moto.dynamodb.models.table.StreamShard.get":
+        "fa7e9a0d7b438c2fbd4bcc8a04fecc79f70862760d1f176d3bc86775967e2d7e",
+    "moto.dynamodb.models.table.StreamRecord.to_json":
+        "99dcfe1e37055a23bee8b4eb41953a8f4c281e02ad84876a2a343fb0a79394e4",
+    "moto.dynamodbstreams.models.ShardIterator.__init__":
+        "5842e50a95242ef84673613918b71c4a2a9c149d4baa10904b0c84034c4c793e",
     "moto.dynamodb.models.dynamo_type.DynamoType.compare":
         "5a77253bbdb399ee60bd2fc84aaf205a2e7ec3c71d32e9194d0ca6b4dd4da601",
 }
@@ -256,22 +286,24 @@ def _ordered_table_query(table: Any, hash_key: Any, range_comparison: str | None
         else:
             stop = min(stop, bisect_left(values, start_value))
 
-    run = partition.span(first, stop) if first < stop else []
-    if not scan_index_forward:
-        run.reverse()
+    # Visited lazily: a page of `limit` items costs about `limit` items, however long the matching run.
+    keys = partition._keys
+    run = range(first, stop) if scan_index_forward else range(stop - 1, first - 1, -1)
     results: list[Any] = []
     result_size = 0
     last_evaluated_key = None
     stopped = False
-    for item in run:
-        if len(results) == limit or result_size + item.size() > RESULT_SIZE_LIMIT:
+    for position in run:
+        item = dict.__getitem__(partition, keys[position])
+        size = item.size()
+        if len(results) == limit or result_size + size > RESULT_SIZE_LIMIT:
             last_evaluated_key = table._get_last_evaluated_key(results[-1], None)
             stopped = True
             break
         if range_comparison and not item.range_key.compare(range_comparison, range_objs):
             return None  # the sorted run disagrees with moto's comparison: let moto answer
         results.append(item)
-        result_size += item.size()
+        result_size += size
     if not stopped and results:
         # moto also applies the stop rule to the non-matching items visited after the run.
         beyond = range(stop, len(values)) if scan_index_forward else range(first - 1, -1, -1)
@@ -279,7 +311,7 @@ def _ordered_table_query(table: Any, hash_key: Any, range_comparison: str | None
             last_evaluated_key = table._get_last_evaluated_key(results[-1], None)
         elif result_size > RESULT_SIZE_LIMIT - _MAX_ITEM_SIZE:
             for position in beyond:
-                if result_size + dict.__getitem__(partition, partition._keys[position]).size() > RESULT_SIZE_LIMIT:
+                if result_size + dict.__getitem__(partition, keys[position]).size() > RESULT_SIZE_LIMIT:
                     last_evaluated_key = table._get_last_evaluated_key(results[-1], None)
                     break
     return results, len(results), last_evaluated_key
@@ -305,6 +337,10 @@ def _query(self: Any, hash_key: Any, range_comparison: str | None, range_objs: l
             projection_expressions, index_name, consistent_read, filter_expression,
             hash_key_conditions=hash_key_conditions, range_key_conditions=range_key_conditions, **filter_kwargs)
     results, scanned_count, last_evaluated_key = found
+    if filter_expression is None and projection_expressions:
+        projected = [_project_strings(item, projection_expressions) for item in results]
+        if all(item is not None for item in projected):
+            return projected, scanned_count, last_evaluated_key
     # The same tail as moto's: results are copies, filtered after the key condition, then projected.
     results = copy.deepcopy(results)
     if filter_expression is not None:
@@ -312,6 +348,49 @@ def _query(self: Any, hash_key: Any, range_comparison: str | None, range_objs: l
     if projection_expressions:
         results = [r.project(projection_expressions) for r in results]
     return results, scanned_count, last_evaluated_key
+
+
+def _project_strings(item: Any, projection_expressions: list[list[str]]) -> Any:
+    """``Item.project`` for top-level names over string attributes, or None when moto's own must run.
+
+    moto's goes through plain Python and back (``to_regular_json``, boto3's serializer), which leaves a string
+    as it was; it keeps the named attributes that exist, in the order named, on a new Item with the same keys.
+    """
+    from moto.dynamodb.models.dynamo_type import Item
+
+    attrs = {}
+    for expression in projection_expressions:
+        if len(expression) != 1:
+            return None
+        value = item.attrs.get(expression[0])
+        if value is None:
+            continue
+        if value.type != "S":
+            return None
+        attrs[expression[0]] = {"S": value.value}
+    return Item(hash_key=item.hash_key, range_key=item.range_key, attrs=attrs)
+
+
+def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """``Item.__init__`` with the 400 KB check kept as a running total: moto's ``LimitedSizeDict`` sums the
+    sizes of every attribute already set on each set, quadratic in the attributes of an item."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    size = 0
+    for key, value in attrs.items():
+        typed = DynamoType(value)
+        size += bytesize(key) + typed.size()
+        if size > _MAX_ITEM_BYTES:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, typed)
+
+
+_MAX_ITEM_BYTES = 405000  # LimitedSizeDict's bound
 
 
 def _table_init(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -540,6 +619,44 @@ def _copy_before_update(backend: Any, table_name: str, key: dict[str, Any]) -> N
         partition[range_key] = copy.deepcopy(partition[range_key])
 
 
+# ---------------------------------------------------------------------------------- instance tracking
+def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+    """``BaseModel.__new__`` without appending the instance to ``cls.instances_tracked``."""
+    return object.__new__(cls)
+
+
+def _per_call_models() -> list[type]:
+    """moto models made per call, not per resource: kept in ``instances_tracked`` (for moto's dashboard) they
+    would hold every item version, query result copy and stream record of the server's life."""
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import StreamRecord
+    from moto.dynamodbstreams.models import ShardIterator
+
+    return [Item, StreamRecord, ShardIterator]
+
+
+# ---------------------------------------------------------------------------------- streams
+def stream_records(shard: Any, position: int | None, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Up to `limit` records of a table's stream shard from sequence number `position` (None or a trimmed one: the
+    oldest kept), as GetRecords lists them before serializing (moto's own dicts: copy before changing them), and
+    the sequence number after the last one returned."""
+    start = shard.starting_sequence_number
+    if position is None or position < start:
+        position = start
+    found = [record.to_json() for record in shard.items[position - start:position - start + limit]]
+    return found, position + len(found)
+
+
+def trim_stream(shard: Any, before: int) -> None:
+    """Drop a shard's records with sequence numbers below `before`, as DynamoDB Streams drops records after 24
+    hours: TRIM_HORIZON starts after them, and later records keep their sequence numbers. moto otherwise keeps
+    every write's images until the table goes."""
+    count = min(max(before - shard.starting_sequence_number, 0), len(shard.items))
+    if count:
+        del shard.items[:count]
+        shard.starting_sequence_number += count
+
+
 # ---------------------------------------------------------------------------------- install
 def _resolve(path: str) -> Any:
     """The object a dotted path names, importing the longest module prefix."""
@@ -597,13 +714,19 @@ def install() -> None:
         return
     check_compatible()
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
     _original["Table.__init__"] = Table.__init__
+    _original["Item.__init__"] = Item.__init__
     _original["Table.query"] = Table.query
     _original["DynamoDBBackend.transact_write_items"] = DynamoDBBackend.transact_write_items
     _original["DynamoDBBackend.update_item"] = DynamoDBBackend.update_item
     Table.__init__ = _table_init
+    Item.__init__ = _item_init
+    for model in _per_call_models():
+        _original[f"{model.__name__}.__new__"] = model.__dict__.get("__new__")
+        model.__new__ = _untracked_new  # type: ignore[method-assign]
     Table.query = _query
     DynamoDBBackend.transact_write_items = _transact_write_items
     DynamoDBBackend.update_item = _update_item
@@ -614,9 +737,17 @@ def uninstall() -> None:
     if not _original:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
     Table.__init__ = _original.pop("Table.__init__")
+    Item.__init__ = _original.pop("Item.__init__")
+    for model in _per_call_models():
+        own = _original.pop(f"{model.__name__}.__new__")
+        if own is None:
+            del model.__new__  # BaseModel's again
+        else:
+            model.__new__ = own  # type: ignore[method-assign]
     Table.query = _original.pop("Table.query")
     DynamoDBBackend.transact_write_items = _original.pop("DynamoDBBackend.transact_write_items")
     DynamoDBBackend.update_item = _original.pop("DynamoDBBackend.update_item")

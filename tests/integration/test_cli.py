@@ -12,20 +12,17 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from contacthub_local import cli
 from contacthub_local.template import PROJECT_ROOT, routes
 from environment import table_environment
 
-CONTACTHUB = Path(sys.executable).with_name("contacthub")
 K1 = "k1_local_key_aaaaaaaaaaaaaaaaaaaaaaaa"
 K2 = "k2_local_key_bbbbbbbbbbbbbbbbbbbbbbbb"
 
@@ -71,9 +68,9 @@ class ServeProcess:
     def __init__(self, *args: str, env: dict | None = None):
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([str(CONTACTHUB), "serve", "--port", str(self.port), "--quiet", *args],
+        self.process = subprocess.Popen([*cli.checkout_command(), "serve", "--port", str(self.port), "--quiet", *args],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env=env or dict(os.environ), cwd=PROJECT_ROOT)
+                                        env=cli.checkout_environment(env), cwd=PROJECT_ROOT)
 
     def wait_listening(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -314,9 +311,10 @@ def test_keys_and_serve_use_the_given_dynamodb_endpoint(dynamodb_endpoint, servi
     _letsligo_or_skip()
     env = {**os.environ, **table_environment()}  # the tables the `services` fixture reads
     # Given a key created on the endpoint by a separate `contacthub keys create`
-    created = subprocess.run([str(CONTACTHUB), "keys", "create", "--dynamodb-endpoint", dynamodb_endpoint,
+    created = subprocess.run([*cli.checkout_command(), "keys", "create", "--dynamodb-endpoint", dynamodb_endpoint,
                               "--workspace", "Endpoint Co", "--user", "Eve", "--email", "eve@endpoint.example"],
-                             check=False, capture_output=True, text=True, env=env, timeout=30)
+                             check=False, capture_output=True, text=True, env=cli.checkout_environment(env),
+                             timeout=30)
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip()
     assert services.workspaces.known_key(key) is not None

@@ -12,17 +12,15 @@ import select
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
+from contacthub_local import cli
 from contacthub_local.template import PROJECT_ROOT
 
-CONTACTHUB = Path(sys.executable).with_name("contacthub")
 KEY = "concurrency_key_cccccccccccccccccccccc"
 THREADS = 40
 
@@ -63,8 +61,9 @@ def _wait_for_base_url(process: subprocess.Popen, timeout: float = 60) -> str:
 @pytest.fixture(scope="module")
 def server():
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
-    process = subprocess.Popen([str(CONTACTHUB), "serve", "--port", "0", "--api-key", KEY, "--quiet"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    process = subprocess.Popen([*cli.checkout_command(), "serve", "--port", "0", "--api-key", KEY, "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=cli.checkout_environment(env),
                                cwd=PROJECT_ROOT)
     try:
         yield Server(process, _wait_for_base_url(process))

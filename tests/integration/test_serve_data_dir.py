@@ -9,7 +9,6 @@ be consistent: counts and catalogues agree with the contacts actually stored.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -20,15 +19,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from contacthub_local import persistence
+from contacthub_local import cli, persistence
 from contacthub_local.template import PROJECT_ROOT
 
-CONTACTHUB = Path(os.environ.get("VIRTUAL_ENV", PROJECT_ROOT / ".venv")) / "bin" / "contacthub"
 KEY = "chk_persistencepersistencetest01"
 TAGS = ("alpha", "beta", "gamma")
-
-pytestmark = pytest.mark.skipif(not CONTACTHUB.exists(), reason="the contacthub command is not installed")
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -43,9 +38,10 @@ class Serve:
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(CONTACTHUB), "serve", "--port", str(self.port), "--quiet", "--api-key", KEY,
+            [*cli.checkout_command(), "serve", "--port", str(self.port), "--quiet", "--api-key", KEY,
              "--data-dir", str(data_dir), "--snapshot-interval", str(interval)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT,
+            env=cli.checkout_environment())
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -47,3 +47,30 @@ def test_install_is_idempotent_and_reversible(unpatched):
     scalable_moto.check_compatible()  # still compares moto's own sources once patched
     scalable_moto.uninstall()
     assert Table.query is original_query
+
+
+def test_items_and_stream_records_are_not_kept_for_the_dashboard(unpatched):
+    """moto's BaseModel lists every instance; per-call models must not pile up while the patches are on."""
+    import boto3
+    from moto import mock_aws
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import StreamRecord
+
+    def grown_by_writes() -> tuple[int, int]:
+        with mock_aws():  # which empties the lists when it ends: count inside
+            items, records = len(Item.instances_tracked), len(StreamRecord.instances_tracked)
+            client = boto3.client("dynamodb", region_name="us-east-1")
+            client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                                StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+            for n in range(20):
+                client.put_item(TableName="t", Item={"pk": {"S": str(n % 5)}, "n": {"N": str(n)}})
+                client.get_item(TableName="t", Key={"pk": {"S": str(n % 5)}})
+            return len(Item.instances_tracked) - items, len(StreamRecord.instances_tracked) - records
+
+    assert all(grown_by_writes())  # moto as released keeps them
+    scalable_moto.install()
+    assert grown_by_writes() == (0, 0)
+    scalable_moto.uninstall()
+    assert all(grown_by_writes())  # and does again once uninstalled

@@ -350,3 +350,67 @@ def test_key_condition_queries_never_walk_the_table(monkeypatch):
         return calls
 
     assert run(scenario, True)
+
+
+def test_stream_read_in_place_and_trimmed_matches_get_records():
+    """What the local stream worker reads from the shard is what GetRecords answers; trimmed records are gone
+    for a new TRIM_HORIZON reader, and the records after them keep their sequence numbers."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, streams=True)
+        for n in range(7):
+            client.put_item(TableName="t", Item={"pk": {"S": "P"}, "sk": {"S": f"A#{n}"}, "n": {"N": str(n)}})
+        client.update_item(TableName="t", Key={"pk": {"S": "P"}, "sk": {"S": "A#1"}}, UpdateExpression="SET n = :v",
+                           ExpressionAttributeValues={":v": {"N": "10"}})
+        streams = boto3.client("dynamodbstreams", region_name="us-east-1",
+                               endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com")
+        arn = client.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+        shard_id = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+
+        def get_records() -> list[dict]:
+            iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id,
+                                                  ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            return streams.get_records(ShardIterator=iterator, Limit=100)["Records"]
+
+        def comparable(record: dict) -> tuple:
+            change = record["dynamodb"]
+            return (record["eventName"], change["SequenceNumber"], change["Keys"], change.get("NewImage"),
+                    change.get("OldImage"))
+
+        from moto.dynamodb.models import dynamodb_backends
+
+        shard = dynamodb_backends["123456789012"]["us-east-1"].get_table("t").stream_shard
+        served = get_records()
+        first, position = scalable_moto.stream_records(shard, None, 3)
+        rest, end = scalable_moto.stream_records(shard, position, 100)
+        assert [comparable(r) for r in first + rest] == [comparable(r) for r in served]
+        assert scalable_moto.stream_records(shard, end, 100) == ([], end)
+
+        scalable_moto.trim_stream(shard, position)
+        assert [comparable(r) for r in get_records()] == [comparable(r) for r in served[3:]]
+        assert [comparable(r) for r in scalable_moto.stream_records(shard, None, 100)[0]] == \
+            [comparable(r) for r in served[3:]]
+        client.delete_item(TableName="t", Key={"pk": {"S": "P"}, "sk": {"S": "A#2"}})
+        after = get_records()
+        assert int(after[-1]["dynamodb"]["SequenceNumber"]) == int(served[-1]["dynamodb"]["SequenceNumber"]) + 1
+        scalable_moto.trim_stream(shard, end + 100)  # beyond the last record: all of them
+        assert get_records() == []
+
+
+def test_item_size_bound_alike():
+    """Items near moto's 400 KB bound, reached by one attribute or by many: refused or stored alike."""
+    def scenario(client):
+        create_table(client, gsi=False)
+        calls = []
+        for count, width in ((1, 404_990), (1, 405_000), (50, 8_090), (50, 8_100), (400, 1_000), (3, 10)):
+            item = {"pk": {"S": "P"}, "sk": {"S": f"{count}-{width}"}}
+            item.update({f"a{i:03d}": {"S": "x" * width} for i in range(count)})
+            record(calls, client.put_item, TableName="t", Item=item)
+            record(calls, client.transact_write_items, TransactItems=[{"Put": {"TableName": "t", "Item": {
+                **item, "sk": {"S": f"tx-{count}-{width}"}}}}])
+        record(calls, client.query, TableName="t", KeyConditionExpression="pk = :p",
+               ExpressionAttributeValues={":p": {"S": "P"}}, ProjectionExpression="sk")
+        return calls
+
+    calls = assert_same(scenario)
+    assert {c[0] for c in calls} == {"ok", "error"}
