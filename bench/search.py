@@ -331,9 +331,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = use_emulated_aws()
     from moto import mock_aws
 
-    from contacthub_local import scalable_moto
+    from contacthub_local import scalable_moto, scalable_moto_dispatch
 
     scalable_moto.install()
+    scalable_moto_dispatch.install()  # as `contacthub serve` answers DynamoDB: the meter still sees every call
     with mock_aws():
         from contacthub.wiring import services as build
         from contacthub_local.bootstrap import create_tables
