@@ -6,19 +6,19 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...ports import ContactQuery
 from ...wiring import services
 from .. import conditional
 from ..common import next_link, principal
+from ..validation import Query, lazy_module
 from . import mapping
 from .errors import SKARBE
-from .schemas import ContactCreate
 
 contacts = Router()
 lead_statuses = Router()
 account = Router()
+schemas = lazy_module(__package__ + ".schemas")  # request bodies: only a write builds them
 
 
 def _json(body, status: int = 200, headers: dict[str, str] | None = None):
@@ -53,7 +53,7 @@ def list_contacts(
 
 
 @contacts.post("/api/connect/contacts")
-def create_contact(body: ContactCreate):
+def create_contact(body: schemas.ContactCreate):
     # 200, not 201: the vendor documents 200 as the success status of every endpoint.
     ws = principal(contacts).workspace_id
     sent = body.model_dump(exclude_unset=True)

@@ -9,16 +9,17 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ....wiring import services
 from ...common import principal
+from ...validation import lazy_module
 from ..contacts.routes import contact_response
 from ..wire import json_response
 from .mapping import overrides_from_wire, prepared_to_wire
-from .schemas import ContactConfirm, ContactPrepare
 
 capture = Router()
+schemas = lazy_module(__package__ + ".schemas")  # request bodies: only a write builds them
 
 
 @capture.post("/api/contacts/prepare")
-def prepare_contact(body: ContactPrepare):
+def prepare_contact(body: schemas.ContactPrepare):
     """Extract a contact from a signature or vCard; answer it with a confirmation token. Creates nothing."""
     prepared = services().capture.prepare(principal(capture).workspace_id, body.text,
                                           overrides_from_wire(body.overrides))
@@ -26,7 +27,7 @@ def prepare_contact(body: ContactPrepare):
 
 
 @capture.post("/api/contacts/confirm")
-def confirm_contact(body: ContactConfirm):
+def confirm_contact(body: schemas.ContactConfirm):
     """Create the prepared contact (201). A token works once: used or expired 410, unknown 404."""
     contact = services().capture.confirm(principal(capture).workspace_id, body.confirmationToken,
                                          overrides_from_wire(body.overrides))
