@@ -61,9 +61,9 @@ class LeanValidationResolver(APIGatewayRestResolver):
         self._response_validation_middleware = LeanResponseValidation()
 
 
-# Constraints of a Query that a plain read can check; any other (pattern, alias, ...) takes the full path.
+# Constraints of a Query that a plain read can check; any other (pattern, strict, ...) takes the full path.
 _CHECKED = {"ge", "gt", "le", "lt", "min_length", "max_length"}
-_DOCUMENTATION = {"description", "title"}
+_OTHERS = {"alias", "description", "title"}
 _DIGITS = re.compile(r"0|[1-9][0-9]{0,17}")
 _UNDECIDED = object()
 
@@ -76,10 +76,10 @@ class _QuerySpec:
 
 
 class _Param:
-    __slots__ = ("name", "in_path", "kind", "optional", "default", "checks")
+    __slots__ = ("name", "key", "in_path", "kind", "default", "checks")
 
-    def __init__(self, name: str, in_path: bool, kind: type, optional: bool, default: Any, checks: dict):
-        self.name, self.in_path, self.kind, self.optional = name, in_path, kind, optional
+    def __init__(self, name: str, key: str, in_path: bool, kind: type, default: Any, checks: dict):
+        self.name, self.key, self.in_path, self.kind = name, key, in_path, kind  # key: the name sent (alias)
         self.default, self.checks = default, checks
 
     def accept(self, value: Any) -> Any:
@@ -134,21 +134,23 @@ def _plan(route: Any) -> list[_Param] | None:
         except Exception:  # noqa: BLE001 - whatever the lean reading cannot follow, powertools reads
             return None
         checks: dict[str, Any] = {}
+        key = name
         if typing.get_origin(annotation) is typing.Annotated:
             annotation, *extras = typing.get_args(annotation)
             if len(extras) != 1 or not isinstance(extras[0], _QuerySpec) or name in in_path:
                 return None
             constraints = extras[0].constraints
-            if set(constraints) - _CHECKED - _DOCUMENTATION:
+            if set(constraints) - _CHECKED - _OTHERS:
                 return None
             checks = {k: v for k, v in constraints.items() if k in _CHECKED}
+            key = constraints.get("alias") or name
         plain = _plain(annotation)
         if plain is None:
             return None
         kind, optional = plain
         if name in in_path and (optional or parameter.default is not inspect.Parameter.empty):
             return None
-        plan.append(_Param(name, name in in_path, kind, optional, parameter.default, checks))
+        plan.append(_Param(name, key, name in in_path, kind, parameter.default, checks))
     return plan
 
 
@@ -208,7 +210,7 @@ class LeanRequestValidation(BaseMiddlewareHandler):
         route_args = app.context.get("_route_args") or {}
         values: dict[str, Any] = {}
         for param in plan:
-            value = route_args.get(param.name) if param.in_path else _query_value(event, param.name)
+            value = route_args.get(param.key) if param.in_path else _query_value(event, param.key)
             if value is None:
                 if param.default is inspect.Parameter.empty:
                     return None  # required and missing: powertools' error

@@ -7,4 +7,5 @@ from pydantic import BaseModel, ConfigDict
 class WireModel(BaseModel):
     """A request body: unknown and read-only properties are refused, never silently dropped."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built when first used (a write, or the API reference): the routes import the schemas lazily anyway.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
