@@ -57,8 +57,9 @@ class LeanValidationResolver(APIGatewayRestResolver):
     def __init__(self) -> None:
         super().__init__(enable_validation=False)  # powertools' middlewares are made on first need, below
         self._enable_validation = True  # routes and the OpenAPI document read it: validation is on
-        self._request_validation_middleware = LeanRequestValidation()
-        self._response_validation_middleware = LeanResponseValidation()
+        # Stand in for powertools' OpenAPI middlewares (same call, same answers; see the classes).
+        self._request_validation_middleware = LeanRequestValidation()  # type: ignore[assignment]
+        self._response_validation_middleware = LeanResponseValidation()  # type: ignore[assignment]
 
 
 # Constraints of a Query that a plain read can check; any other (pattern, strict, ...) takes the full path.

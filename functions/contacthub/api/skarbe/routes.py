@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -18,7 +18,10 @@ from .errors import SKARBE
 contacts = Router()
 lead_statuses = Router()
 account = Router()
-schemas = lazy_module(__package__ + ".schemas")  # request bodies: only a write builds them
+if TYPE_CHECKING:
+    from . import schemas
+else:  # request bodies: imported when a write (or the API reference) first needs them
+    schemas = lazy_module(__package__ + ".schemas")
 
 
 def _json(body, status: int = 200, headers: dict[str, str] | None = None):

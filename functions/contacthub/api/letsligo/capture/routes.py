@@ -5,6 +5,8 @@ workspace's likely duplicates; nothing is created until confirm. See services/ca
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ....wiring import services
@@ -15,7 +17,10 @@ from ..wire import json_response
 from .mapping import overrides_from_wire, prepared_to_wire
 
 capture = Router()
-schemas = lazy_module(__package__ + ".schemas")  # request bodies: only a write builds them
+if TYPE_CHECKING:
+    from . import schemas
+else:  # request bodies: imported when a write (or the API reference) first needs them
+    schemas = lazy_module(__package__ + ".schemas")
 
 
 @capture.post("/api/contacts/prepare")

@@ -1,7 +1,7 @@
 """letsligo contact routes (/api/contacts). Parse, map, call one service, map back."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -19,7 +19,10 @@ from ..wire import collection, id_from_iri, json_response
 from . import mapping
 
 contacts = Router()
-schemas = lazy_module(__package__ + ".schemas")  # request bodies: only a write builds them
+if TYPE_CHECKING:
+    from . import schemas
+else:  # request bodies: imported when a write (or the API reference) first needs them
+    schemas = lazy_module(__package__ + ".schemas")
 
 
 def contact_response(contact, status: int = 200):

@@ -6,6 +6,8 @@ fails (the draft is kept).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ....domain.email import Sender
@@ -16,7 +18,10 @@ from ..wire import json_response
 from .mapping import draft_from_wire, draft_to_wire, sent_to_wire
 
 emails = Router()
-schemas = lazy_module(__package__ + ".schemas")  # request bodies: only a write builds them
+if TYPE_CHECKING:
+    from . import schemas
+else:  # request bodies: imported when a write (or the API reference) first needs them
+    schemas = lazy_module(__package__ + ".schemas")
 
 
 def _sender() -> Sender:

@@ -1,7 +1,7 @@
 """letsligo ContactTask routes (/api/contact_tasks). Parse, map, call one TaskService method, map back."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -17,7 +17,10 @@ from ..wire import collection, json_response
 from . import mapping
 
 contact_tasks = Router()
-schemas = lazy_module(__package__ + ".schemas")  # request bodies: only a write builds them
+if TYPE_CHECKING:
+    from . import schemas
+else:  # request bodies: imported when a write (or the API reference) first needs them
+    schemas = lazy_module(__package__ + ".schemas")
 
 _DATE = dict(max_length=64, description="ISO 8601 date or date-time")
 _TYPES = "One of " + ", ".join(t.value for t in TaskType)
