@@ -9,6 +9,7 @@ import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query as PowertoolsQuery
 from pydantic import BaseModel
 
 from contacthub.api.validation import LeanValidationResolver, Query
@@ -50,6 +51,11 @@ def list_things(
 @router.get("/required")
 def required(q: Annotated[str, Query(max_length=3)]):
     return _echo(q=q)
+
+
+@router.get("/declared-by-powertools")
+def declared_by_powertools(limit: Annotated[int, PowertoolsQuery(ge=1)] = 1):
+    return _echo(limit=limit)
 
 
 @router.post("/things")
@@ -96,6 +102,7 @@ CASES = [
     ("GET", "/things", {"due[before]": ["2024-01-01"]}), ("GET", "/things", {"due[before]": ["2024-01-01T00"]}),
     ("GET", "/things", {"unknown": ["1"]}), ("GET", "/required", None), ("GET", "/required", {"q": ["abc"]}),
     ("GET", "/required", {"q": ["abcd"]}), ("GET", "/dict", None),
+    ("GET", "/declared-by-powertools", {"limit": ["2"]}), ("GET", "/declared-by-powertools", {"limit": ["0"]}),
 ]
 
 
