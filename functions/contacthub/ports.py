@@ -8,17 +8,16 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .domain.contact import Contact
-from .domain.email import EmailDraft, EmailSession, SentEmail, Turn
-from .domain.pipeline import PipelineState
-from .domain.task import OpenTaskSummary, Task, TaskPage, TaskQuery, TaskSlice
-from .domain.workspace import Principal, User, Workspace
-
-if TYPE_CHECKING:  # annotations only: the adapters' packages import this module
+if TYPE_CHECKING:  # annotations only: the adapters' packages import this module, and a read needs few of these
     from .capture.model import CaptureDraft
     from .composers.base import Brief, Composition
+    from .domain.contact import Contact
+    from .domain.email import EmailDraft, EmailSession, SentEmail, Turn
     from .domain.events import Event
+    from .domain.pipeline import PipelineState
+    from .domain.task import OpenTaskSummary, Task, TaskPage, TaskQuery, TaskSlice
     from .domain.webhooks import Delivery, Subscription
+    from .domain.workspace import Principal, User, Workspace
     from .mail.base import OutgoingEmail
 
 

@@ -63,9 +63,11 @@ class Services:
         from .services.contacts import ContactService
         from .store.repositories import ContactRepository
 
+        # Tasks and emails are reached through the services on call: a read of contacts never builds them.
         return ContactService(ContactRepository(), self._states,
-                              cleanups=(self.tasks.delete_for_contact, self._email_store.remove_for_contact),
-                              open_task_contacts=self.tasks.contacts_with_open_tasks)
+                              cleanups=(lambda ws, cid: self.tasks.delete_for_contact(ws, cid),
+                                        lambda ws, cid: self._email_store.remove_for_contact(ws, cid)),
+                              open_task_contacts=lambda ws: self.tasks.contacts_with_open_tasks(ws))
 
     @_built_once
     def pipeline(self) -> "PipelineService":

@@ -9,22 +9,7 @@ import asyncio
 import threading
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
-from mangum import Mangum
-from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
-
-from contacthub.api.cors import with_cors
-from contacthub.api.observability import observed
-from contacthub.snapstart import on_snapshot, prime_store
-
-from .schema import build_schema
-from .settings import Settings
-from .view import GRAPHQL_RESPONSE, GraphQLView
-
-logger = Logger(service="contacthub")
-# The schema and view log through the standard `contacthub.graphql` logger: same JSON format and keys.
-copy_config_to_registered_loggers(source_logger=logger, include={"contacthub.graphql"})
+from contacthub.startup import init_phase
 
 _threads = threading.local()
 
@@ -38,8 +23,26 @@ def use_event_loop() -> None:
     asyncio.set_event_loop(loop)
 
 
-settings = Settings.from_environment()
-app = GraphQLView(build_schema(settings), settings)
+with init_phase():  # what is built here (the schema above all) lives as long as the container: contacthub.startup
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+    from mangum import Mangum
+    from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
+
+    from contacthub.api.cors import with_cors
+    from contacthub.api.observability import observed
+    from contacthub.snapstart import on_snapshot, prime_store
+
+    from .schema import build_schema
+    from .settings import Settings
+    from .view import GRAPHQL_RESPONSE, GraphQLView
+
+    logger = Logger(service="contacthub")
+    # The schema and view log through the standard `contacthub.graphql` logger: same JSON format and keys.
+    copy_config_to_registered_loggers(source_logger=logger, include={"contacthub.graphql"})
+
+    settings = Settings.from_environment()
+    app = GraphQLView(build_schema(settings), settings)
 use_event_loop()
 
 

@@ -35,6 +35,7 @@ from .body import MalformedBody, decode_json, decode_object
 from .cors import with_cors
 from .idempotency import resolve_once
 from .observability import observed
+from .validation import LeanValidationResolver
 from ..snapstart import on_snapshot, prime_store
 
 logger = Logger(service="contacthub")
@@ -216,9 +217,10 @@ def authenticate(headers: dict[str, str], dialect: Dialect) -> Principal:
 
 
 def build_api(dialect: Dialect, *routers) -> tuple[APIGatewayRestResolver, Callable[[dict, Any], dict]]:
-    """A dialect's resolver (validation on, so pydantic wire models also feed its OpenAPI document) and its
-    Lambda entry point. Routers are tried in the order given; literal paths beat parameters anyway."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    """A dialect's resolver (validation on, so pydantic wire models also feed its OpenAPI document; plain reads
+    are validated without pydantic, see .validation) and its Lambda entry point. Routers are tried in the order
+    given; literal paths beat parameters anyway."""
+    app = LeanValidationResolver()
     for router in routers:
         app.include_router(router)
     install(app, dialect)

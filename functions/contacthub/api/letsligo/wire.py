@@ -1,4 +1,5 @@
-"""What every letsligo resource answers with: JSON-LD responses, Hydra collections, dates, IRIs, strict models."""
+"""What every letsligo resource answers with: JSON-LD responses, Hydra collections, dates, IRIs (request models:
+.models)."""
 from __future__ import annotations
 
 import json
@@ -6,15 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
-from pydantic import BaseModel, ConfigDict
 
 from .errors import LETSLIGO
-
-
-class WireModel(BaseModel):
-    """A request body: unknown and read-only properties are refused, never silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 def json_response(body: dict, status: int = 200) -> Response:

@@ -14,7 +14,8 @@ def _one_or_many(value: Any) -> Any:
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built when first used (a write, or the API reference), not when a read imports the routes.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # "At least email or firstName is required": one of them is a string, and a first name is not blank.

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.contact import MAX_CHANNEL, MAX_SHORT_TEXT
 from ...services.paging import MAX_PAGE_SIZE
 from ...wiring import services
 from .. import conditional
 from ..common import next_link, principal
+from ..validation import Query
 from . import mapping
 from .errors import WHAUTOMATE
 from .schemas import ContactBody, ContactOut, DeleteOut, ErrorOut, TagsBody, TagsOut

@@ -10,7 +10,8 @@ from ..reference import RULES
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built when first used (a write, or the API reference), not when a read imports the routes.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class LocationBody(_Wire):

@@ -1,12 +1,14 @@
 """Pure mapping of the letsligo capture wizard's answers. Golden tests: tests/unit/test_capture_mapping.py."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....domain.contact import Contact
 from ..contacts.mapping import CONTACTS, WIRE_TO_CANONICAL, fields_from_wire
-from ..contacts.schemas import ContactFields
 from ..wire import iso
+
+if TYPE_CHECKING:
+    from ..contacts.schemas import ContactFields
 
 CANONICAL_TO_WIRE = {canonical: wire for wire, canonical in WIRE_TO_CANONICAL.items()}
 

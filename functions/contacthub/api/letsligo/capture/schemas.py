@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field, StrictStr
 
 from ..contacts.schemas import ContactFields
-from ..wire import WireModel
+from ..models import WireModel
 
 
 class ContactPrepare(WireModel):

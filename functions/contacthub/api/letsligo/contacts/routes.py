@@ -1,11 +1,10 @@
 """letsligo contact routes (/api/contacts). Parse, map, call one service, map back."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ....domain.contact import Status
 from ....ports import ContactQuery
@@ -13,13 +12,17 @@ from ....services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ....wiring import services
 from ... import conditional
 from ...common import BadRequest, json_body, parse, principal
+from ...validation import Query, lazy_module
 from ..errors import LETSLIGO
 from ..pipeline_states.mapping import PIPELINE_STATES
 from ..wire import collection, id_from_iri, json_response
 from . import mapping
-from .schemas import ContactCreate, ContactExtend, ContactFields, PipelineStateChange
 
 contacts = Router()
+if TYPE_CHECKING:
+    from . import schemas
+else:  # request bodies: imported when a write (or the API reference) first needs them
+    schemas = lazy_module(__package__ + ".schemas")
 
 
 def contact_response(contact, status: int = 200):
@@ -30,7 +33,7 @@ def contact_response(contact, status: int = 200):
 
 
 @contacts.post("/api/contacts")
-def create_contact(body: ContactCreate):
+def create_contact(body: schemas.ContactCreate):
     fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
     return contact_response(services().contacts.create(principal(contacts).workspace_id, fields), 201)
 
@@ -73,7 +76,7 @@ def get_contact(id: str):
 
 
 @contacts.patch("/api/contacts/<id>")
-def update_contact(id: str, body: ContactFields):
+def update_contact(id: str, body: schemas.ContactFields):
     fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
     return contact_response(services().contacts.update(principal(contacts).workspace_id, id, fields,
                                                        expected_version=conditional.if_match(contacts)))
@@ -86,7 +89,7 @@ def delete_contact(id: str):
 
 
 @contacts.post("/api/contacts/<id>/extend")
-def extend_contact(id: str, body: ContactExtend):
+def extend_contact(id: str, body: schemas.ContactExtend):
     contact = services().contacts.extend(principal(contacts).workspace_id, id, body.text,
                                          mapping.EXTEND_FIELDS[body.field])
     return contact_response(contact)
@@ -96,7 +99,7 @@ def extend_contact(id: str, body: ContactExtend):
 def update_contact_pipeline_state(id: str):
     # The body is optional: an empty body, {} or {"stateId": null} all take the contact out of the pipeline.
     raw = contacts.current_event.body
-    change = parse(PipelineStateChange, json_body(contacts) if raw and raw.strip() else {})
+    change = parse(schemas.PipelineStateChange, json_body(contacts) if raw and raw.strip() else {})
     state_id = id_from_iri(change.stateId, PIPELINE_STATES) if change.stateId else None
     contact = services().contacts.set_pipeline_state(principal(contacts).workspace_id, id, state_id,
                                                      expected_version=conditional.if_match(contacts))

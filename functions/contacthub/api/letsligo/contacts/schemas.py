@@ -7,7 +7,7 @@ from pydantic import Field, StrictStr
 
 from ...reference import RULES
 
-from ..wire import WireModel
+from ..models import WireModel
 
 
 class ContactFields(WireModel):

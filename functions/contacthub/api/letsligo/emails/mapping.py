@@ -1,12 +1,14 @@
 """Pure letsligo email draft / sent email mapping. Golden tests: tests/integration/test_letsligo_emails.py."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....domain.email import DraftResult, EmailDraft, SentEmail
 from ..contacts.mapping import CONTACTS
 from ..wire import iso
-from .schemas import EmailContent
+
+if TYPE_CHECKING:
+    from .schemas import EmailContent
 
 
 def draft_from_wire(content: EmailContent | None) -> dict | None:

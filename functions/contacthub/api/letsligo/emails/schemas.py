@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StrictStr
 
 from ....domain.email import MAX_BODY, MAX_INSTRUCTION, MAX_SUBJECT
-from ..wire import WireModel
+from ..models import WireModel
 
 MAX_ADDRESS = 254
 MAX_SESSION_ID = 64

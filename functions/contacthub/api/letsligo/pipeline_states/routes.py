@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ....services.paging import DEFAULT_PAGE_SIZE
 from ....wiring import services
 from ...common import principal
+from ...validation import Query
 from ..wire import collection, json_response
 from . import mapping
 

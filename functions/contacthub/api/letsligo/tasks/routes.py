@@ -1,23 +1,26 @@
 """letsligo ContactTask routes (/api/contact_tasks). Parse, map, call one TaskService method, map back."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ....domain.task import TaskType
 from ....services.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ....wiring import services
 from ... import conditional
 from ...common import principal
+from ...validation import Query, lazy_module
 from ..errors import LETSLIGO
 from ..wire import collection, json_response
 from . import mapping
-from .schemas import ContactTaskCreate, ContactTaskFields
 
 contact_tasks = Router()
+if TYPE_CHECKING:
+    from . import schemas
+else:  # request bodies: imported when a write (or the API reference) first needs them
+    schemas = lazy_module(__package__ + ".schemas")
 
 _DATE = dict(max_length=64, description="ISO 8601 date or date-time")
 _TYPES = "One of " + ", ".join(t.value for t in TaskType)
@@ -52,7 +55,7 @@ def list_contact_tasks(
 
 
 @contact_tasks.post("/api/contact_tasks")
-def create_contact_task(body: ContactTaskCreate):
+def create_contact_task(body: schemas.ContactTaskCreate):
     fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
     task = services().tasks.create(_workspace(), fields)
     wire = mapping.task_to_wire(task)
@@ -68,7 +71,7 @@ def get_contact_task(id: str):
 
 
 @contact_tasks.patch("/api/contact_tasks/<id>")
-def update_contact_task(id: str, body: ContactTaskFields):
+def update_contact_task(id: str, body: schemas.ContactTaskFields):
     fields = mapping.fields_from_wire(body.model_dump(exclude_unset=True))
     task = services().tasks.update(_workspace(), id, fields, expected_version=conditional.if_match(contact_tasks))
     return conditional.tagged(json_response(mapping.task_to_wire(task)), task.version)

@@ -11,7 +11,7 @@ from pydantic import Field, StrictBool, StrictStr
 
 from ....domain.task import TaskKind, TaskType
 from ...reference import not_null
-from ..wire import WireModel
+from ..models import WireModel
 
 _DATE_TIME: dict[str, Any] = {"format": "date-time"}
 _CONTACT = "IRI of a contact of your workspace, /api/contacts/{id}"
