@@ -116,6 +116,10 @@ class ContactRepository(Protocol):
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]: ...
     def tag_counts(self, workspace_id: str) -> list[TagCount]: ...
     def location_counts(self, workspace_id: str) -> list[LocationCount]: ...
+    def ids_with_email(self, workspace_id: str, email: str) -> list[str]:
+        """Ids of contacts that may have this address (case-insensitive), read consistently; confirm on each."""
+    def ids_with_phone(self, workspace_id: str, e164: str) -> list[str]:
+        """Ids of contacts that may have this number, read consistently; confirm the E.164 on each."""
 
 
 class PipelineRepository(Protocol):

@@ -123,6 +123,12 @@ class InMemoryContacts:
     def pending_cleanups(self, workspace_id: str, limit: int) -> list[str]:
         return sorted(cid for ws, cid in self.cleanups if ws == workspace_id)[:limit]
 
+    def ids_with_email(self, workspace_id: str, email: str) -> list[str]:
+        return [c.id for c in self._of(workspace_id) if fold(email) in {fold(e) for e in c.emails}]
+
+    def ids_with_phone(self, workspace_id: str, e164: str) -> list[str]:
+        return [c.id for c in self._of(workspace_id) if any(p.e164 == e164 for p in c.phones)]
+
     # ------------------------------------------------------------ writes
     def allocate_number(self, workspace_id: str) -> int:
         self.numbers[workspace_id] = self.numbers.get(workspace_id, 0) + 1

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..domain import messages
+from ..domain.contact_batch import MatchKey, WriteOutcome
 from ..domain.contact import (
     EXTENSION_TEXT,
     Contact,
@@ -149,6 +150,38 @@ class ContactService:
             **values,
         )
         return self._contacts.add(contact, also=tuple(also))
+
+    def upsert(self, workspace_id: str, fields: dict[str, Any],
+               match_by: Sequence[MatchKey]) -> tuple[WriteOutcome, Contact]:
+        """Update the contact ``fields`` match (see ``find_match``) with them, or create one."""
+        match = self.find_match(workspace_id, fields, match_by)
+        if match is None:
+            return WriteOutcome.CREATED, self.create(workspace_id, fields)
+        saved = self.update(workspace_id, match.id, fields)
+        return (WriteOutcome.UNCHANGED if saved.version == match.version else WriteOutcome.UPDATED), saved
+
+    def find_match(self, workspace_id: str, fields: dict[str, Any], match_by: Sequence[MatchKey]) -> Contact | None:
+        """The existing contact that shares an email (case-insensitive) or a phone (E.164) with ``fields``,
+        trying the keys in ``match_by`` order; None when none does. Several contacts found by one key is a
+        ValidationFailed: an upsert must not pick one of them at random."""
+        values = validate_changes(fields)  # the same normal forms the contacts were stored with
+        for key in match_by:
+            if key is MatchKey.EMAIL:
+                path, wanted = "emails", {e.casefold() for e in values.get("emails", ())}
+                ids = {i for e in wanted for i in self._contacts.ids_with_email(workspace_id, e)}
+                found = [c for c in self._contacts.get_many(workspace_id, ids).values()
+                         if wanted & {e.casefold() for e in c.emails}]
+            else:
+                path, wanted = "phones", {p.e164 for p in values.get("phones", ()) if p.e164}
+                ids = {i for e164 in wanted for i in self._contacts.ids_with_phone(workspace_id, e164)}
+                found = [c for c in self._contacts.get_many(workspace_id, ids).values()
+                         if wanted & {p.e164 for p in c.phones}]
+            if len(found) > 1:
+                raise ValidationFailed.one(path, messages.ambiguous_match(sorted(c.id for c in found)),
+                                           "ambiguous_match")
+            if found:
+                return found[0]
+        return None
 
     def update(self, workspace_id: str, contact_id: str, changes: dict[str, Any],
                expected_version: ExpectedVersion = None, based_on_version: int | None = None) -> Contact:

@@ -20,6 +20,7 @@ from ..domain.workspace import Principal, User, Workspace
 from ..ports import AlsoOnAdd, ConsumeCaptureDraft, ContactPage, ContactQuery, LocationCount, PageRequest, TagCount
 from . import search_index as idx
 from .contact_listing import ContactListing
+from .contact_matches import contact_ids_with_email, contact_ids_with_phone
 from .mappers import (
     contact_to_item,
     item_to_contact,
@@ -146,6 +147,12 @@ class ContactRepository:
     def tag_counts(self, workspace_id: str) -> list[TagCount]:
         items = TagItem.query(workspace_pk(workspace_id), TagItem.sk.startswith("TAG#"), consistent_read=True)
         return [TagCount(i.label, int(i.contacts)) for i in items if int(i.contacts or 0) > 0]
+
+    def ids_with_email(self, workspace_id: str, email: str) -> list[str]:
+        return contact_ids_with_email(workspace_id, email)
+
+    def ids_with_phone(self, workspace_id: str, e164: str) -> list[str]:
+        return contact_ids_with_phone(workspace_id, e164)
 
     def location_counts(self, workspace_id: str) -> list[LocationCount]:
         items = LocationItem.query(workspace_pk(workspace_id), LocationItem.sk.startswith("LOC#"),

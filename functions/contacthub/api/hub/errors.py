@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 from ..common import Dialect, Problem
 from ..reference import array, obj, text
+from .mapping import FIELD_NAMES
 
 PROBLEM_TYPE = "https://contacthub.dev/problems/"
 
@@ -30,6 +31,7 @@ HUB = Dialect(
     content_type="application/problem+json",
     render=render,
     validation_status=400,
+    field_names=FIELD_NAMES,
     api_key_headers=("x-api-key",),
     error_schema=obj({"type": text(False, format="uri"), "title": text(False), "status": {"type": "integer"},
                       "detail": text(False),
