@@ -65,7 +65,8 @@ class Services:
 
         return ContactService(ContactRepository(), self._states,
                               cleanups=(self.tasks.delete_for_contact, self._email_store.remove_for_contact),
-                              open_task_contacts=self.tasks.contacts_with_open_tasks)
+                              open_task_contacts=self.tasks.contacts_with_open_tasks,
+                              unique_emails=self.workspaces.keeps_emails_unique)
 
     @_built_once
     def pipeline(self) -> "PipelineService":

@@ -463,6 +463,28 @@ def sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+# -------------------------------------------------------------------- workspace settings
+def _configure_workspace(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", required=True, help="workspace name or id")
+    parser.add_argument("--unique-emails", choices=("on", "off"), required=True,
+                        help="on: a contact write giving an email another contact has is refused (409); contacts "
+                             "already sharing one are left as they are")
+    _store_arguments(parser)
+
+
+@subcommand("workspace", "Change a workspace's settings.", _configure_workspace)
+def workspace_settings(args: argparse.Namespace) -> int:
+    _open_store(args)
+    workspaces = _wiring().workspaces
+    workspace = workspaces.get(args.workspace) or workspaces.find_by_name(args.workspace)
+    if workspace is None:
+        print(f"contacthub: no workspace {args.workspace!r}", file=sys.stderr)
+        return 2
+    workspaces.set_unique_emails(workspace.id, args.unique_emails == "on")
+    print(f'workspace "{workspace.name}": unique emails {args.unique_emails}')
+    return 0
+
+
 # -------------------------------------------------------------------- routes, events
 @subcommand("routes", "List every API route of template.yaml and the function that serves it.")
 def list_routes(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from fakes import InMemoryContacts, InMemoryStates
 
 from contacthub.api.hub.mapping import contact_to_wire, fields_from_wire
 from contacthub.domain.contact_batch import BatchMode, MatchKey, WriteOutcome
-from contacthub.domain.errors import Conflict, ValidationFailed
+from contacthub.domain.errors import Conflict, EmailTaken, ValidationFailed
 from contacthub.services import retry
 from contacthub.services.contact_batch import DEFAULT_MATCH_BY, write_batch
 from contacthub.services.contacts import ContactService
@@ -123,3 +123,59 @@ def test_hub_contact_is_the_change_feeds_canonical_json(contacts):
     assert fields_from_wire({k: wire[k] for k in ("firstName", "lastName", "phones", "linkedinUrl")}) == {
         "first_name": "Marie", "last_name": "Dubois", "phones": ["+33 6 12 34 56 78"],
         "linkedin_url": "https://linkedin.example/marie"}
+
+
+# ---------------------------------------------------------------- unique emails (a workspace setting)
+@pytest.fixture
+def unique_contacts(repo):
+    return ContactService(repo, InMemoryStates(), unique_emails=lambda workspace_id: workspace_id == WS)
+
+
+def test_a_taken_email_is_refused_by_create_update_and_batch_naming_its_contact(unique_contacts, repo):
+    marie = unique_contacts.create(WS, {"name": "Marie", "emails": ["marie@acme.example"]})
+    jean = unique_contacts.create(WS, {"name": "Jean", "emails": ["jean@acme.example"]})
+    with pytest.raises(EmailTaken) as raised:
+        unique_contacts.create(WS, {"name": "Copy", "emails": ["MARIE@acme.example"]})
+    assert (raised.value.contact_id, raised.value.contact_number) == (marie.id, marie.number)
+    with pytest.raises(EmailTaken):
+        unique_contacts.update(WS, jean.id, {"emails": ["jean@acme.example", "marie@acme.example"]})
+    [result] = write_batch(unique_contacts, WS, BatchMode.CREATE, (), [{"name": "C", "emails": ["marie@acme.example"]}])
+    assert isinstance(result.error, EmailTaken) and repo.count(WS) == 2
+    # its own address, another workspace, and a workspace without the setting are fine
+    assert unique_contacts.update(WS, marie.id, {"emails": ["marie@acme.example"], "company": "Acme"}).company == "Acme"
+    unique_contacts.create(OTHER_WS, {"name": "Twin", "emails": ["marie@acme.example"]})
+    unique_contacts.create(OTHER_WS, {"name": "Twin", "emails": ["marie@acme.example"]})
+
+
+def test_a_write_that_lost_the_race_for_an_address_names_the_winner(unique_contacts, repo):
+    guard_versions = repo.email_guard_versions
+
+    def a_winner_commits_meanwhile(workspace_id, emails):
+        versions = guard_versions(workspace_id, emails)
+        if not repo.contacts:
+            ContactService(repo, InMemoryStates()).create(WS, {"name": "Winner", "emails": ["race@acme.example"]})
+            repo.email_guards[(WS, "race@acme.example")] = 1  # as the winner's own guarded write left it
+        return versions
+
+    repo.email_guard_versions = a_winner_commits_meanwhile
+    with pytest.raises(EmailTaken) as raised:
+        unique_contacts.create(WS, {"name": "Loser", "emails": ["race@acme.example"]})
+    assert raised.value.contact_id == next(iter(repo.contacts.values())).id and repo.count(WS) == 1
+
+
+def test_each_dialect_names_the_contact_that_has_the_address():
+    from contacthub.api.hub.errors import HUB
+    from contacthub.api.letsligo.errors import LETSLIGO
+    from contacthub.api.skarbe.errors import SKARBE
+    from contacthub.api.whautomate.errors import WHAUTOMATE
+
+    taken = EmailTaken("marie@acme.example", "3f0c8a4e-0000-4000-8000-000000000001", 42)
+    rendered = {d.name: (d.problem_for(taken).status, d.render(d.problem_for(taken)))
+                for d in (HUB, LETSLIGO, SKARBE, WHAUTOMATE)}
+    detail = "A contact with this email address already exists in the workspace: marie@acme.example"
+    assert rendered["hub"] == (409, {"type": "https://contacthub.dev/problems/conflict", "title": "Conflict",
+                                     "status": 409, "detail": detail, "existingId": taken.contact_id})
+    assert rendered["letsligo"][0] == 409 and rendered["letsligo"][1]["detail"] == detail
+    assert rendered["letsligo"][1]["existing"] == f"/api/contacts/{taken.contact_id}"
+    assert rendered["skarbe"] == (409, {"error": f"{detail} (contact 42)"})
+    assert rendered["whautomate"] == (409, {"error": "Conflict", "message": detail, "contactId": taken.contact_id})

@@ -21,7 +21,7 @@ from ..domain.contact import (
     tag_key,
     validate_changes,
 )
-from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.errors import Conflict, EmailTaken, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid, fold
 from ..ports import (
     AlsoOnAdd,
@@ -29,6 +29,7 @@ from ..ports import (
     ContactPage,
     ContactQuery,
     ContactRepository,
+    GuardEmails,
     LocationCount,
     OpenTaskContacts,
     PageRequest,
@@ -56,12 +57,14 @@ class ContactService:
     def __init__(self, contacts: ContactRepository, states: PipelineRepository,
                  clock: Callable[[], datetime] = utcnow,
                  cleanups: Sequence[ContactCleanup] = (),
-                 open_task_contacts: OpenTaskContacts | None = None):
+                 open_task_contacts: OpenTaskContacts | None = None,
+                 unique_emails: Callable[[str], bool] = lambda workspace_id: False):
         self._contacts = contacts
         self._states = states
         self.clock = clock
         self._cleanups = tuple(cleanups)  # what a deleted contact leaves elsewhere (its tasks, its emails)
         self._open_task_contacts = open_task_contacts
+        self._unique_emails = unique_emails  # whether a workspace keeps its contacts' emails unique
 
     # ---------------------------------------------------------------- reads
     def get(self, workspace_id: str, contact_id: str) -> Contact:
@@ -138,6 +141,8 @@ class ContactService:
         values = validate_changes(fields)
         values = _resolve_names(values, current=None)
         self._check_state(workspace_id, values.get("pipeline_state_id"))
+        emails = values.get("emails", ())
+        guard = self._guard_new_emails(workspace_id, None, emails)
         now = self.clock()
         contact = Contact(
             workspace_id=workspace_id,
@@ -149,7 +154,12 @@ class ContactService:
             last_activity_at=now,
             **values,
         )
-        return self._contacts.add(contact, also=tuple(also))
+        try:
+            return self._contacts.add(contact, also=(*also, *guard))
+        except Conflict:
+            if guard:  # another write added one of these addresses meanwhile: name its contact
+                self._guard_new_emails(workspace_id, None, emails)
+            raise
 
     def upsert(self, workspace_id: str, fields: dict[str, Any],
                match_by: Sequence[MatchKey]) -> tuple[WriteOutcome, Contact]:
@@ -292,9 +302,31 @@ class ContactService:
                 raise Final(error) from None
             if changed == current:
                 return current
-            return self._contacts.update(current, changed.with_changes(updated_at=self.clock()))
+            try:
+                guard = self._guard_new_emails(workspace_id, current, changed.emails)
+            except EmailTaken as error:  # a replay would find the same contact
+                raise Final(error) from None
+            return self._contacts.update(current, changed.with_changes(updated_at=self.clock()), also=guard)
 
         return retry_on_conflict(attempt)
+
+    def _guard_new_emails(self, workspace_id: str, current: Contact | None,
+                          emails: Sequence[str]) -> tuple[GuardEmails, ...]:
+        """When the workspace keeps emails unique: EmailTaken if another contact has one of the addresses this
+        write adds, else the guard the write must commit with (it fails if another write adds one meanwhile).
+
+        The guard versions are read before looking for contacts: a write committing after that look moves them."""
+        had = {e.casefold() for e in current.emails} if current else set()
+        added = [e for e in emails if e.casefold() not in had]
+        if not added or not self._unique_emails(workspace_id):
+            return ()
+        versions = self._contacts.email_guard_versions(workspace_id, [fold(e) for e in added])
+        for email in added:
+            ids = set(self._contacts.ids_with_email(workspace_id, email)) - {current.id if current else ""}
+            for other in self._contacts.get_many(workspace_id, ids).values():
+                if email.casefold() in {e.casefold() for e in other.emails}:
+                    raise EmailTaken(email, other.id, other.number)
+        return (GuardEmails(workspace_id, tuple(sorted(versions.items()))),)
 
     def _check_state(self, workspace_id: str, state_id: str | None) -> None:
         if state_id is None:

@@ -17,7 +17,7 @@ from ..inputs import CreateContactInput, changes
 from ..payloads import error_union, failure, payload, result
 from ..types.contact import Contact
 from ..types.enums import ContactBatchMode, ContactMatchKey, ContactWriteOutcome
-from ..types.errors import ConflictError, NotFoundError, ValidationError, Violation
+from ..types.errors import ConflictError, DuplicateEmailError, NotFoundError, ValidationError, Violation
 from .idempotent import once
 from .outcome import outcome
 
@@ -42,7 +42,8 @@ class UpsertContactsInput:
 # ValidationError: the batch itself (too many items, matchBy empty); nothing was written.
 UpsertContactsError = error_union("UpsertContactsError", ValidationError)
 # NotFoundError: the matched contact was deleted meanwhile; ConflictError: it kept changing concurrently.
-UpsertContactItemError = error_union("UpsertContactItemError", ValidationError, ConflictError, NotFoundError)
+UpsertContactItemError = error_union("UpsertContactItemError", ValidationError, ConflictError, NotFoundError,
+                                     DuplicateEmailError)
 
 
 @strawberry.type(description="What became of one item of upsertContacts.")
@@ -69,7 +70,7 @@ def _result(index: int, item: BatchItemResult) -> ContactUpsertResult:
 
 
 # A replay answers the first call's outcomes again: kept as JSON, errors by their GraphQL type.
-_ERROR_TYPES = {t.__name__: t for t in (ValidationError, ConflictError, NotFoundError)}
+_ERROR_TYPES = {t.__name__: t for t in (ValidationError, ConflictError, NotFoundError, DuplicateEmailError)}
 
 
 def _remembered(results: list[ContactUpsertResult]) -> str:

@@ -23,6 +23,8 @@ def render(problem: Problem) -> dict:
     body: dict = {"type": PROBLEM_TYPE + slug, "title": title, "status": problem.status, "detail": problem.message}
     if problem.violations:
         body["errors"] = [{"field": v.path, "message": v.message, "code": v.code} for v in problem.violations]
+    if problem.existing_id is not None:
+        body["existingId"] = problem.existing_id  # an RFC 9457 extension member
     return body
 
 
@@ -35,6 +37,7 @@ HUB = Dialect(
     api_key_headers=("x-api-key",),
     error_schema=obj({"type": text(False, format="uri"), "title": text(False), "status": {"type": "integer"},
                       "detail": text(False),
-                      "errors": array(obj({"field": text(False), "message": text(False), "code": text(False)}))},
+                      "errors": array(obj({"field": text(False), "message": text(False), "code": text(False)})),
+                      "existingId": text(False)},
                      required=("type", "title", "status", "detail")),
 )
