@@ -124,7 +124,16 @@ class ConsumeCaptureDraft:
     now: datetime
 
 
-AlsoOnAdd = ConsumeCaptureDraft  # the operations a contact's create can carry (a Union when there are more)
+@dataclass(frozen=True)
+class GuardEmails:
+    """Commit only if no other write added one of these addresses since their guard versions were read
+    (``versions``: folded address -> version, 0 when never written), and move each guard on."""
+
+    workspace_id: str
+    versions: tuple[tuple[str, int], ...]
+
+
+AlsoOnAdd = ConsumeCaptureDraft | GuardEmails  # the operations a contact's write can carry
 
 # Run after a contact's delete has committed, with (workspace id, contact id). Must be idempotent: a
 # cleanup that failed is run again by the sweep of pending cleanups.
@@ -141,7 +150,8 @@ class ContactRepository(Protocol):
     def count(self, workspace_id: str) -> int: ...
     def add(self, contact: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
         """Create the contact and apply ``also`` in the same transaction: all or nothing."""
-    def update(self, old: Contact, new: Contact) -> Contact: ...
+    def update(self, old: Contact, new: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
+        """Write the change and apply ``also`` in the same transaction: all or nothing."""
     def remove(self, contact: Contact) -> None:
         """Delete the contact and record a pending cleanup for it, in one transaction."""
     def pending_cleanups(self, workspace_id: str, limit: int) -> list[str]:
@@ -158,6 +168,12 @@ class ContactRepository(Protocol):
     def recently_active(self, workspace_id: str, limit: int) -> list[Contact]: ...
     def tag_counts(self, workspace_id: str) -> list[TagCount]: ...
     def location_counts(self, workspace_id: str) -> list[LocationCount]: ...
+    def ids_with_email(self, workspace_id: str, email: str) -> list[str]:
+        """Ids of contacts that may have this address (case-insensitive), read consistently; confirm on each."""
+    def ids_with_phone(self, workspace_id: str, e164: str) -> list[str]:
+        """Ids of contacts that may have this number, read consistently; confirm the E.164 on each."""
+    def email_guard_versions(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, int]:
+        """The guard version of each folded address (0 when never written), read consistently."""
 
 
 class PipelineRepository(Protocol):
@@ -175,6 +191,7 @@ class WorkspaceRepository(Protocol):
     def get_user(self, workspace_id: str, user_id: str) -> User | None: ...
     def find_user_by_email(self, workspace_id: str, email: str) -> User | None: ...
     def add_user(self, user: User) -> User: ...
+    def set_unique_emails(self, workspace_id: str, unique: bool) -> None: ...
 
 
 class ApiKeyRepository(Protocol):

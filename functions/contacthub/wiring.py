@@ -67,7 +67,8 @@ class Services:
         return ContactService(ContactRepository(), self._states,
                               cleanups=(lambda ws, cid: self.tasks.delete_for_contact(ws, cid),
                                         lambda ws, cid: self._email_store.remove_for_contact(ws, cid)),
-                              open_task_contacts=lambda ws: self.tasks.contacts_with_open_tasks(ws))
+                              open_task_contacts=lambda ws: self.tasks.contacts_with_open_tasks(ws),
+                              unique_emails=lambda ws: self.workspaces.keeps_emails_unique(ws))
 
     @_built_once
     def pipeline(self) -> "PipelineService":

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 
+import strawberry
 from graphql import GraphQLError
 
 from contacthub.domain.errors import (
     Conflict,
     DomainError,
+    EmailTaken,
     Gone,
     IdempotencyKeyReused,
     NotFound,
@@ -18,6 +20,7 @@ from contacthub.domain.errors import (
 
 from .types.errors import (
     ConflictError,
+    DuplicateEmailError,
     Error,
     NotFoundError,
     ServiceUnavailableError,
@@ -59,6 +62,9 @@ def error_type_for(error: DomainError) -> Error | None:
                                                                       code="idempotency_key_reused")])
     if isinstance(error, PreconditionFailed):
         return VersionConflict(message=str(error), current_version=error.current_version)
+    if isinstance(error, EmailTaken):
+        return DuplicateEmailError(message=str(error), email=error.email,
+                                   existing_contact_id=strawberry.ID(error.contact_id))
     if isinstance(error, Conflict):
         return ConflictError(message=str(error))
     if isinstance(error, Gone):

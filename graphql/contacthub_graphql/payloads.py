@@ -15,6 +15,7 @@ from .types.contact import Contact
 from .types.email import EmailContent, SentEmail
 from .types.errors import (
     ConflictError,
+    DuplicateEmailError,
     NotFoundError,
     ServiceUnavailableError,
     TokenGoneError,
@@ -56,9 +57,9 @@ def payload(mutation: str, answer: str) -> Any:
 
 # NotFound on a create: a replay (idempotencyKey) of a create whose object was deleted since.
 CreateContactError = error_union("CreateContactError", ValidationError, ConflictError, NotFoundError,
-                                 note=REPLAYED_CREATE)
+                                 DuplicateEmailError, note=REPLAYED_CREATE)
 ChangeContactError = (NotFoundError, ValidationError, ConflictError)
-UpdateContactError = error_union("UpdateContactError", *ChangeContactError, VersionConflict)
+UpdateContactError = error_union("UpdateContactError", *ChangeContactError, VersionConflict, DuplicateEmailError)
 DeleteContactError = error_union("DeleteContactError", NotFoundError, ConflictError, VersionConflict)
 ExtendContactError = error_union("ExtendContactError", *ChangeContactError)
 MoveContactToPipelineStateError = error_union("MoveContactToPipelineStateError", *ChangeContactError)
@@ -81,7 +82,7 @@ DeletePipelineStateError = error_union("DeletePipelineStateError", NotFoundError
 
 PrepareContactError = error_union("PrepareContactError", ValidationError)
 ConfirmContactError = error_union("ConfirmContactError", NotFoundError, TokenGoneError, ValidationError,
-                                  ConflictError)
+                                  ConflictError, DuplicateEmailError)
 
 # Conflict: the session was already sent, or changed concurrently; ServiceUnavailable: the model or the mail.
 ContactEmailError = (NotFoundError, ValidationError, ConflictError, ServiceUnavailableError)

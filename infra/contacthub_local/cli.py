@@ -463,6 +463,14 @@ def keys(args: argparse.Namespace) -> int:
 
 
 # -------------------------------------------------------------------- sweep
+def _named_workspace(workspaces, name_or_id: str):
+    """The workspace with this id or name; None (and a message) when there is none."""
+    workspace = workspaces.get(name_or_id) or workspaces.find_by_name(name_or_id)
+    if workspace is None:
+        print(f"contacthub: no workspace {name_or_id!r}", file=sys.stderr)
+    return workspace
+
+
 def _configure_sweep(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workspace", required=True, help="workspace name or id")
     _store_arguments(parser)
@@ -473,9 +481,8 @@ def _configure_sweep(parser: argparse.ArgumentParser) -> None:
 def sweep(args: argparse.Namespace) -> int:
     _open_store(args)
     services = _wiring()
-    workspace = services.workspaces.get(args.workspace) or services.workspaces.find_by_name(args.workspace)
+    workspace = _named_workspace(services.workspaces, args.workspace)
     if workspace is None:
-        print(f"contacthub: no workspace {args.workspace!r}", file=sys.stderr)
         return 2
     total = 0
     while finished := services.contacts.sweep_deleted(workspace.id):
@@ -490,12 +497,32 @@ def sweep(args: argparse.Namespace) -> int:
 def reindex(args: argparse.Namespace) -> int:
     _open_store(args)
     services = _wiring()
-    workspace = services.workspaces.get(args.workspace) or services.workspaces.find_by_name(args.workspace)
+    workspace = _named_workspace(services.workspaces, args.workspace)
     if workspace is None:
-        print(f"contacthub: no workspace {args.workspace!r}", file=sys.stderr)
         return 2
     total = sum(services.contacts.reindex(workspace.id))
     print(f"reindexed {total} contact(s)")
+    return 0
+
+
+# -------------------------------------------------------------------- workspace settings
+def _configure_workspace(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", required=True, help="workspace name or id")
+    parser.add_argument("--unique-emails", choices=("on", "off"), required=True,
+                        help="on: a contact write giving an email another contact has is refused (409); contacts "
+                             "already sharing one are left as they are")
+    _store_arguments(parser)
+
+
+@subcommand("workspace", "Change a workspace's settings.", _configure_workspace)
+def workspace_settings(args: argparse.Namespace) -> int:
+    _open_store(args)
+    workspaces = _wiring().workspaces
+    workspace = _named_workspace(workspaces, args.workspace)
+    if workspace is None:
+        return 2
+    workspaces.set_unique_emails(workspace.id, args.unique_emails == "on")
+    print(f'workspace "{workspace.name}": unique emails {args.unique_emails}')
     return 0
 
 

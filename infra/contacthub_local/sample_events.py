@@ -49,6 +49,12 @@ BODIES: dict[tuple[str, str], object] = {
     ("hub", "CreateWebhook"): {"url": "https://hooks.example.com/contacthub",
                                "events": ["contact.created", "contact.updated"], "description": "CRM sync"},
     ("hub", "UpdateWebhook"): {"enabled": False},
+    ("hub", "CreateContact"): {"name": "Marie Dubois", "emails": ["marie.dubois@example.com"],
+                               "phones": ["+33 6 12 34 56 78"], "company": "Acme Corp"},
+    ("hub", "UpdateContact"): {"position": "Directrice", "tags": ["VIP"]},
+    ("hub", "WriteContacts"): {"mode": "upsert", "matchBy": ["email", "phone"], "contacts": [
+        {"name": "Marie Dubois", "emails": ["marie.dubois@example.com"], "position": "Directrice"},
+        {"name": "Jean Martin", "phones": ["+33 6 98 76 54 32"]}]},
 }
 # Bodies of vendor-documented routes, by METHOD and path, so they apply whatever the template names the event.
 DOCUMENTED_BODIES: dict[tuple[str, str], object] = {

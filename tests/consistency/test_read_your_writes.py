@@ -63,10 +63,20 @@ def create_graphql(api, state=None):
     return payload["contact"]["id"]
 
 
+def create_hub(api, state=None):
+    body = {"name": NAME, "emails": [EMAIL], "phones": [PHONE], "tags": [TAG], "channel": CHANNEL,
+            "location": {"id": LOCATION, "title": "Lyon"}}
+    if state:
+        body["pipelineStateId"] = state.id
+    reply = api.post("/hub/v1/contacts", json=body)
+    assert reply.status == 201, reply.text
+    return reply.json["id"]
+
+
 CREATORS = {"letsligo": create_letsligo, "skarbe": create_skarbe, "whautomate": create_whautomate,
-            "graphql": create_graphql}
-WITH_EMAIL = ["letsligo", "skarbe", "graphql"]
-WITH_TAGS = ["whautomate", "graphql"]  # tag, location and channel set at creation
+            "graphql": create_graphql, "hub": create_hub}
+WITH_EMAIL = ["letsligo", "skarbe", "graphql", "hub"]
+WITH_TAGS = ["whautomate", "graphql", "hub"]  # tag, location and channel set at creation
 
 
 # ------------------------------------------------------------------ reads: the names listed, and the total
@@ -93,7 +103,14 @@ def list_graphql(api, arguments=""):
     return [e["node"]["name"] for e in data["edges"]], data["totalCount"]
 
 
-LISTS = {"letsligo": list_letsligo, "skarbe": list_skarbe, "whautomate": list_whautomate, "graphql": list_graphql}
+def list_hub(api, query=""):
+    reply = api.get("/hub/v1/contacts" + query)
+    assert reply.status == 200, reply.text
+    return [c["name"] for c in reply.json["data"]], None  # cursor pages have no total
+
+
+LISTS = {"letsligo": list_letsligo, "skarbe": list_skarbe, "whautomate": list_whautomate, "graphql": list_graphql,
+         "hub": list_hub}
 
 SEARCHES = {
     "letsligo name": (list_letsligo, "?name=" + quote("zoe quint")),
@@ -105,8 +122,11 @@ SEARCHES = {
     "whautomate phone": (list_whautomate, "?searchText=" + DIGITS),
     "graphql name": (list_graphql, '(search: "quintard")'),
     "graphql phone": (list_graphql, f'(search: "{DIGITS}")'),
+    "hub name": (list_hub, "?search=" + quote(FIRST)),
+    "hub email": (list_hub, "?search=" + quote(EMAIL)),
+    "hub phone": (list_hub, "?search=" + DIGITS),
 }
-NEEDS_EMAIL = {"letsligo email", "skarbe email"}
+NEEDS_EMAIL = {"letsligo email", "skarbe email", "hub email"}
 
 FILTERS = {
     "letsligo status": (list_letsligo, "?status=pending"),
@@ -214,7 +234,7 @@ def test_the_location_catalogue_counts_the_contact_just_created(stale_dynamodb, 
     assert locations == [{"id": LOCATION, "contactCount": 1}]
 
 
-@pytest.mark.parametrize("creator", ["letsligo", "skarbe", "graphql"])
+@pytest.mark.parametrize("creator", ["letsligo", "skarbe", "graphql", "hub"])
 def test_pipeline_state_counts_and_filter_see_the_contact_just_placed(stale_dynamodb, services, workspace, api,
                                                                       creator):
     state = services.pipeline.list(workspace.workspace.id)[1]
@@ -230,6 +250,23 @@ def test_pipeline_state_counts_and_filter_see_the_contact_just_placed(stale_dyna
 def test_the_workspace_contact_count_includes_the_contact_just_created(stale_dynamodb, api, creator):
     CREATORS[creator](api)
     assert graphql(api, "{ me { workspace { contactCount } } }")["me"]["workspace"]["contactCount"] == 1
+
+
+@pytest.mark.parametrize("creator", WITH_EMAIL)
+def test_an_upsert_just_after_a_create_matches_it_by_email_and_by_phone(stale_dynamodb, api, creator):
+    # Given a contact created a moment ago, When batch upserts name its email, then its phone in E.164
+    contact_id = CREATORS[creator](api)
+    by_email = api.post("/hub/v1/contacts/batch", json={"mode": "upsert", "contacts": [
+        {"emails": [EMAIL.upper()], "company": "Quintard SA"}]})
+    by_phone = api.post("/hub/v1/contacts/batch", json={"mode": "upsert", "matchBy": ["phone"], "contacts": [
+        {"phones": ["+33698765432"], "position": "CEO"}]})
+    # Then both update that contact, and nothing is created
+    for reply in (by_email, by_phone):
+        assert reply.status == 200, reply.text
+        [result] = reply.json["data"]
+        assert result["status"] == "updated", result
+        assert contact_id in (result["id"], result["contact"]["number"])  # skarbe's ids are the numbers
+    assert list_hub(api) == ([NAME], None)
 
 
 def test_a_workspace_and_key_created_just_now_answer_me_in_skarbe(stale_dynamodb, services):

@@ -41,7 +41,8 @@ def test_naming_conventions():
         "removeTags", "createTask", "updateTask", "completeTask", "reopenTask", "deleteTask", "createPipelineState",
         "renamePipelineState", "recolorPipelineState", "reorderPipelineState", "deletePipelineState",
         "prepareContact", "confirmContact", "prepareContactEmail", "refineContactEmail", "sendContactEmail",
-        "createWebhook", "updateWebhook", "deleteWebhook", "rotateWebhookSecret", "retryWebhookDelivery"}
+        "createWebhook", "updateWebhook", "deleteWebhook", "rotateWebhookSecret", "retryWebhookDelivery",
+        "upsertContacts"}
 
 
 def test_only_the_graphql_function_imports_strawberry():

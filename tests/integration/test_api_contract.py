@@ -53,6 +53,10 @@ NOT_EXPRESSIBLE = {
     "GET /hub/v1/events": "`after` must be a cursor this listing gave",
     "POST /hub/v1/webhooks": "the URL must resolve to a public address (SSRF guard)",
     "PATCH /hub/v1/webhooks/{id}": "the URL must resolve to a public address (SSRF guard)",
+    "GET /hub/v1/contacts": "`after` must be a cursor this listing gave",
+    "POST /hub/v1/contacts": "a contact needs a name, first/last name or email; emails, phones, channels and "
+                             "bounds are checked by the domain rules",
+    "PATCH /hub/v1/contacts/{id}": "emails, phones, tags, channels and bounds are checked by the domain rules",
 }
 
 

@@ -168,6 +168,15 @@ def test_keys_create_prints_a_working_key_once_and_revoke_disables_it(services, 
     assert cli.main(["keys", "revoke", "chk_unknown_"]) == 1
 
 
+def test_workspace_switches_unique_emails(services, workspace, restore_environ, capsys):
+    os.environ.update(table_environment())
+    assert cli.main(["workspace", "--workspace", workspace.workspace.name, "--unique-emails", "on"]) == 0
+    assert services.workspaces.keeps_emails_unique(workspace.workspace.id)
+    assert cli.main(["workspace", "--workspace", workspace.workspace.id, "--unique-emails", "off"]) == 0
+    assert not services.workspaces.keeps_emails_unique(workspace.workspace.id)
+    assert cli.main(["workspace", "--workspace", "nobody", "--unique-emails", "on"]) == 2
+
+
 def test_keys_refuse_to_guess_table_names(aws, restore_environ, monkeypatch):
     os.environ.update(table_environment())
     monkeypatch.delenv("CRM_TABLE")

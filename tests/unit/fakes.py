@@ -29,6 +29,7 @@ from contacthub.ports import (
     CaptureDraftRepository,
     Composer,
     ConsumeCaptureDraft,
+    GuardEmails,
     ContactPage,
     PageRequest,
     ContactQuery,
@@ -72,6 +73,7 @@ class InMemoryContacts:
         self.contacts: dict[Key, Contact] = {}
         self.numbers: dict[str, int] = {}
         self.cleanups: set[Key] = set()
+        self.email_guards: dict[Key, int] = {}  # (workspace, folded email) -> version
         self.drafts = drafts
         self.fail_next_commit = 0  # that many writes fail with Conflict, as if another writer won
 
@@ -144,6 +146,15 @@ class InMemoryContacts:
     def pending_cleanups(self, workspace_id: str, limit: int) -> list[str]:
         return sorted(cid for ws, cid in self.cleanups if ws == workspace_id)[:limit]
 
+    def ids_with_email(self, workspace_id: str, email: str) -> list[str]:
+        return [c.id for c in self._of(workspace_id) if fold(email) in {fold(e) for e in c.emails}]
+
+    def ids_with_phone(self, workspace_id: str, e164: str) -> list[str]:
+        return [c.id for c in self._of(workspace_id) if any(p.e164 == e164 for p in c.phones)]
+
+    def email_guard_versions(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, int]:
+        return {e: self.email_guards.get((workspace_id, e), 0) for e in folded_emails}
+
     # ------------------------------------------------------------ writes
     def allocate_number(self, workspace_id: str) -> int:
         self.numbers[workspace_id] = self.numbers.get(workspace_id, 0) + 1
@@ -151,18 +162,23 @@ class InMemoryContacts:
 
     def add(self, contact: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
         key = (contact.workspace_id, contact.id)
-        self._commit(key in self.contacts)
-        consumed = [self._consume(op, contact) for op in also]  # all checked before anything is written
-        for draft in consumed:
+        guards = self._guard_moves(also)
+        self._commit(key in self.contacts or any(self.email_guards.get(k, 0) != v for k, v in guards.items()))
+        self.email_guards.update({k: v + 1 for k, v in guards.items()})
+        consumed = [self._consume(op, contact) for op in also if isinstance(op, ConsumeCaptureDraft)]
+        for draft in consumed:  # all checked before anything is written
             assert self.drafts is not None
             self.drafts.add(draft)
         saved = contact.with_changes(version=1)
         self.contacts[key] = saved
         return saved
 
-    def update(self, old: Contact, new: Contact) -> Contact:
+    def update(self, old: Contact, new: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
         current = self.contacts.get((old.workspace_id, old.id))
-        self._commit(current is None or current.version != old.version)
+        guards = self._guard_moves(also)
+        self._commit(current is None or current.version != old.version
+                     or any(self.email_guards.get(k, 0) != v for k, v in guards.items()))
+        self.email_guards.update({k: v + 1 for k, v in guards.items()})
         saved = new.with_changes(version=(old.version or 0) + 1)
         self.contacts[(new.workspace_id, new.id)] = saved
         return saved
@@ -188,6 +204,12 @@ class InMemoryContacts:
             raise Conflict("lost a race")
         if condition_failed:
             raise Conflict("condition failed")
+
+    @staticmethod
+    def _guard_moves(also: Sequence[AlsoOnAdd]) -> dict[Key, int]:
+        """(workspace, folded email) -> the version each GuardEmails expects."""
+        return {(g.workspace_id, email): version for g in also if isinstance(g, GuardEmails)
+                for email, version in g.versions}
 
     def _consume(self, op: AlsoOnAdd, contact: Contact) -> CaptureDraft:
         assert isinstance(op, ConsumeCaptureDraft) and self.drafts is not None
@@ -262,6 +284,9 @@ class InMemoryWorkspaces:
     def add_user(self, user: User) -> User:
         self.users[(user.workspace_id, user.id)] = user
         return user
+
+    def set_unique_emails(self, workspace_id: str, unique: bool) -> None:
+        self.workspaces[workspace_id] = replace(self.workspaces[workspace_id], unique_emails=unique)
 
 
 class InMemoryApiKeys:

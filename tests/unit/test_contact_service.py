@@ -104,7 +104,7 @@ def test_a_failed_if_match_is_not_replayed(service, repo):
     ada = service.create(WS, {"name": "Ada"})
     writes = []
     original = repo.update
-    repo.update = lambda old, new: writes.append(new) or original(old, new)
+    repo.update = lambda old, new, also=(): writes.append(new) or original(old, new, also)
     with pytest.raises(Conflict, match="modified since"):
         service.update(WS, ada.id, {"company": "X"}, expected_version=ada.version + 1)
     assert writes == []

@@ -90,3 +90,17 @@ def test_worst_case_create_and_delete_fit_one_transaction():
 def test_unchanged_update_touches_only_the_contact():
     contact = _full("n", "s2")
     assert contact_write_operations(contact, contact.with_changes(position="CEO")) == []
+
+
+def test_worst_case_writes_with_unique_email_guards_stay_within_the_limit():
+    # Given a workspace keeping emails unique: a write adding every address carries one guard per address
+    from contacthub.ports import GuardEmails
+    from contacthub.store.contact_matches import guard_emails_operations
+
+    old, new = _full("o", "s1"), _full("n", "s2")
+    guards = guard_emails_operations(GuardEmails("ws", tuple((e, 0) for e in new.emails)))
+    update = contact_transactions(old, new, [save(contact_to_item(new)), *guards])
+    create = contact_transactions(None, new, [save(contact_to_item(new)), *guards])
+    assert all(len(t) <= MAX_TRANSACTION_ITEMS for t in update + create)
+    assert len(create) == 1 and len(_recorded(update[0])) == MAX_TRANSACTION_ITEMS
+    assert sum(kind == "update" and type(i).__name__ == "EmailGuardItem" for kind, i in _recorded(update[0])) == 5

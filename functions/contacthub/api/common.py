@@ -19,6 +19,7 @@ from ..domain import messages
 from ..domain.errors import (
     Conflict,
     DomainError,
+    EmailTaken,
     Gone,
     IdempotencyKeyReused,
     InvalidCursor,
@@ -62,6 +63,7 @@ class Problem:
     message: str
     violations: list[Violation] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    existing_id: str | None = None  # a uniqueness conflict: the resource that has the value (its wire id)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class Dialect:
             return Problem(422, str(error))
         if isinstance(error, PreconditionFailed):
             return Problem(412, str(error))
+        if isinstance(error, EmailTaken):
+            return Problem(409, f"{error}: {error.email}", existing_id=self.contact_id(error))
         if isinstance(error, Conflict):
             return Problem(409, str(error))
         if isinstance(error, Gone):
@@ -113,6 +117,10 @@ class Dialect:
         if isinstance(error, TooManyRequests):
             return Problem(429, str(error), headers={"Retry-After": str(error.retry_after)})
         return Problem(500, "Internal Server Error")
+
+    def contact_id(self, error: EmailTaken) -> str:
+        """How this dialect names the contact that has the address (a UUID unless it uses numbers)."""
+        return error.contact_id
 
     def response(self, problem: Problem) -> Response:
         return Response(problem.status, self.content_type, json.dumps(self.render(problem)),

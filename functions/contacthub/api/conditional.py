@@ -12,9 +12,9 @@ from aws_lambda_powertools.event_handler import Response
 # Where ETags are served, for the API reference: versioned resources (GET, and PATCH/PUT/DELETE with If-Match)
 # and the creates that answer one.
 VERSIONED_PATHS = frozenset({"/api/contacts/{id}", "/api/contacts/{id}/pipeline-state", "/api/contact_tasks/{id}",
-                             "/api/connect/contacts/{id}", "/v1/contacts/{contactId}"})
+                             "/api/connect/contacts/{id}", "/v1/contacts/{contactId}", "/hub/v1/contacts/{id}"})
 TAGGED_CREATES = frozenset({"/api/contacts", "/api/contacts/confirm", "/api/contact_tasks",
-                            "/api/connect/contacts", "/v1/contacts"})
+                            "/api/connect/contacts", "/v1/contacts", "/hub/v1/contacts"})
 
 _TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
 _VERSION = re.compile(r"v(\d{1,18})")

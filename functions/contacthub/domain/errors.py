@@ -52,6 +52,16 @@ class PreconditionFailed(Conflict):
         super().__init__(f"The {entity.lower()} was modified since you read it (now at version {current_version})")
 
 
+class EmailTaken(Conflict):
+    """The workspace keeps emails unique and another contact has this address: nothing was written."""
+
+    def __init__(self, email: str, contact_id: str, contact_number: int):
+        self.email = email
+        self.contact_id = contact_id
+        self.contact_number = contact_number  # the skarbe id
+        super().__init__("A contact with this email address already exists in the workspace")
+
+
 class IdempotencyKeyReused(DomainError):
     """An idempotency key already used for a different request (another body or input)."""
 

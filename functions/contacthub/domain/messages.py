@@ -71,5 +71,9 @@ def choice(allowed: object = None) -> str:
     return f"The value you selected is not a valid choice ({allowed})."
 
 
+def ambiguous_match(contact_ids: list[str]) -> str:
+    return f"Several contacts match ({', '.join(contact_ids)}): merge them, or update one by its id."
+
+
 def unreadable_vcard(reason: str) -> str:
     return f"This vCard could not be read: {reason[:200]}"

@@ -24,6 +24,7 @@ class Workspace:
     name: str
     created_at: datetime | None = None
     contact_count: int = 0
+    unique_emails: bool = False  # no two contacts share an address (case-insensitive), checked on every write
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..domain import messages
+from ..domain.contact_batch import MatchKey, WriteOutcome
 from ..domain.contact import (
     EXTENSION_TEXT,
     Contact,
@@ -20,7 +21,7 @@ from ..domain.contact import (
     tag_key,
     validate_changes,
 )
-from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.errors import Conflict, EmailTaken, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid, fold
 from ..ports import (
     AlsoOnAdd,
@@ -30,6 +31,7 @@ from ..ports import (
     ContactQuery,
     ContactRepository,
     ContactSort,
+    GuardEmails,
     LocationCount,
     Negated,
     OpenTaskContacts,
@@ -59,12 +61,14 @@ class ContactService:
     def __init__(self, contacts: ContactRepository, states: PipelineRepository,
                  clock: Callable[[], datetime] = utcnow,
                  cleanups: Sequence[ContactCleanup] = (),
-                 open_task_contacts: OpenTaskContacts | None = None):
+                 open_task_contacts: OpenTaskContacts | None = None,
+                 unique_emails: Callable[[str], bool] = lambda workspace_id: False):
         self._contacts = contacts
         self._states = states
         self.clock = clock
         self._cleanups = tuple(cleanups)  # what a deleted contact leaves elsewhere (its tasks, its emails)
         self._open_task_contacts = open_task_contacts
+        self._unique_emails = unique_emails  # whether a workspace keeps its contacts' emails unique
 
     # ---------------------------------------------------------------- reads
     def get(self, workspace_id: str, contact_id: str) -> Contact:
@@ -179,6 +183,8 @@ class ContactService:
         values = validate_changes(fields)
         values = _resolve_names(values, current=None)
         self._check_state(workspace_id, values.get("pipeline_state_id"))
+        emails = values.get("emails", ())
+        guard = self._guard_new_emails(workspace_id, None, emails)
         now = self.clock()
         contact = Contact(
             workspace_id=workspace_id,
@@ -190,7 +196,44 @@ class ContactService:
             last_activity_at=now,
             **values,
         )
-        return self._contacts.add(contact, also=tuple(also))
+        try:
+            return self._contacts.add(contact, also=(*also, *guard))
+        except Conflict:
+            if guard:  # another write added one of these addresses meanwhile: name its contact
+                self._guard_new_emails(workspace_id, None, emails)
+            raise
+
+    def upsert(self, workspace_id: str, fields: dict[str, Any],
+               match_by: Sequence[MatchKey]) -> tuple[WriteOutcome, Contact]:
+        """Update the contact ``fields`` match (see ``find_match``) with them, or create one."""
+        match = self.find_match(workspace_id, fields, match_by)
+        if match is None:
+            return WriteOutcome.CREATED, self.create(workspace_id, fields)
+        saved = self.update(workspace_id, match.id, fields)
+        return (WriteOutcome.UNCHANGED if saved.version == match.version else WriteOutcome.UPDATED), saved
+
+    def find_match(self, workspace_id: str, fields: dict[str, Any], match_by: Sequence[MatchKey]) -> Contact | None:
+        """The existing contact that shares an email (case-insensitive) or a phone (E.164) with ``fields``,
+        trying the keys in ``match_by`` order; None when none does. Several contacts found by one key is a
+        ValidationFailed: an upsert must not pick one of them at random."""
+        values = validate_changes(fields)  # the same normal forms the contacts were stored with
+        for key in match_by:
+            if key is MatchKey.EMAIL:
+                path, wanted = "emails", {e.casefold() for e in values.get("emails", ())}
+                ids = {i for e in wanted for i in self._contacts.ids_with_email(workspace_id, e)}
+                found = [c for c in self._contacts.get_many(workspace_id, ids).values()
+                         if wanted & {e.casefold() for e in c.emails}]
+            else:
+                path, wanted = "phones", {p.e164 for p in values.get("phones", ()) if p.e164}
+                ids = {i for e164 in wanted for i in self._contacts.ids_with_phone(workspace_id, e164)}
+                found = [c for c in self._contacts.get_many(workspace_id, ids).values()
+                         if wanted & {p.e164 for p in c.phones}]
+            if len(found) > 1:
+                raise ValidationFailed.one(path, messages.ambiguous_match(sorted(c.id for c in found)),
+                                           "ambiguous_match")
+            if found:
+                return found[0]
+        return None
 
     def update(self, workspace_id: str, contact_id: str, changes: dict[str, Any],
                expected_version: ExpectedVersion = None, based_on_version: int | None = None) -> Contact:
@@ -301,9 +344,31 @@ class ContactService:
                 raise Final(error) from None
             if changed == current:
                 return current
-            return self._contacts.update(current, changed.with_changes(updated_at=self.clock()))
+            try:
+                guard = self._guard_new_emails(workspace_id, current, changed.emails)
+            except EmailTaken as error:  # a replay would find the same contact
+                raise Final(error) from None
+            return self._contacts.update(current, changed.with_changes(updated_at=self.clock()), also=guard)
 
         return retry_on_conflict(attempt)
+
+    def _guard_new_emails(self, workspace_id: str, current: Contact | None,
+                          emails: Sequence[str]) -> tuple[GuardEmails, ...]:
+        """When the workspace keeps emails unique: EmailTaken if another contact has one of the addresses this
+        write adds, else the guard the write must commit with (it fails if another write adds one meanwhile).
+
+        The guard versions are read before looking for contacts: a write committing after that look moves them."""
+        had = {e.casefold() for e in current.emails} if current else set()
+        added = [e for e in emails if e.casefold() not in had]
+        if not added or not self._unique_emails(workspace_id):
+            return ()
+        versions = self._contacts.email_guard_versions(workspace_id, [fold(e) for e in added])
+        for email in added:
+            ids = set(self._contacts.ids_with_email(workspace_id, email)) - {current.id if current else ""}
+            for other in self._contacts.get_many(workspace_id, ids).values():
+                if email.casefold() in {e.casefold() for e in other.emails}:
+                    raise EmailTaken(email, other.id, other.number)
+        return (GuardEmails(workspace_id, tuple(sorted(versions.items()))),)
 
     def _check_state(self, workspace_id: str, state_id: str | None) -> None:
         if state_id is None:

@@ -56,6 +56,15 @@ class WorkspaceService:
     def find_by_name(self, name: str) -> Workspace | None:
         return self._workspaces.find_by_name(name)
 
+    def keeps_emails_unique(self, workspace_id: str) -> bool:
+        workspace = self._workspaces.get(workspace_id)
+        return workspace is not None and workspace.unique_emails
+
+    def set_unique_emails(self, workspace_id: str, unique: bool) -> None:
+        """From now on, refuse (or again allow) a contact write giving an address another contact has. Contacts
+        already sharing one are left as they are."""
+        self._workspaces.set_unique_emails(workspace_id, unique)
+
     def me(self, principal: Principal) -> tuple[User | None, Workspace | None]:
         return (self._workspaces.get_user(principal.workspace_id, principal.user_id),
                 self._workspaces.get(principal.workspace_id))

@@ -109,7 +109,8 @@ def item_to_state(i: PipelineStateItem, workspace_id: str) -> PipelineState:
 
 
 def item_to_workspace(i: WorkspaceItem) -> Workspace:
-    return Workspace(id=i.workspaceId, name=i.name, created_at=i.createdAt, contact_count=int(i.contacts or 0))
+    return Workspace(id=i.workspaceId, name=i.name, created_at=i.createdAt, contact_count=int(i.contacts or 0),
+                     unique_emails=bool(i.uniqueEmails))
 
 
 def item_to_user(i: UserItem, workspace_id: str) -> User:

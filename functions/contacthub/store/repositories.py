@@ -24,6 +24,7 @@ from ..ports import (
     ContactPage,
     ContactQuery,
     ContactSort,
+    GuardEmails,
     LocationCount,
     PageRequest,
     TagCount,
@@ -31,6 +32,12 @@ from ..ports import (
 from . import search_index as idx
 from .contact_filtering import FilteredListing
 from .contact_listing import ContactListing
+from .contact_matches import (
+    contact_ids_with_email,
+    contact_ids_with_phone,
+    email_guard_versions,
+    guard_emails_operations,
+)
 from .mappers import (
     contact_to_item,
     item_to_contact,
@@ -183,6 +190,15 @@ class ContactRepository:
         items = TagItem.query(workspace_pk(workspace_id), TagItem.sk.startswith("TAG#"), consistent_read=True)
         return [TagCount(i.label, int(i.contacts)) for i in items if int(i.contacts or 0) > 0]
 
+    def ids_with_email(self, workspace_id: str, email: str) -> list[str]:
+        return contact_ids_with_email(workspace_id, email)
+
+    def ids_with_phone(self, workspace_id: str, e164: str) -> list[str]:
+        return contact_ids_with_phone(workspace_id, e164)
+
+    def email_guard_versions(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, int]:
+        return email_guard_versions(workspace_id, folded_emails)
+
     def location_counts(self, workspace_id: str) -> list[LocationCount]:
         items = LocationItem.query(workspace_pk(workspace_id), LocationItem.sk.startswith("LOC#"),
                                    consistent_read=True)
@@ -196,10 +212,10 @@ class ContactRepository:
         return int(item.nextContactNumber)
 
     def add(self, contact: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
-        return self._write(None, contact, [_also_operation(a, contact) for a in also])
+        return self._write(None, contact, [op for a in also for op in _also_operations(a, contact)])
 
-    def update(self, old: Contact, new: Contact) -> Contact:
-        return self._write(old, new)
+    def update(self, old: Contact, new: Contact, also: Sequence[AlsoOnAdd] = ()) -> Contact:
+        return self._write(old, new, [op for a in also for op in _also_operations(a, new)])
 
     def remove(self, contact: Contact) -> None:
         _commit_contact(None, contact, None, [])
@@ -258,12 +274,14 @@ def contact_transactions(old: Contact | None, new: Contact | None,
     return transactions
 
 
-def _also_operation(also: AlsoOnAdd, contact: Contact) -> Operation:
-    """The transaction step of an operation that commits with a contact's create."""
+def _also_operations(also: AlsoOnAdd, contact: Contact) -> list[Operation]:
+    """The transaction steps of an operation that commits with a contact's write."""
     if isinstance(also, ConsumeCaptureDraft):
         from .capture import consume_draft_operation
 
-        return consume_draft_operation(also, contact.id)
+        return [consume_draft_operation(also, contact.id)]
+    if isinstance(also, GuardEmails):
+        return guard_emails_operations(also)
     raise TypeError(f"Unknown operation {also!r}")
 
 
@@ -417,6 +435,10 @@ class WorkspaceRepository:
     def find_user_by_email(self, workspace_id: str, email: str) -> User | None:
         items = UserItem.query(workspace_pk(workspace_id), UserItem.sk.startswith("USER#"), consistent_read=True)
         return next((item_to_user(i, workspace_id) for i in items if fold(i.email) == fold(email)), None)
+
+    def set_unique_emails(self, workspace_id: str, unique: bool) -> None:
+        WorkspaceItem(workspace_pk(workspace_id), WORKSPACE_SK).update(
+            actions=[WorkspaceItem.uniqueEmails.set(unique)], condition=WorkspaceItem.pk.exists())
 
     def add_user(self, user: User) -> User:
         UserItem(workspace_pk(user.workspace_id), f"USER#{user.id}", userId=user.id, name=user.name,

@@ -24,6 +24,8 @@ CrmTable (pk = "WS#<workspace>", every item of a workspace in one partition):
   sk EMAILSESSION#<contact>#<session>        EmailSessionItem  an email being drafted for a contact (TTL expiresAt)
   sk EMAILSENT#<contact>#<sent at>#<message>  SentEmailItem     an email sent to a contact
   sk CLEANUP#<contact uuid>     CleanupItem       a deleted contact whose cleanup (tasks, emails) is pending
+  sk EMAILGUARD#<folded email>  EmailGuardItem    version moved by every write adding the address while the
+                                                  workspace keeps emails unique (serializes those writes)
   sk EVT#<stream position>      EventItem         the change feed, in stream order (TTL expiresAt, 30 days)
   sk WEBHOOK#<id>               WebhookItem       a webhook subscription and its signing secrets
   sk WHDLV#<webhook>#<event position>  DeliveryItem  one event's delivery to one subscription (TTL expiresAt)
@@ -98,6 +100,7 @@ class WorkspaceItem(_CrmModel):
     contacts = NumberAttribute(default=0)
     nextContactNumber = NumberAttribute(default=0)
     nextStateNumber = NumberAttribute(default=0)
+    uniqueEmails = BooleanAttribute(null=True)
 
 
 class UserItem(_CrmModel):
@@ -305,6 +308,13 @@ def _with_subclasses(model: type[Model]) -> list[type[Model]]:
     for sub in model.__subclasses__():
         found += _with_subclasses(sub)
     return found
+
+
+class EmailGuardItem(_CrmModel):
+    """Two writes adding the same address both condition on the version they read before checking that no
+    contact has it, and both move it: the later one fails, checks again and finds the earlier one's contact."""
+
+    version = NumberAttribute()
 
 
 class CleanupItem(_CrmModel):

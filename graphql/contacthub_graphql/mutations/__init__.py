@@ -4,6 +4,7 @@ from __future__ import annotations
 import strawberry
 
 from .capture_mutations import CaptureMutations
+from .contact_batch_mutations import ContactBatchMutations
 from .contact_mutations import ContactMutations
 from .email_mutations import EmailMutations
 from .pipeline_state_mutations import PipelineStateMutations
@@ -14,6 +15,6 @@ from .webhook_mutations import WebhookMutations
 @strawberry.type(description="Writes. Each mutation takes one `input` and answers a payload: the changed "
                              "object, or `error`, a union of the expected failures (nothing was changed). "
                              "`idempotencyKey` (on creates) makes a retry answer the object the first call created.")
-class Mutation(ContactMutations, TaskMutations, PipelineStateMutations, CaptureMutations, EmailMutations,
-               WebhookMutations):
+class Mutation(ContactMutations, ContactBatchMutations, TaskMutations, PipelineStateMutations, CaptureMutations,
+               EmailMutations, WebhookMutations):
     pass

@@ -6,6 +6,7 @@ from enum import Enum
 import strawberry
 
 from contacthub.domain.contact import Stage, Status
+from contacthub.domain.contact_batch import BatchMode, MatchKey, WriteOutcome
 from contacthub.domain.pipeline import StateType
 from contacthub.domain.task import TaskKind as DomainTaskKind
 from contacthub.domain.task import TaskType as DomainTaskType
@@ -33,6 +34,21 @@ ContactStatus = mirror(Status, "ContactStatus", "System-driven lifecycle status 
 })
 ContactStage = mirror(Stage, "ContactStage", "Marketing lifecycle stage (the whautomate enum).")
 PipelineStateType = mirror(StateType, "PipelineStateType", "What reaching a pipeline state means.")
+ContactBatchMode = mirror(BatchMode, "ContactBatchMode", "How upsertContacts writes its contacts.", {
+    "CREATE": "Every item is a new contact.",
+    "UPSERT": "An item matching an existing contact (see `matchBy`) updates it with its given fields; the "
+              "others are created.",
+})
+ContactMatchKey = mirror(MatchKey, "ContactMatchKey", "What upsertContacts matches existing contacts on.", {
+    "EMAIL": "Any of the item's emails, ignoring case.",
+    "PHONE": "Any of the item's phones, by E.164 (a number without an E.164 form never matches).",
+})
+ContactWriteOutcome = mirror(WriteOutcome, "ContactWriteOutcome", "What became of one item of upsertContacts.", {
+    "CREATED": "A new contact was made.",
+    "UPDATED": "The matched contact was changed.",
+    "UNCHANGED": "The matched contact already had these values: nothing was written.",
+    "ERROR": "Nothing of the item was written: see its `error`.",
+})
 
 
 @strawberry.enum(description="Order of a contact list.")

@@ -37,6 +37,13 @@ class ConflictError(Error):
     pass
 
 
+@strawberry.type(description="The workspace keeps contacts' emails unique, and another contact already has this "
+                             "address (ignoring case). Nothing was changed.")
+class DuplicateEmailError(Error):
+    email: str = strawberry.field(description="The address that is taken.")
+    existing_contact_id: strawberry.ID = strawberry.field(description="The contact that has it.")
+
+
 @strawberry.type(description="The object is not at the version the mutation expected (`expectedVersion`): "
                              "someone changed it since it was read. Nothing was changed; read it again.")
 class VersionConflict(Error):

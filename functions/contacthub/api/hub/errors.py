@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 from ..common import Dialect, Problem
 from ..reference import array, obj, text
+from .mapping import FIELD_NAMES
 
 PROBLEM_TYPE = "https://contacthub.dev/problems/"
 
@@ -22,6 +23,8 @@ def render(problem: Problem) -> dict:
     body: dict = {"type": PROBLEM_TYPE + slug, "title": title, "status": problem.status, "detail": problem.message}
     if problem.violations:
         body["errors"] = [{"field": v.path, "message": v.message, "code": v.code} for v in problem.violations]
+    if problem.existing_id is not None:
+        body["existingId"] = problem.existing_id  # an RFC 9457 extension member
     return body
 
 
@@ -30,9 +33,11 @@ HUB = Dialect(
     content_type="application/problem+json",
     render=render,
     validation_status=400,
+    field_names=FIELD_NAMES,
     api_key_headers=("x-api-key",),
     error_schema=obj({"type": text(False, format="uri"), "title": text(False), "status": {"type": "integer"},
                       "detail": text(False),
-                      "errors": array(obj({"field": text(False), "message": text(False), "code": text(False)}))},
+                      "errors": array(obj({"field": text(False), "message": text(False), "code": text(False)})),
+                      "existingId": text(False)},
                      required=("type", "title", "status", "detail")),
 )

@@ -3,6 +3,6 @@ from __future__ import annotations
 
 from ..common import build_api
 from .errors import HUB
-from .routes import events, webhooks
+from .routes import contacts, events, webhooks
 
-app, lambda_handler = build_api(HUB, events, webhooks)
+app, lambda_handler = build_api(HUB, events, webhooks, contacts)

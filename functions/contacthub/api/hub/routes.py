@@ -8,12 +8,22 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from ...domain.errors import DomainError
 from ...domain.events import parse_types
+from ...ports import ContactQuery
+from ...services.contact_batch import BatchItemResult, write_batch
 from ...services.paging import MAX_PAGE_SIZE
 from ...wiring import services
-from ..common import principal
+from .. import conditional
+from ..common import parse, principal
 from . import mapping
+from .errors import HUB
 from .schemas import (
+    BatchOut,
+    ContactBatch,
+    ContactFields,
+    ContactOut,
+    ContactPage,
     DeliveryOut,
     DeliveryPage,
     EventPage,
@@ -27,6 +37,7 @@ from .schemas import (
 
 events = Router()
 webhooks = Router()
+contacts = Router()
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
 After = Annotated[str | None, Query(max_length=512, description="The `next` cursor of the previous page")]
@@ -114,3 +125,75 @@ def list_deliveries(id: str, limit: Limit = 50, after: After = None):  # noqa: A
                responses=_doc(DeliveryOut, 202, "Queued"))
 def retry_delivery(id: str, deliveryId: str):  # noqa: A002
     return _json(mapping.delivery_to_wire(services().webhooks.retry(_ws(webhooks), id, deliveryId)), 202)
+
+
+# ---------------------------------------------------------------- contacts (canonical fields)
+def _contact(contact, status: int = 200) -> Response:
+    return conditional.tagged(_json(mapping.contact_to_wire(contact), status), contact.version)
+
+
+def _fields(body: ContactFields) -> dict[str, Any]:
+    # Python mode: JSON mode would turn NaN into null before the domain can refuse it.
+    return mapping.fields_from_wire(body.model_dump(exclude_unset=True))
+
+
+@contacts.get("/hub/v1/contacts", summary="Page through contacts, newest first", responses=_doc(ContactPage))
+def list_contacts(
+    limit: Limit = 50,
+    after: After = None,
+    search: Annotated[str | None, Query(max_length=100, description="Name, email or phone")] = None,
+):
+    page = services().contacts.search(_ws(contacts), ContactQuery(text=search), limit=limit, cursor=after,
+                                      cursor_field="after")
+    return _json(_page([mapping.contact_to_wire(c) for c in page.items], page.next))
+
+
+@contacts.post("/hub/v1/contacts", summary="Create a contact", responses=_doc(ContactOut, 201, "Created"))
+def create_contact(body: ContactFields):
+    contact = services().contacts.create(_ws(contacts), _fields(body))
+    response = _contact(contact, 201)
+    response.headers["Location"] = f"/hub/v1/contacts/{contact.id}"
+    return response
+
+
+@contacts.get("/hub/v1/contacts/<id>", summary="Get a contact", responses=_doc(ContactOut))
+def get_contact(id: str):  # noqa: A002 - the path parameter's name
+    contact = services().contacts.get(_ws(contacts), id)
+    return conditional.read(contacts, contact.version, lambda: _contact(contact))
+
+
+@contacts.patch("/hub/v1/contacts/<id>", summary="Change the given fields (null clears one)",
+                responses=_doc(ContactOut))
+def update_contact(id: str, body: ContactFields):  # noqa: A002
+    return _contact(services().contacts.update(_ws(contacts), id, _fields(body),
+                                               expected_version=conditional.if_match(contacts)))
+
+
+@contacts.delete("/hub/v1/contacts/<id>", summary="Delete a contact and its tasks",
+                 responses={204: {"description": "Deleted"}})
+def delete_contact(id: str):  # noqa: A002
+    services().contacts.delete(_ws(contacts), id, expected_version=conditional.if_match(contacts))
+    return Response(204, "application/json", "")
+
+
+@contacts.post("/hub/v1/contacts/batch", summary="Create or upsert up to 100 contacts, each on its own",
+               responses=_doc(BatchOut, 200, "One result per item, in order (an item's error fails it alone)"))
+def write_contacts(body: ContactBatch):
+    items = [_batch_item(item) for item in body.contacts]
+    results = write_batch(services().contacts, _ws(contacts), body.mode, body.matchBy, items)
+    return _json({"data": [_batch_result(i, r) for i, r in enumerate(results)]})
+
+
+def _batch_item(item: dict[str, Any]) -> dict[str, Any] | DomainError:
+    try:
+        return _fields(parse(ContactFields, item))
+    except DomainError as error:
+        return error
+
+
+def _batch_result(index: int, result: BatchItemResult) -> dict[str, Any]:
+    if result.error is not None:
+        return {"index": index, "status": result.outcome.value, "error": HUB.render(HUB.problem_for(result.error))}
+    assert result.contact is not None
+    return {"index": index, "status": result.outcome.value, "id": result.contact.id,
+            "contact": mapping.contact_to_wire(result.contact)}

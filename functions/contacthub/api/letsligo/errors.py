@@ -29,6 +29,8 @@ def render(problem: Problem) -> dict:
         body["@type"] = "ConstraintViolationList"
         body["violations"] = [{"propertyPath": v.path, "message": v.message, "code": v.code}
                               for v in problem.violations]
+    if problem.existing_id is not None:
+        body["existing"] = f"/api/contacts/{problem.existing_id}"  # an IRI, as letsligo names resources
     return body
 
 
@@ -36,7 +38,8 @@ ERROR_SCHEMA = obj({
     "@context": {"enum": ["/api/contexts/Error", "/api/contexts/ConstraintViolationList"]},
     "@type": {"enum": ["hydra:Error", "ConstraintViolationList"]}, "title": text(False), "detail": text(False),
     "status": {"type": "integer"}, "type": text(False), "hydra:title": text(False), "hydra:description": text(False),
-    "violations": array(obj({"propertyPath": text(False), "message": text(False), "code": text(False)}))},
+    "violations": array(obj({"propertyPath": text(False), "message": text(False), "code": text(False)})),
+    "existing": text(False)},
     required=("@context", "@type", "title", "detail", "status", "type", "hydra:title", "hydra:description"))
 
 LETSLIGO = Dialect(

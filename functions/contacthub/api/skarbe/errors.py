@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ...domain.errors import NotFound
+from ...domain.errors import EmailTaken, NotFound
 from ..common import Dialect, Problem
 from ..reference import obj, text
 
@@ -35,6 +35,8 @@ def message(problem: Problem) -> str:
 
 
 def render(problem: Problem) -> dict:
+    if problem.existing_id is not None:  # skarbe's one member: the message names the contact
+        return {"error": f"{problem.message} (contact {problem.existing_id})"}
     return {"error": message(problem)}
 
 
@@ -43,6 +45,9 @@ class SkarbeDialect(Dialect):
         if isinstance(error, NotFound):
             return Problem(404, NOT_FOUND.get(error.entity, f"{error.entity} not found"))
         return super().problem_for(error)
+
+    def contact_id(self, error: EmailTaken) -> str:
+        return str(error.contact_number)  # skarbe's ids are the integers
 
 
 SKARBE = SkarbeDialect(

@@ -17,7 +17,10 @@ def render(problem: Problem) -> dict:
         details = [{"field": v.path, "message": v.message} for v in problem.violations]
         return {"error": "ValidationError", "message": problem.message, "field": details[0]["field"],
                 "details": details}
-    return {"error": _CODES.get(problem.status, "Error"), "message": problem.message}
+    body = {"error": _CODES.get(problem.status, "Error"), "message": problem.message}
+    if problem.existing_id is not None:
+        body["contactId"] = problem.existing_id
+    return body
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ WHAUTOMATE = _WhautomateDialect(
                  "last_name": "name"},
     api_key_headers=("x-api-key",),
     error_schema=obj({"error": text(False), "message": text(False), "field": text(False),
-                      "details": array(obj({"field": text(False), "message": text(False)}))},
+                      "details": array(obj({"field": text(False), "message": text(False)})),
+                      "contactId": text(False)},
                      required=("error", "message")),
 )
