@@ -1,8 +1,11 @@
 """Lambda entry point of /hub/v1 (template.yaml: HubFunction)."""
 from __future__ import annotations
 
-from ..common import build_api
-from .errors import HUB
-from .routes import contacts, events, webhooks
+from ...startup import init_phase
 
-app, lambda_handler = build_api(HUB, events, webhooks, contacts)
+with init_phase():  # the objects built here live as long as the container: see contacthub.startup
+    from ..common import build_api
+    from .errors import HUB
+    from .routes import contacts, events, webhooks
+
+    app, lambda_handler = build_api(HUB, events, webhooks, contacts)
