@@ -119,14 +119,19 @@ def fill(server: Server, start: int, stop: int, threads: int) -> float:
                 failures.append(body)
 
     began = time.perf_counter()
+    _on_threads(work, threads)
+    if failures:
+        raise SystemExit(f"a create failed: {failures[0]!r}")
+    return (stop - start) / (time.perf_counter() - began)
+
+
+def _on_threads(work: Callable[[], None], threads: int) -> None:
+    """Run ``work`` on ``threads`` threads until each returns."""
     workers = [threading.Thread(target=work) for _ in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    if failures:
-        raise SystemExit(f"a create failed: {failures[0]!r}")
-    return (stop - start) / (time.perf_counter() - began)
 
 
 def fill_in_batches(server: Server, start: int, stop: int, threads: int) -> None:
@@ -149,11 +154,7 @@ def fill_in_batches(server: Server, start: int, stop: int, threads: int) -> None
             if status != 200 or any(r.get("status") == "error" for r in body["data"]):  # type: ignore[index]
                 failures.append(body)
 
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _on_threads(work, threads)
     if failures:
         raise SystemExit(f"a batch failed: {str(failures[0])[:500]}")
 

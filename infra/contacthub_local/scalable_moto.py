@@ -681,6 +681,20 @@ def source_fingerprint(path: str) -> str:
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
 
 
+def source_problems(expected: dict[str, str], fingerprint: Callable[[str], str]) -> list[str]:
+    """How the installed sources differ from those a patch was written for (dotted path -> sha256)."""
+    problems = []
+    for path, digest in expected.items():
+        try:
+            actual = fingerprint(path)
+        except (ImportError, AttributeError, OSError, TypeError) as error:
+            problems.append(f"{path}: missing ({error})")
+            continue
+        if actual != digest:
+            problems.append(f"{path}: source changed (sha256 {actual})")
+    return problems
+
+
 def check_compatible() -> None:
     """Raise IncompatibleMoto unless the installed moto is the one these patches were written for."""
     version = getattr(moto, "__version__", None)
@@ -689,15 +703,7 @@ def check_compatible() -> None:
             f"scalable_moto patches moto {WRITTEN_FOR_MOTO}'s DynamoDB internals, but moto {version} is "
             "installed: review the patched functions against the new moto and update WRITTEN_FOR_MOTO and "
             "the source fingerprints, or pin moto back")
-    problems = []
-    for path, expected in _EXPECTED_SOURCES.items():
-        try:
-            actual = source_fingerprint(path)
-        except (ImportError, AttributeError, OSError, TypeError) as error:
-            problems.append(f"{path}: missing ({error})")
-            continue
-        if actual != expected:
-            problems.append(f"{path}: source changed (sha256 {actual})")
+    problems = source_problems(_EXPECTED_SOURCES, source_fingerprint)
     if problems:
         raise IncompatibleMoto("scalable_moto: moto's DynamoDB internals differ from those the patches were "
                                "written for:\n  " + "\n  ".join(problems))

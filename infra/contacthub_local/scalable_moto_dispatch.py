@@ -81,15 +81,9 @@ def check_compatible() -> None:
         raise IncompatibleMoto(
             f"scalable_moto_dispatch mirrors moto {WRITTEN_FOR_MOTO}'s request handling, but moto {version} is "
             "installed: review it against the new moto and update WRITTEN_FOR_MOTO and the fingerprints")
-    problems = []
-    for path, expected in _EXPECTED_SOURCES.items():
-        try:
-            actual = _fingerprint(path)
-        except (ImportError, AttributeError, OSError, TypeError) as error:
-            problems.append(f"{path}: missing ({error})")
-            continue
-        if actual != expected:
-            problems.append(f"{path}: source changed (sha256 {actual})")
+    from .scalable_moto import source_problems
+
+    problems = source_problems(_EXPECTED_SOURCES, _fingerprint)
     if problems:
         raise IncompatibleMoto("scalable_moto_dispatch: moto's request handling differs from the one it was "
                                "written for:\n  " + "\n  ".join(problems))
