@@ -310,13 +310,15 @@ def write_cost(old, new) -> tuple[int, int]:
 
 
 def write_costs() -> dict[str, tuple[int, int]]:
-    """label -> (items written, write units) for a typical create and two typical updates."""
+    """label -> (items written, write units) for a typical create and two typical updates (each moves the
+    contact's change time, as ContactService does, hence its ``ORD#updated`` entry)."""
     created = _typical_contact()
+    later = (created.updated_at or created.created_at) + timedelta(seconds=1)
     return {
         "create": write_cost(None, created),
-        "update: notes only": write_cost(created, created.with_changes(notes="Met at the fair")),
+        "update: notes only": write_cost(created, created.with_changes(notes="Met at the fair", updated_at=later)),
         "update: status and a tag": write_cost(
-            created, created.with_changes(status=type(created.status)("contacted"), tags=("VIP",))),
+            created, created.with_changes(status=type(created.status)("contacted"), tags=("VIP",), updated_at=later)),
     }
 
 
