@@ -75,7 +75,7 @@ class FilteredListing:
     def __init__(self, listing: ContactListing, branches: Sequence[Branch], sort: ContactSort, descending: bool,
                  open_task_ids: frozenset[str]):
         self._listing = listing
-        self._get_many: Callable[[Iterable[str]], dict[str, Contact]] = listing._get_many
+        self._get_many: Callable[[Iterable[str]], dict[str, Contact]] = listing.get_many
         self._branches = branches
         self._sort = sort
         self._descending = descending

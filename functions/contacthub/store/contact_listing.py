@@ -95,7 +95,7 @@ class ContactListing:
     def __init__(self, pk: str, get_many: Callable[[Iterable[str]], dict[str, Contact]],
                  terms: list[tuple[str, ...]]):
         self.pk = pk
-        self._get_many = get_many
+        self.get_many = get_many
         self.terms = terms
 
     def entries(self, atom: str, forward: bool = True, start: str | None = None,
@@ -160,7 +160,7 @@ class ContactListing:
             if not chunk:
                 exhausted = True
                 break
-            contacts = self._get_many(e.contact_id for _, e in chunk if e.contact_id not in request.excluding)
+            contacts = self.get_many(e.contact_id for _, e in chunk if e.contact_id not in request.excluding)
             for tail, entry in chunk:
                 contact = contacts.get(entry.contact_id)
                 if contact is not None and contact.id not in served and self._served_at(contact, atoms) == tail:
@@ -200,7 +200,7 @@ class ContactListing:
     def _driving_set(self, request: PageRequest) -> dict[str, str]:
         """contact id -> creation key, for the most selective term's matches (or for ``among``)."""
         if request.among is not None:
-            contacts = self._get_many(request.among)
+            contacts = self.get_many(request.among)
             return {cid: time_key(c.created_at, cid) for cid, c in contacts.items()}
         return most_selective([[_Stream(self.pk, atom) for atom in term] for term in self.terms])
 
@@ -227,7 +227,7 @@ class ContactListing:
         more = False
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start:start + CHUNK]
-            contacts = self._get_many(cid for _, cid in chunk)
+            contacts = self.get_many(cid for _, cid in chunk)
             for order, cid in chunk:
                 contact = contacts.get(cid)
                 if contact is None or not idx.matches(idx.index_entries(contact), self.terms):

@@ -20,11 +20,12 @@ def iso(moment) -> str | None:
 
 
 def collection(resource: str, context: str, members: list[dict], total: int, page: int, page_size: int,
-               query: dict[str, str], next_cursor: str | None = None) -> dict[str, Any]:
+               query: dict[str, str], next_cursor: str | None = None, keyset: bool = False) -> dict[str, Any]:
     """A Hydra collection with a PartialCollectionView (first/previous/next/last) keeping the filters.
 
-    ``next_cursor`` rides on the next link: a client following it gets the next page even when contacts were
-    added or removed meanwhile (the page number alone would shift)."""
+    ``keyset``: the listing answers keyset cursors, and ``next_cursor`` (None at the end) rides on the next link:
+    a client following it gets the next page even when contacts were added or removed meanwhile. Whether a next
+    page exists is then the listing's answer, not page arithmetic on a total that may have moved."""
     last = max(1, -(-total // page_size))
 
     def page_url(n: int) -> str:
@@ -37,14 +38,15 @@ def collection(resource: str, context: str, members: list[dict], total: int, pag
         "hydra:member": members,
         "hydra:totalItems": total,
     }
-    if total > page_size or page > 1:
+    if total > page_size or page > 1 or next_cursor:
         view = {"@id": page_url(page), "@type": "hydra:PartialCollectionView",
                 "hydra:first": page_url(1), "hydra:last": page_url(last)}
         if page > 1:
             view["hydra:previous"] = page_url(min(page - 1, last))
-        if page < last:
-            view["hydra:next"] = page_url(page + 1) + (f"&{urlencode({'cursor': next_cursor})}"
-                                                       if next_cursor else "")
+        if keyset and next_cursor:
+            view["hydra:next"] = f"{page_url(page + 1)}&{urlencode({'cursor': next_cursor})}"
+        elif not keyset and page < last:
+            view["hydra:next"] = page_url(page + 1)
         body["hydra:view"] = view
     return body
 

@@ -66,7 +66,7 @@ def list_contacts(
     params = {k: v for k, v in contacts.current_event.query_string_parameters.items() if k not in ("page", "cursor")} \
         if contacts.current_event.query_string_parameters else {}
     return json_response(collection(mapping.CONTACTS, "Contact", members, result.total or 0, page, itemsPerPage,
-                                    params, result.next))
+                                    params, result.next, keyset=True))
 
 
 @contacts.get("/api/contacts/<id>")
