@@ -272,7 +272,7 @@ def print_size(size: int, rows: dict[str, Row]) -> None:
     print(header)
     print("-" * len(header))
     for label, row in rows.items():
-        cells = "".join(f"{f'{c.items} / {c.calls} / {c.units}':>{w}}"
+        cells = "".join(f" {f'{c.items} / {c.calls} / {c.units}':>{w - 1}}"
                         for c, w in ((row.first, 18), (row.deep, 18), (row.total, 22)))
         print(f"{label:<40}{cells}{row.matches:>9}", flush=True)
 
