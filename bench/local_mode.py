@@ -6,7 +6,8 @@
 Starts a real `contacthub serve` subprocess on 127.0.0.1 and fills one workspace through the public API
 (skarbe single creates, from a few threads; with `--sample N`, all but the last N contacts of each step come
 through the batch endpoint, 100 a request, which is how the 100,000 row is reached in reasonable time). At
-each size it prints the create rate over the single creates that led there, the median and p99 wall time of a GET by id (skarbe), a name search (skarbe `query`) and a
+each size it prints the create rate over the single creates that led there (and the server's CPU time per
+create, which a busy machine does not inflate), the median and p99 wall time of a GET by id (skarbe), a name search (skarbe `query`) and a
 list page (whautomate, 50 contacts), and the server's resident memory. `--large` adds the 100,000 row;
 `--walk` then lists and searches every contact to the end.
 Wall time on a possibly shared machine: compare the rows, not the absolute figures.
@@ -38,6 +39,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the server process so far, from /proc (Linux): a figure a busy machine
+    does not inflate the way it inflates wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
 
 
 def _resident_mb(pid: int) -> float:
@@ -100,8 +111,9 @@ class Server:
                 self.process.kill()
 
 
-def fill(server: Server, start: int, stop: int, threads: int) -> float:
-    """Create contacts start..stop-1 from `threads` threads; returns creates per second."""
+def fill(server: Server, start: int, stop: int, threads: int) -> tuple[float, float]:
+    """Create contacts start..stop-1 from `threads` threads; returns (creates per second, server CPU
+    milliseconds per create)."""
     counter = iter(range(start, stop))
     guard = threading.Lock()
     failures: list[object] = []
@@ -118,11 +130,12 @@ def fill(server: Server, start: int, stop: int, threads: int) -> float:
             if status != 200:
                 failures.append(body)
 
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), _cpu_seconds(server.process.pid)
     _on_threads(work, threads)
     if failures:
         raise SystemExit(f"a create failed: {failures[0]!r}")
-    return (stop - start) / (time.perf_counter() - began)
+    cpu_ms = (_cpu_seconds(server.process.pid) - cpu_before) * 1000 / (stop - start)
+    return (stop - start) / (time.perf_counter() - began), cpu_ms
 
 
 def _on_threads(work: Callable[[], None], threads: int) -> None:
@@ -215,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     server = Server(args.data_dir)
     rng = random.Random(7)
     print(f"contacthub serve on {server.base_url}, {args.threads} writer threads, load {os.getloadavg()[0]:.1f}")
-    print(f"{'contacts':>9} {'creates/s':>10} {'get ms (p50/p99)':>17} {'search ms':>14} {'list ms':>14} "
+    print(f"{'contacts':>9} {'creates/s':>10} {'CPU ms/create':>14} {'get ms (p50/p99)':>17} {'search ms':>14} {'list ms':>14} "
           f"{'RSS MB':>8}")
     try:
         stored = 0
@@ -223,14 +236,14 @@ def main(argv: list[str] | None = None) -> int:
             singles_from = max(stored, size - args.sample) if args.sample else stored
             if singles_from > stored:
                 fill_in_batches(server, stored, singles_from, args.threads)
-            rate = fill(server, singles_from, size, args.threads)
+            rate, cpu_ms = fill(server, singles_from, size, args.threads)
             stored = size
             get = timed(lambda n=size: server.request("GET", f"/api/connect/contacts/{rng.randint(1, n)}"), args.reads)
             search = timed(lambda: server.request(
                 "GET", f"/api/connect/contacts?query={rng.choice(FIRST_NAMES)}&limit=20"), args.reads)
             page = timed(lambda: server.request(
                 "GET", f"/v1/contacts?page={rng.randint(1, 5)}&limit=50"), args.reads)
-            print(f"{size:>9,} {rate:>10.1f} {get[0]:>8.1f}/{get[1]:<8.1f} {search[0]:>6.1f}/{search[1]:<7.1f} "
+            print(f"{size:>9,} {rate:>10.1f} {cpu_ms:>14.1f} {get[0]:>8.1f}/{get[1]:<8.1f} {search[0]:>6.1f}/{search[1]:<7.1f} "
                   f"{page[0]:>6.1f}/{page[1]:<7.1f} {_resident_mb(server.process.pid):>8.0f}  "
                   f"(load {os.getloadavg()[0]:.1f})", flush=True)
         if args.walk:
