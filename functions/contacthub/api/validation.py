@@ -11,7 +11,9 @@ constraint, a value that would be refused — goes through powertools' own middl
 (same values, same errors). The OpenAPI documents come from powertools' own analysis of the same routes.
 
 Route modules take ``Query`` from here: it builds powertools' ``Query`` when the annotation is evaluated (for
-the OpenAPI document or the full validation), so importing a route module does not import pydantic.
+the OpenAPI document or the full validation), so importing a route module does not import pydantic. Likewise
+``documented`` declares a route's OpenAPI responses as a function the resolver calls when the API reference is
+built: the response models it names are not imported when a handler starts.
 """
 from __future__ import annotations
 
@@ -33,6 +35,17 @@ def Query(**constraints: Any) -> Any:  # noqa: N802 - stands for powertools' Que
     from aws_lambda_powertools.event_handler.openapi.params import Query as PowertoolsQuery
 
     return PowertoolsQuery(**constraints)
+
+
+def documented(responses: Callable[[], dict]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Route decorator (under the route's own): powertools' ``responses=`` for this route, built by
+    ``responses()`` only when the OpenAPI document is (see ``LeanValidationResolver.get_openapi_schema``)."""
+
+    def mark(route: Callable[..., Any]) -> Callable[..., Any]:
+        route.openapi_responses = responses  # type: ignore[attr-defined]
+        return route
+
+    return mark
 
 
 def lazy_module(name: str) -> types.ModuleType:
@@ -60,6 +73,15 @@ class LeanValidationResolver(APIGatewayRestResolver):
         # Stand in for powertools' OpenAPI middlewares (same call, same answers; see the classes).
         self._request_validation_middleware = LeanRequestValidation()  # type: ignore[assignment]
         self._response_validation_middleware = LeanResponseValidation()  # type: ignore[assignment]
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """powertools' document, once the routes marked ``documented`` have their responses."""
+        for route in self._static_routes + self._dynamic_routes:
+            build = getattr(route.func, "openapi_responses", None)
+            if build is not None and route.responses is None:
+                route.responses = build()
+                route._dependant = None  # its response models are part of it: read again with them
+        return super().get_openapi_schema(*args, **kwargs)
 
 
 # Constraints of a Query that a plain read can check; any other (pattern, strict, ...) takes the full path.

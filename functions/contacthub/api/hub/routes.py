@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.errors import DomainError
 from ...domain.events import parse_types
@@ -16,35 +15,26 @@ from ...services.paging import MAX_PAGE_SIZE
 from ...wiring import services
 from .. import conditional
 from ..common import parse, principal
+from ..validation import Query, documented, lazy_module
 from . import mapping
 from .errors import HUB
-from .schemas import (
-    BatchOut,
-    ContactBatch,
-    ContactFields,
-    ContactOut,
-    ContactPage,
-    DeliveryOut,
-    DeliveryPage,
-    EventPage,
-    ProblemOut,
-    WebhookCreate,
-    WebhookOut,
-    WebhookPage,
-    WebhookPatch,
-    WebhookWithSecret,
-)
+
+if TYPE_CHECKING:
+    from . import schemas
+else:  # wire models: imported when a write (or the API reference) first needs them, not by a read
+    schemas = lazy_module(__package__ + ".schemas")
 
 events = Router()
 webhooks = Router()
 contacts = Router()
 
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
-After = Annotated[str | None, Query(max_length=512, description="The `next` cursor of the previous page")]
+# Page size and cursor are written out in each route's signature: type aliases would build powertools' Query
+# (and import pydantic) when this module is imported, while annotations are only read when first needed.
+CURSOR = "The `next` cursor of the previous page"
 
 
 def _doc(model, status: int = 200, description: str = "Success") -> dict:
-    problem = {"content": {"application/problem+json": {"model": ProblemOut}}}
+    problem = {"content": {"application/problem+json": {"model": schemas.ProblemOut}}}
     return {status: {"description": description, "content": {"application/json": {"model": model}}},
             400: {"description": "Invalid input (problem+json with field errors)", **problem},
             401: {"description": "Missing or bad API key", **problem},
@@ -63,9 +53,10 @@ def _page(items: list, next_cursor: str | None) -> dict:
     return {"data": items, "next": next_cursor}
 
 
-@events.get("/hub/v1/events", summary="Page through the change feed, oldest first", responses=_doc(EventPage))
+@events.get("/hub/v1/events", summary="Page through the change feed, oldest first")
+@documented(lambda: _doc(schemas.EventPage))
 def list_events(
-    limit: Limit = 50,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")] = 50,
     after: Annotated[str | None, Query(
         max_length=512, description="The `next` cursor of the previous page, or the id of the last event handled "
                                     "(`evt_…`: resume after catching up, when `next` was null)")] = None,
@@ -75,27 +66,29 @@ def list_events(
     return _json(_page(page.items, page.next))
 
 
-@webhooks.post("/hub/v1/webhooks", summary="Subscribe a URL to events",
-               responses=_doc(WebhookWithSecret, 201, "Created; the signing secret is shown only now"))
-def create_webhook(body: WebhookCreate):
+@webhooks.post("/hub/v1/webhooks", summary="Subscribe a URL to events")
+@documented(lambda: _doc(schemas.WebhookWithSecret, 201, "Created; the signing secret is shown only now"))
+def create_webhook(body: schemas.WebhookCreate):
     subscription, secret = services().webhooks.create(_ws(webhooks), body.model_dump(exclude_unset=True))
     return _json(mapping.webhook_to_wire(subscription, secret), 201)
 
 
-@webhooks.get("/hub/v1/webhooks", summary="List webhook subscriptions", responses=_doc(WebhookPage))
+@webhooks.get("/hub/v1/webhooks", summary="List webhook subscriptions")
+@documented(lambda: _doc(schemas.WebhookPage))
 def list_webhooks():
     # A workspace has few subscriptions (bounded): one page holds them all.
     return _json(_page([mapping.webhook_to_wire(s) for s in services().webhooks.list(_ws(webhooks))], None))
 
 
-@webhooks.get("/hub/v1/webhooks/<id>", summary="Get a webhook subscription", responses=_doc(WebhookOut))
+@webhooks.get("/hub/v1/webhooks/<id>", summary="Get a webhook subscription")
+@documented(lambda: _doc(schemas.WebhookOut))
 def get_webhook(id: str):  # noqa: A002 - the path parameter's name
     return _json(mapping.webhook_to_wire(services().webhooks.get(_ws(webhooks), id)))
 
 
-@webhooks.patch("/hub/v1/webhooks/<id>", summary="Change url, events, description or enabled",
-                responses=_doc(WebhookOut))
-def update_webhook(id: str, body: WebhookPatch):  # noqa: A002
+@webhooks.patch("/hub/v1/webhooks/<id>", summary="Change url, events, description or enabled")
+@documented(lambda: _doc(schemas.WebhookOut))
+def update_webhook(id: str, body: schemas.WebhookPatch):  # noqa: A002
     changes = body.model_dump(exclude_unset=True)
     return _json(mapping.webhook_to_wire(services().webhooks.update(_ws(webhooks), id, changes)))
 
@@ -107,22 +100,26 @@ def delete_webhook(id: str):  # noqa: A002
     return Response(204, "application/json", "")
 
 
-@webhooks.post("/hub/v1/webhooks/<id>/rotate-secret", summary="New signing secret (the old one signs 24 h more)",
-               responses=_doc(WebhookWithSecret))
+@webhooks.post("/hub/v1/webhooks/<id>/rotate-secret", summary="New signing secret (the old one signs 24 h more)")
+@documented(lambda: _doc(schemas.WebhookWithSecret))
 def rotate_secret(id: str):  # noqa: A002
     subscription, secret = services().webhooks.rotate_secret(_ws(webhooks), id)
     return _json(mapping.webhook_to_wire(subscription, secret))
 
 
-@webhooks.get("/hub/v1/webhooks/<id>/deliveries", summary="The delivery log, oldest first",
-              responses=_doc(DeliveryPage))
-def list_deliveries(id: str, limit: Limit = 50, after: After = None):  # noqa: A002
+@webhooks.get("/hub/v1/webhooks/<id>/deliveries", summary="The delivery log, oldest first")
+@documented(lambda: _doc(schemas.DeliveryPage))
+def list_deliveries(  # noqa: A002
+    id: str,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")] = 50,
+    after: Annotated[str | None, Query(max_length=512, description=CURSOR)] = None,
+):
     page = services().webhooks.deliveries(_ws(webhooks), id, after, limit)
     return _json(_page([mapping.delivery_to_wire(d) for d in page.items], page.next))
 
 
-@webhooks.post("/hub/v1/webhooks/<id>/deliveries/<deliveryId>/retry", summary="Attempt a delivery again now",
-               responses=_doc(DeliveryOut, 202, "Queued"))
+@webhooks.post("/hub/v1/webhooks/<id>/deliveries/<deliveryId>/retry", summary="Attempt a delivery again now")
+@documented(lambda: _doc(schemas.DeliveryOut, 202, "Queued"))
 def retry_delivery(id: str, deliveryId: str):  # noqa: A002
     return _json(mapping.delivery_to_wire(services().webhooks.retry(_ws(webhooks), id, deliveryId)), 202)
 
@@ -132,15 +129,16 @@ def _contact(contact, status: int = 200) -> Response:
     return conditional.tagged(_json(mapping.contact_to_wire(contact), status), contact.version)
 
 
-def _fields(body: ContactFields) -> dict[str, Any]:
+def _fields(body: schemas.ContactFields) -> dict[str, Any]:
     # Python mode: JSON mode would turn NaN into null before the domain can refuse it.
     return mapping.fields_from_wire(body.model_dump(exclude_unset=True))
 
 
-@contacts.get("/hub/v1/contacts", summary="Page through contacts, newest first", responses=_doc(ContactPage))
+@contacts.get("/hub/v1/contacts", summary="Page through contacts, newest first")
+@documented(lambda: _doc(schemas.ContactPage))
 def list_contacts(
-    limit: Limit = 50,
-    after: After = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")] = 50,
+    after: Annotated[str | None, Query(max_length=512, description=CURSOR)] = None,
     search: Annotated[str | None, Query(max_length=100, description="Name, email or phone")] = None,
 ):
     page = services().contacts.search(_ws(contacts), ContactQuery(text=search), limit=limit, cursor=after,
@@ -148,23 +146,25 @@ def list_contacts(
     return _json(_page([mapping.contact_to_wire(c) for c in page.items], page.next))
 
 
-@contacts.post("/hub/v1/contacts", summary="Create a contact", responses=_doc(ContactOut, 201, "Created"))
-def create_contact(body: ContactFields):
+@contacts.post("/hub/v1/contacts", summary="Create a contact")
+@documented(lambda: _doc(schemas.ContactOut, 201, "Created"))
+def create_contact(body: schemas.ContactFields):
     contact = services().contacts.create(_ws(contacts), _fields(body))
     response = _contact(contact, 201)
     response.headers["Location"] = f"/hub/v1/contacts/{contact.id}"
     return response
 
 
-@contacts.get("/hub/v1/contacts/<id>", summary="Get a contact", responses=_doc(ContactOut))
+@contacts.get("/hub/v1/contacts/<id>", summary="Get a contact")
+@documented(lambda: _doc(schemas.ContactOut))
 def get_contact(id: str):  # noqa: A002 - the path parameter's name
     contact = services().contacts.get(_ws(contacts), id)
     return conditional.read(contacts, contact.version, lambda: _contact(contact))
 
 
-@contacts.patch("/hub/v1/contacts/<id>", summary="Change the given fields (null clears one)",
-                responses=_doc(ContactOut))
-def update_contact(id: str, body: ContactFields):  # noqa: A002
+@contacts.patch("/hub/v1/contacts/<id>", summary="Change the given fields (null clears one)")
+@documented(lambda: _doc(schemas.ContactOut))
+def update_contact(id: str, body: schemas.ContactFields):  # noqa: A002
     return _contact(services().contacts.update(_ws(contacts), id, _fields(body),
                                                expected_version=conditional.if_match(contacts)))
 
@@ -176,9 +176,9 @@ def delete_contact(id: str):  # noqa: A002
     return Response(204, "application/json", "")
 
 
-@contacts.post("/hub/v1/contacts/batch", summary="Create or upsert up to 100 contacts, each on its own",
-               responses=_doc(BatchOut, 200, "One result per item, in order (an item's error fails it alone)"))
-def write_contacts(body: ContactBatch):
+@contacts.post("/hub/v1/contacts/batch", summary="Create or upsert up to 100 contacts, each on its own")
+@documented(lambda: _doc(schemas.BatchOut, 200, "One result per item, in order (an item's error fails it alone)"))
+def write_contacts(body: schemas.ContactBatch):
     items = [_batch_item(item) for item in body.contacts]
     results = write_batch(services().contacts, _ws(contacts), body.mode, body.matchBy, items)
     return _json({"data": [_batch_result(i, r) for i, r in enumerate(results)]})
@@ -186,7 +186,7 @@ def write_contacts(body: ContactBatch):
 
 def _batch_item(item: dict[str, Any]) -> dict[str, Any] | DomainError:
     try:
-        return _fields(parse(ContactFields, item))
+        return _fields(parse(schemas.ContactFields, item))
     except DomainError as error:
         return error
 

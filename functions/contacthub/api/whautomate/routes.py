@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -12,12 +12,15 @@ from ...services.paging import MAX_PAGE_SIZE
 from ...wiring import services
 from .. import conditional
 from ..common import next_link, principal
-from ..validation import Query
+from ..validation import Query, documented, lazy_module
 from . import mapping
 from .errors import WHAUTOMATE
-from .schemas import ContactBody, ContactOut, DeleteOut, ErrorOut, TagsBody, TagsOut
 
 contacts = Router()
+if TYPE_CHECKING:
+    from . import schemas
+else:  # wire models: imported when a write (or the API reference) first needs them, not by a read
+    schemas = lazy_module(__package__ + ".schemas")
 
 DEFAULT_LIMIT = 20  # the vendor's documented default
 MAX_LIMIT = MAX_PAGE_SIZE
@@ -25,7 +28,7 @@ MAX_LIMIT = MAX_PAGE_SIZE
 
 def _doc(model, description: str = "Success") -> dict:
     """OpenAPI responses of a route: its 200 model and the shared error shape."""
-    error = {"content": {"application/json": {"model": ErrorOut}}}
+    error = {"content": {"application/json": {"model": schemas.ErrorOut}}}
     return {200: {"description": description, "content": {"application/json": {"model": model}}},
             400: {"description": "Invalid input", **error}, 401: {"description": "Missing or bad API key", **error},
             404: {"description": "No such contact in this workspace", **error}}
@@ -54,7 +57,8 @@ def _listed(model) -> dict:
     return responses
 
 
-@contacts.get("/v1/contacts", summary="Search contacts", responses=_listed(list[ContactOut]))
+@contacts.get("/v1/contacts", summary="Search contacts")
+@documented(lambda: _listed(list[schemas.ContactOut]))
 def search_contacts(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     page: Annotated[int, Query(ge=1)] = 1,
@@ -75,20 +79,23 @@ def search_contacts(
     return _json([mapping.contact_to_wire(c) for c in result.items], headers)
 
 
-@contacts.post("/v1/contacts", summary="Add contact", responses=_doc(ContactOut))
-def add_contact(body: ContactBody):
+@contacts.post("/v1/contacts", summary="Add contact")
+@documented(lambda: _doc(schemas.ContactOut))
+def add_contact(body: schemas.ContactBody):
     contact = services().contacts.create(_workspace(), mapping.fields_for_create(_sent(body)))
     return conditional.tagged(_json(mapping.contact_to_wire(contact)), contact.version)
 
 
-@contacts.get("/v1/contacts/<contactId>", summary="Get contact by id", responses=_doc(ContactOut))
+@contacts.get("/v1/contacts/<contactId>", summary="Get contact by id")
+@documented(lambda: _doc(schemas.ContactOut))
 def get_contact(contactId: str):
     contact = services().contacts.get(_workspace(), contactId)
     return conditional.read(contacts, contact.version, lambda: _json(mapping.contact_to_wire(contact)))
 
 
-@contacts.put("/v1/contacts/<contactId>", summary="Update contact", responses=_doc(ContactOut))
-def update_contact(contactId: str, body: ContactBody):
+@contacts.put("/v1/contacts/<contactId>", summary="Update contact")
+@documented(lambda: _doc(schemas.ContactOut))
+def update_contact(contactId: str, body: schemas.ContactBody):
     ws = _workspace()
     current = services().contacts.get(ws, contactId)
     changes = mapping.changes_for_put(_sent(body), current)
@@ -98,17 +105,20 @@ def update_contact(contactId: str, body: ContactBody):
     return conditional.tagged(_json(mapping.contact_to_wire(contact)), contact.version)
 
 
-@contacts.delete("/v1/contacts/<contactId>", summary="Delete contact", responses=_doc(DeleteOut))
+@contacts.delete("/v1/contacts/<contactId>", summary="Delete contact")
+@documented(lambda: _doc(schemas.DeleteOut))
 def delete_contact(contactId: str):
     services().contacts.delete(_workspace(), contactId, expected_version=conditional.if_match(contacts))
     return _json({"success": True})
 
 
-@contacts.post("/v1/contacts/<contactId>/tags/add", summary="Add tags to contact", responses=_doc(TagsOut))
-def add_tags(contactId: str, body: TagsBody):
+@contacts.post("/v1/contacts/<contactId>/tags/add", summary="Add tags to contact")
+@documented(lambda: _doc(schemas.TagsOut))
+def add_tags(contactId: str, body: schemas.TagsBody):
     return _json(mapping.tags_to_wire(services().contacts.add_tags(_workspace(), contactId, body.tags)))
 
 
-@contacts.post("/v1/contacts/<contactId>/tags/remove", summary="Remove tags from contact", responses=_doc(TagsOut))
-def remove_tags(contactId: str, body: TagsBody):
+@contacts.post("/v1/contacts/<contactId>/tags/remove", summary="Remove tags from contact")
+@documented(lambda: _doc(schemas.TagsOut))
+def remove_tags(contactId: str, body: schemas.TagsBody):
     return _json(mapping.tags_to_wire(services().contacts.remove_tags(_workspace(), contactId, body.tags)))
