@@ -3,14 +3,17 @@
 Each sample is a fresh interpreter (like a new container) that imports a handler of template.yaml and answers
 one real request with it: the API key lookup, the workspace rate limit and a read, against a DynamoDB endpoint
 in another process (a moto server on 127.0.0.1). The floor is a fresh interpreter that imports boto3, makes a
-DynamoDB client and does one GetItem against the same endpoint. Times are taken inside the interpreter (its own
-start-up is the same for both), medians of several runs, printed as a ratio to the floor; asserts nothing.
+DynamoDB client and does one GetItem against the same endpoint; with GraphQL measured, a second row adds the
+imports of strawberry, mangum and starlette to it (the libraries' own share of GraphQL's figure). Times are
+taken inside the interpreter (its own start-up is the same for both), medians of several runs, printed as a
+ratio to the floor; asserts nothing.
 Samples interleave (floor, each handler, floor...) so a busy machine slows both sides of a ratio alike; the CPU
 columns (the process's own CPU time, not the server's) show the same ratio without the waiting for a core.
 
     nice .venv/bin/python bench/coldstart.py [--runs 7] [--only letsligo,graphql] [--snapstart] [--without-bytecode]
 
-``--importtime DIR`` also writes ``python -X importtime`` output of one run per handler to DIR.
+``--importtime DIR`` also writes ``python -X importtime`` output of one run per handler to DIR; ``--profile DIR``
+writes a cProfile of one run's first request (after the import) per handler, as text sorted by cumulative time.
 """
 from __future__ import annotations
 
@@ -33,8 +36,10 @@ import json, os, sys, time
 started, cpu_started = time.perf_counter(), time.process_time()
 module, request = sys.argv[1], json.loads(sys.argv[2])
 sys.path[:0] = sys.argv[3:]
-if module == "<floor>":
+if module.startswith("<floor"):
     import boto3
+    if module == "<floor+graphql>":  # what the GraphQL function's libraries alone add to the floor
+        import mangum, starlette.requests, strawberry
     imported = time.perf_counter()
     boto3.client("dynamodb").get_item(TableName=os.environ["DIRECTORY_TABLE"], Key=request)
     status = 200
@@ -57,7 +62,14 @@ else:
         invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
         aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
 
-    status = handler(request, Context())["statusCode"]
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile, pstats
+        profiler = cProfile.Profile()
+        status = profiler.runcall(handler, request, Context())["statusCode"]
+        with open(os.environ["BENCH_PROFILE"], "w") as out:
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+    else:
+        status = handler(request, Context())["statusCode"]
 done, cpu_done = time.perf_counter(), time.process_time()
 # ru_maxrss survives exec (it would report the parent's peak): the peak of this process's own memory instead.
 peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
@@ -145,10 +157,11 @@ def handler_modules() -> dict[str, tuple[str, list[str]]]:
 
 
 def sample(module: str, request: dict, code_paths: list[str], endpoint: str, importtime: Path | None = None,
-           restored: bool = False, bytecode: bool = True) -> dict:
+           restored: bool = False, bytecode: bool = True, profile: Path | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     env |= _ENV | {"AWS_ENDPOINT_URL_DYNAMODB": endpoint} | ({"BENCH_RESTORED": "1"} if restored else {})
     env |= {} if bytecode else {"BENCH_NO_BYTECODE": "1"}
+    env |= {"BENCH_PROFILE": str(profile)} if profile else {}
     flags = ["-X", "importtime"] if importtime else []
     result = subprocess.run([sys.executable, *flags, "-c", _CHILD, module, json.dumps(request), *code_paths],
                             check=False, capture_output=True, text=True, env=env,
@@ -175,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per handler (default 7)")
     parser.add_argument("--only", help="comma-separated dialects (default: " + ",".join(FIRST_REQUESTS) + ")")
     parser.add_argument("--importtime", type=Path, metavar="DIR", help="write -X importtime output per handler")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="write a cProfile of the first request (one run) per handler")
     parser.add_argument("--without-bytecode", action="store_true",
                         help="also time handlers shipped without .pyc (as artefacts were before `make build` compiled "
                              "them; the runtime's boto3 stays compiled)")
@@ -191,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         for root in ("functions", "graphql"):
             compileall.compile_dir(str(PROJECT_ROOT / root), quiet=1)
         floor_call = ("<floor>", directory_key, [functions_root])
+        libraries_call = ("<floor+graphql>", directory_key, [functions_root])
         sample(*floor_call, endpoint)  # the server's own first request
         chosen = set(args.only.split(",")) if args.only else set(FIRST_REQUESTS)
         calls = {dialect: (module, first_request(dialect, key, ids), code_paths)
@@ -199,11 +215,17 @@ def main(argv: list[str] | None = None) -> int:
             args.importtime.mkdir(parents=True, exist_ok=True)
             for dialect, call in calls.items():
                 sample(*call, endpoint, args.importtime / f"{dialect}.txt")
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            for dialect, call in calls.items():
+                sample(*call, endpoint, profile=args.profile / f"{dialect}.txt")
         # Interleaved (floor, every handler, floor, ...) so a busy machine slows both sides of each ratio alike.
         samples: dict[str, list[dict]] = {"<floor>": []}
         failed: dict[str, str] = {}
         for _ in range(args.runs):
             samples["<floor>"].append(sample(*floor_call, endpoint))
+            if "graphql" in calls:
+                samples.setdefault("<floor+graphql>", []).append(sample(*libraries_call, endpoint))
             for dialect, call in calls.items():
                 if dialect in failed:
                     continue
@@ -232,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{'CPU ratio':>9}  {'peak RSS MB':>11}")
     print(f"{'floor: boto3 + GetItem':<24}  {floor['import_ms']:>9.1f}  {floor['ms']:>8.1f}  {1:>5.2f}  {'':>4}  "
           f"{floor['cpu_ms']:>6.0f}  {1:>9.2f}  {floor['rss_kb'] / 1024:>11.1f}")
+    libraries = rows.pop(0)[1] if rows and rows[0][0] == "<floor+graphql>" else None
+    if libraries:
+        print(f"{'floor + strawberry, mangum':<26}{libraries['import_ms']:>9.1f}  {libraries['ms']:>8.1f}  "
+              f"{libraries['ms'] / floor['ms']:>5.2f}  {'':>4}  {libraries['cpu_ms']:>6.0f}  "
+              f"{libraries['cpu_ms'] / floor['cpu_ms']:>9.2f}  {libraries['rss_kb'] / 1024:>11.1f}  "
+              "(the GraphQL function's libraries, nothing of its own)")
     for dialect, row in rows:
         ratio, target = row["ms"] / floor["ms"], goal.get(dialect.split()[0], 1.5)
         print(f"{dialect:<24}  {row['import_ms']:>9.1f}  {row['ms']:>8.1f}  {ratio:>5.2f}  {target:>4.1f}  "
