@@ -3,6 +3,8 @@ reads (contacthub/api/validation.py)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Annotated, Optional
 
 import pytest
@@ -12,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Query as PowertoolsQuery
 from pydantic import BaseModel
 
-from contacthub.api.validation import LeanValidationResolver, Query
+from contacthub.api.validation import LeanValidationResolver, Query, documented
 
 
 class Body(BaseModel):
@@ -139,6 +141,42 @@ def test_plain_reads_skip_pydantic_validation():
     # And an invalid one is refused by it
     assert lean.resolve(_event("GET", "/required", {"q": ["abcd"]}), {})["statusCode"] == 422
     assert lean._request_validation_middleware._full is not None
+
+
+def _documented_both_ways(resolver):
+    """One route declaring its responses to powertools directly, one through ``documented``."""
+    answers = {200: {"description": "A thing", "content": {"application/json": {"model": Body}}}}
+    app = resolver
+
+    @app.get("/declared")
+    @documented(lambda: answers)
+    def declared(id: str):
+        return _echo(id=id)
+
+    @app.get("/declared-to-powertools", responses=answers)
+    def declared_to_powertools(id: str):
+        return _echo(id=id)
+
+    return app
+
+
+def test_documented_responses_are_powertools_responses_in_the_reference():
+    # Given the same responses declared lazily on one route and directly on another
+    lean = _documented_both_ways(LeanValidationResolver())
+    # When the reference is built
+    paths = lean.get_openapi_schema().paths
+    # Then both operations document the same responses (the model among the components)
+    assert paths["/declared"].get.responses == paths["/declared-to-powertools"].get.responses
+    assert "Body" in lean.get_openapi_json_schema()
+
+
+@pytest.mark.parametrize("dialect", ["letsligo", "skarbe", "whautomate", "hub"])
+def test_importing_a_rest_handler_imports_no_pydantic(dialect):
+    # A fresh interpreter: the handler module and its routes, as a cold start imports them
+    code = (f"import sys, contacthub.api.{dialect}.handler; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))")
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
 
 
 def test_the_resolver_documents_validation_like_powertools():
