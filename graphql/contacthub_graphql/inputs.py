@@ -3,12 +3,11 @@
 Mutation inputs use UNSET for "not given": an update changes exactly the fields present, and an explicit
 null clears a field, as the REST dialects' PATCH does.
 """
-from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import Any, Optional
 
 import strawberry
 from strawberry.scalars import JSON
@@ -142,11 +141,11 @@ class ContactFilter:
         default=None, description="true: only contacts with an open task; false: only contacts without.")
     created_at: DateTimeRange | None = strawberry.field(default=None, description="Created within this range.")
     updated_at: DateTimeRange | None = strawberry.field(default=None, description="Last changed within this range.")
-    and_: list[ContactFilter] | None = strawberry.field(
+    and_: list["ContactFilter"] | None = strawberry.field(
         default=None, name="and", description=f"Contacts matching every one of these; at most {MAX_FILTER_LIST}.")
-    or_: list[ContactFilter] | None = strawberry.field(
+    or_: list["ContactFilter"] | None = strawberry.field(
         default=None, name="or", description=f"Contacts matching any of these; at most {MAX_FILTER_LIST}.")
-    not_: ContactFilter | None = strawberry.field(
+    not_: Optional["ContactFilter"] = strawberry.field(
         default=None, name="not", description="Contacts not matching this filter.")
 
     def to_criterion(self) -> Criterion:

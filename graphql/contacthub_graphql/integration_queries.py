@@ -1,5 +1,4 @@
 """Query fields of the integration platform: the change feed and webhook subscriptions."""
-from __future__ import annotations
 
 from typing import Annotated
 

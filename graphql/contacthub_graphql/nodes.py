@@ -1,6 +1,5 @@
 """`node(id:)` and `nodes(ids:)`: any object by its node id, through the request's loaders (so a list of ids
 costs one batch per type). Ids are read inside the caller's workspace: another workspace's answer null."""
-from __future__ import annotations
 
 from strawberry.types import Info
 

@@ -3,7 +3,6 @@
 A payload's `error` union lists exactly what its mutation can answer; anything else raised is unexpected
 and masked (see schema.py).
 """
-from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Union

@@ -1,5 +1,4 @@
 """The Query root. Every resolver reads through the caller's workspace: another workspace's ids are null."""
-from __future__ import annotations
 
 import asyncio
 from typing import Annotated

@@ -1,5 +1,4 @@
 """The schema, its protections, and what happens to unexpected errors."""
-from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator

@@ -27,6 +27,15 @@ def test_function_requirements_pin_the_graphql_extra():
     assert pins(requirements)["strawberry-graphql"] == "0.341.2" and pins(requirements)["mangum"] == "0.22.0"
 
 
+def test_strawberry_modules_evaluate_their_annotations_eagerly():
+    # String annotations cost the cold start a compile each when strawberry resolves them (see the package doc)
+    package = ROOT / "graphql" / "contacthub_graphql"
+    lazy = [str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
+            if "@strawberry." in (text := path.read_text(encoding="utf-8"))
+            and "from __future__ import annotations" in text]
+    assert lazy == [], "drop `from __future__ import annotations` from these modules (quote forward references)"
+
+
 def test_naming_conventions():
     schema = export.render()
     mutations = re.search(r"type Mutation \{(.*?)\n\}", schema, re.DOTALL).group(1)

@@ -1,5 +1,4 @@
 """The Mutation root: one mixin per resource."""
-from __future__ import annotations
 
 import strawberry
 

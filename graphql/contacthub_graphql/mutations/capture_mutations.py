@@ -1,6 +1,5 @@
 """Contact capture (services.capture): prepareContact extracts a contact from pasted text, confirmContact
 creates it."""
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar

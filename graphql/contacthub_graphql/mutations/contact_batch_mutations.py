@@ -1,5 +1,4 @@
 """upsertContacts: the batch writes of `POST /hub/v1/contacts/batch`, with the same rules (one service)."""
-from __future__ import annotations
 
 import dataclasses
 import json

@@ -2,7 +2,6 @@
 
 Sessions, versions, the composer and the send-once guard are the service's; this only maps in and out.
 """
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar

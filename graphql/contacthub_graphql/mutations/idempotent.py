@@ -4,7 +4,6 @@ The first call runs and its created object's id is kept a day; a retry with the 
 answers that object again (created once); another input with the key is a ValidationError, a retry while the
 first still runs a ConflictError. A failed create keeps nothing, so it can be retried.
 """
-from __future__ import annotations
 
 import hashlib
 import json

@@ -1,5 +1,4 @@
 """Runs one write and turns its expected failures into the payload's `error` member."""
-from __future__ import annotations
 
 import typing
 from collections.abc import Callable

@@ -1,5 +1,4 @@
 """Webhook subscriptions: the mutations of `/hub/v1/webhooks`, with the same rules (one service)."""
-from __future__ import annotations
 
 from typing import Annotated, Any
 

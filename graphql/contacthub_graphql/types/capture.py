@@ -1,6 +1,5 @@
 """Contact capture (prepareContact): the contact a confirmation would create, and the contacts it may
 duplicate."""
-from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +47,7 @@ class ContactDraft:
     channel: str | None = _same()
 
     @classmethod
-    def from_fields(cls, fields: dict[str, Any]) -> ContactDraft:
+    def from_fields(cls, fields: dict[str, Any]) -> "ContactDraft":
         """Validated canonical create fields (services.capture.Prepared.fields) -> the draft."""
         stage, location = fields.get("stage"), fields.get("location")
         state = fields.get("pipeline_state_id")
@@ -77,7 +76,7 @@ class PossibleDuplicate:
                     "E.164 number).")
 
     @classmethod
-    def from_domain(cls, duplicate: Duplicate) -> PossibleDuplicate:
+    def from_domain(cls, duplicate: "Duplicate") -> "PossibleDuplicate":
         from ..errors import graphql_path
 
         return cls(contact=Contact.from_domain(duplicate.contact),

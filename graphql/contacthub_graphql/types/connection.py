@@ -1,5 +1,4 @@
 """Relay-style cursor connections: `Connection[Contact]` is named ContactConnection in the schema."""
-from __future__ import annotations
 
 from typing import Generic, TypeVar
 

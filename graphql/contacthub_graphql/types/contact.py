@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -84,7 +83,7 @@ class Contact(Node):
     location_value: strawberry.Private[DomainLocation | None]
 
     @classmethod
-    def from_domain(cls, c: DomainContact) -> Contact:
+    def from_domain(cls, c: DomainContact) -> "Contact":
         return cls(
             id=strawberry.ID(c.id), number=c.number, name=c.name, first_name=c.first_name,
             last_name=c.last_name, emails=list(c.emails),

@@ -1,5 +1,4 @@
 """The AI email flow (prepareContactEmail, refineContactEmail, sendContactEmail): drafts and sent emails."""
-from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +21,7 @@ class EmailContent:
                                                   "named; null when the contact has none.")
 
     @classmethod
-    def from_domain(cls, draft: EmailDraft) -> EmailContent:
+    def from_domain(cls, draft: EmailDraft) -> "EmailContent":
         return cls(subject=draft.subject, body=draft.body, to=draft.to)
 
 
@@ -38,7 +37,7 @@ class SentEmail:
     contact_id: strawberry.ID = strawberry.field(description="The contact it was sent to.")
 
     @classmethod
-    def from_domain(cls, sent: DomainSentEmail) -> SentEmail:
+    def from_domain(cls, sent: DomainSentEmail) -> "SentEmail":
         return cls(message_id=sent.message_id,
                    session_id=strawberry.ID(sent.session_id) if sent.session_id else None, to=sent.to,
                    subject=sent.subject, sent_at=sent.sent_at, contact_id=strawberry.ID(sent.contact_id))

@@ -1,5 +1,4 @@
 """GraphQL enums mirroring the domain enums (same members, same values), so one list drives both."""
-from __future__ import annotations
 
 from enum import Enum
 

@@ -2,7 +2,6 @@
 
 They share the `Error` interface, so a client can always read `... on Error { message }`.
 """
-from __future__ import annotations
 
 import strawberry
 

@@ -1,5 +1,4 @@
 """The change feed and webhook subscriptions, as /hub/v1 serves them."""
-from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
@@ -48,7 +47,7 @@ class Event:
     changes: list[str] | None = strawberry.field(description="Changed field names; `*.updated` events only.")
 
     @classmethod
-    def from_wire(cls, event: dict[str, Any]) -> Event:
+    def from_wire(cls, event: dict[str, Any]) -> "Event":
         return cls(id=event["id"], type=event["type"], time=datetime.fromisoformat(event["time"]),
                    resource=event["resource"], data=event["data"], changes=event.get("changes"))
 
@@ -78,7 +77,7 @@ class Webhook:
     def deliveries(self, info: Info, first: Annotated[int, strawberry.argument(
                        description=f"Page size, 1 to {MAX_PAGE_SIZE}.")] = DEFAULT_LIMIT,
                    after: Annotated[str | None, strawberry.argument(
-                       description="`endCursor` of the previous page.")] = None) -> WebhookDeliveryPage:
+                       description="`endCursor` of the previous page.")] = None) -> "WebhookDeliveryPage":
         check_page_size(first)
         ctx = info.context
         page = read(lambda: ctx.services.webhooks.deliveries(ctx.workspace_id, str(self.id), after, first))
@@ -86,7 +85,7 @@ class Webhook:
                                    page_info=page_info(page.next))
 
     @classmethod
-    def from_domain(cls, s: Subscription) -> Webhook:
+    def from_domain(cls, s: Subscription) -> "Webhook":
         return cls(id=strawberry.ID(s.id), url=s.url, events=list(s.events), description=s.description,
                    enabled=s.enabled, disabled_reason=s.disabled_reason, failing_since=s.failing_since,
                    created_at=s.created_at, updated_at=s.updated_at)
@@ -113,7 +112,7 @@ class WebhookDelivery:
     event: JSON = strawberry.field(description="The event as the receiver gets it (the JSON body).")
 
     @classmethod
-    def from_domain(cls, d: Delivery) -> WebhookDelivery:
+    def from_domain(cls, d: Delivery) -> "WebhookDelivery":
         return cls(id=strawberry.ID(d.id), event_id=d.event_id, event_type=d.event_type, status=d.status,
                    attempts=[DeliveryAttempt(at=a.at, status_code=a.status_code, error=a.error)
                              for a in d.attempts],

@@ -3,7 +3,6 @@
 A node id is the unpadded URL-safe base64 of `<Type>:<key>` (`Contact:<uuid>`), unique across types. `id`
 stays the UUID the REST dialects share; the key of a tag is its case-folded name, of a location its id.
 """
-from __future__ import annotations
 
 import base64
 import binascii

@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -19,7 +18,7 @@ class OpenTask:
     due_date: datetime = strawberry.field(description="When the task is due.")
 
     @classmethod
-    def from_domain(cls, preview: TaskPreview) -> OpenTask:
+    def from_domain(cls, preview: TaskPreview) -> "OpenTask":
         return cls(id=strawberry.ID(preview.id), title=preview.title, due_date=preview.due_date)
 
     @strawberry.field(description="The whole task (read in one batch for the whole list).")

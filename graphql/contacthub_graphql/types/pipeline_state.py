@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 import strawberry
 
@@ -20,7 +19,7 @@ class PipelineState(Node):
     contact_count: int = strawberry.field(description="Contacts currently in this state.")
 
     @classmethod
-    def from_domain(cls, state: DomainState) -> PipelineState:
+    def from_domain(cls, state: DomainState) -> "PipelineState":
         return cls(id=strawberry.ID(state.id), number=state.number, name=state.name, color=state.color,
                    position=state.position, type=PipelineStateType(state.type.value),
                    contact_count=state.contact_count)

@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -36,7 +35,7 @@ class Task(Node):
         description="Changes on every write; pass it as `expectedVersion` not to overwrite someone else's change.")
 
     @classmethod
-    def from_domain(cls, t: DomainTask) -> Task:
+    def from_domain(cls, t: DomainTask) -> "Task":
         return cls(
             id=strawberry.ID(t.id), contact_id=strawberry.ID(t.contact_id), title=t.title,
             type=TaskType(t.type.value), task_kind=TaskKind(t.task_kind.value), payload=t.payload,
