@@ -67,3 +67,230 @@ def test_merge_unites_and_old_ids_resolve_to_the_survivor(hub):
     # And the merged contact's id answers the survivor in /hub/v1
     got = hub.get(f"/hub/v1/contacts/{other['id']}")
     assert got.status == 200 and got.json["id"] == survivor["id"]
+
+
+def _task(hub, contact: dict, title: str) -> dict:
+    reply = hub.post("/api/contact_tasks", json={"contact": f"/api/contacts/{contact['id']}", "title": title,
+                                                 "type": "call", "dueDate": "2025-03-20T10:00:00+00:00"})
+    assert reply.status == 201, reply.text
+    return reply.json
+
+
+def _task_titles(hub, contact_id: str) -> list[str]:
+    reply = hub.get(f"/api/contact_tasks?contact={contact_id}")
+    assert reply.status == 200, reply.text
+    return sorted(t["title"] for t in reply.json["hydra:member"])
+
+
+def _node_id(contact_id: str) -> str:
+    from contacthub_graphql.types.node import encode_node_id
+
+    return encode_node_id("Contact", contact_id)
+
+
+def _graphql_contact(hub, contact_id: str) -> tuple[str | None, str | None]:
+    reply = hub.post("/graphql", json={"query": "query($id: ID!, $node: ID!) { contact(id: $id) { id } "
+                                                "node(id: $node) { ... on Contact { id } } }",
+                                       "variables": {"id": contact_id, "node": _node_id(contact_id)}})
+    assert reply.status == 200 and "errors" not in reply.json, reply.text
+    data = reply.json["data"]
+    return (data["contact"] or {}).get("id"), (data["node"] or {}).get("id")
+
+
+def test_every_id_of_a_merged_contact_answers_the_survivor_in_every_dialect_and_graphql(hub, workspace):
+    # Given a merged contact
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    _merge(hub, survivor, other)
+    whautomate = ApiClient(workspace.key, header="x-api-key")
+    skarbe = ApiClient(workspace.key, header="X-Api-Key")
+    # Then its UUID answers the survivor in letsligo, whautomate, hub and GraphQL (contact and node)
+    letsligo = hub.get(f"/api/contacts/{other['id'].upper()}")
+    assert letsligo.status == 200 and letsligo.json["@id"] == f"/api/contacts/{survivor['id']}", letsligo.text
+    got = whautomate.get(f"/v1/contacts/{other['id']}")
+    assert got.status == 200 and survivor["id"] in json.dumps(got.json), got.text
+    assert hub.get(f"/hub/v1/contacts/{other['id']}").json["id"] == survivor["id"]
+    contact_id, node_id = _graphql_contact(hub, other["id"])
+    assert contact_id == node_id and contact_id is not None
+    assert _graphql_contact(hub, survivor["id"]) == (contact_id, node_id)
+    # And its integer id answers the survivor in skarbe
+    by_number = skarbe.get(f"/api/connect/contacts/{other['number']}")
+    assert by_number.status == 200 and by_number.json["id"] == survivor["number"], by_number.text
+    # And a merge can name contacts by integer id too, and follows a survivor merged in turn
+    third = _create(hub, {"name": "Marie D.", "emails": ["md@third.example"]})
+    reply = hub.post(f"/hub/v1/contacts/{third['id']}/merge", json={"from": [survivor["number"]]})
+    assert reply.status == 200, reply.text
+    assert hub.get(f"/hub/v1/contacts/{other['id']}").json["id"] == third["id"]
+    assert skarbe.get(f"/api/connect/contacts/{other['number']}").json["id"] == third["number"]
+    assert _graphql_contact(hub, other["id"])[0] == _graphql_contact(hub, third["id"])[0]
+
+
+def test_tasks_follow_the_survivor_and_listings_see_one_contact(hub):
+    # Given two contacts with tasks
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    _task(hub, survivor, "Call Marie")
+    _task(hub, other, "Send the quote")
+    _task(hub, other, "Book a demo")
+    # When merged
+    answer = _merge(hub, survivor, other)
+    assert answer["merge"]["movedTasks"] == 2
+    # Then every task is the survivor's, and the merged contact has none
+    assert _task_titles(hub, survivor["id"]) == ["Book a demo", "Call Marie", "Send the quote"]
+    # And lists, searches and counts see one contact at once
+    listed = hub.get("/hub/v1/contacts").json["data"]
+    assert [c["id"] for c in listed] == [survivor["id"]]
+    found = hub.get("/hub/v1/contacts?search=perso.example").json["data"]
+    assert [c["id"] for c in found] == [survivor["id"]]
+    assert hub.get("/api/contacts").json["hydra:totalItems"] == 1
+
+
+def test_dry_run_answers_the_result_and_writes_nothing(hub):
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    before = _stored(hub.workspace_id)
+    answer = _merge(hub, survivor, other, dryRun=True, prefer={"name": other["id"]})
+    assert answer["dryRun"] is True and answer["contact"]["name"] == "M. Dubois"
+    assert answer["contact"]["tags"] == ["VIP", "Paris"]
+    assert "Location" not in (answer.get("headers") or {})
+    assert _stored(hub.workspace_id) == before
+
+
+def test_prefer_picks_whose_value_wins(hub):
+    survivor = _create(hub, MARIE)
+    other = _create(hub, {**MARIE_TOO, "company": "Dubois Conseil"})
+    answer = _merge(hub, survivor, other, prefer={"company": other["id"], "emails": other["id"]})
+    assert answer["contact"]["company"] == "Dubois Conseil"
+    assert answer["contact"]["emails"] == ["m.dubois@perso.example", "marie@acme.example"]
+    assert answer["contact"]["name"] == "Marie Dubois"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"tags": [f"t{i}" for i in range(6)]}, "tags"),
+    ({"emails": [f"e{i}@x.example" for i in range(4)]}, "emails"),
+])
+def test_a_merge_past_a_bound_is_refused_and_changes_nothing(hub, body, field):
+    # Given contacts whose union would pass a bound
+    survivor = _create(hub, {"name": "A", "tags": [f"s{i}" for i in range(5)],
+                             "emails": ["a@x.example", "b@x.example"]})
+    other = _create(hub, {"name": "B", **body})
+    _task(hub, other, "Call")
+    before = _stored(hub.workspace_id)
+    # When merged
+    reply = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]})
+    # Then a clear 400 names the field, and nothing changed
+    assert reply.status == 400, reply.text
+    assert reply.headers["Content-Type"].startswith("application/problem+json")
+    assert [e["field"] for e in reply.json["errors"]] == [field]
+    assert reply.json["errors"][0]["code"] == "merge_over_limit"
+    assert _stored(hub.workspace_id) == before
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"from": []}, 400),
+    ({"from": ["not-an-id"]}, 400),
+    ({"from": ["SELF"]}, 400),
+    ({"from": ["OTHER", "OTHER"]}, 400),
+    ({"from": ["OTHER"], "prefer": {"nope": "OTHER"}}, 400),
+    ({"from": ["OTHER"], "prefer": {"company": "123e4567-e89b-12d3-a456-426614174000"}}, 400),
+    ({"from": ["123e4567-e89b-12d3-a456-426614174000"]}, 404),
+    ({"from": [999999]}, 404),
+    ({"from": "OTHER"}, 400),
+    ({"from": ["OTHER"], "dryRun": "yes"}, 400),
+    ({"from": ["OTHER"], "extra": 1}, 400),
+])
+def test_bad_merge_requests_are_4xx_problems_and_change_nothing(hub, body, status):
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    sent = json.loads(json.dumps(body).replace("SELF", survivor["id"]).replace("OTHER", other["id"]))
+    before = _stored(hub.workspace_id)
+    reply = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json=sent)
+    assert reply.status == status, reply.text
+    assert reply.headers["Content-Type"].startswith("application/problem+json")
+    assert _stored(hub.workspace_id) == before
+
+
+def test_if_match_guards_the_survivor(hub):
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    before = _stored(hub.workspace_id)
+    stale = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]},
+                     headers={"If-Match": '"v99"'})
+    assert stale.status == 412, stale.text
+    assert _stored(hub.workspace_id) == before
+    fresh = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]},
+                     headers={"If-Match": f'"v{survivor["version"]}"'})
+    assert fresh.status == 200 and fresh.headers["ETag"] == f'"v{fresh.json["contact"]["version"]}"'
+
+
+def test_an_idempotent_retry_answers_the_same_merge(hub):
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    url, body = f"/hub/v1/contacts/{survivor['id']}/merge", {"from": [other["id"]]}
+    first = hub.post(url, json=body, headers={"Idempotency-Key": "merge-1"})
+    again = hub.post(url, json=body, headers={"Idempotency-Key": "merge-1"})
+    assert first.status == again.status == 200
+    assert again.json == first.json and again.headers.get("Idempotent-Replayed") == "true"
+
+
+def test_undo_restores_the_merged_contacts_and_reverts_the_survivor(hub, workspace):
+    # Given a merge of a contact with tasks into another
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    _task(hub, survivor, "Call Marie")
+    _task(hub, other, "Send the quote")
+    merge = _merge(hub, survivor, other)["merge"]
+    # When it is undone
+    reply = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
+    # Then the merged contact is back with its ids, tags and tasks, and the survivor as it was
+    assert reply.status == 200, reply.text
+    assert reply.json["notReverted"] == [] and reply.json["merge"]["status"] == "undone"
+    back = hub.get(f"/hub/v1/contacts/{other['id']}").json
+    assert (back["id"], back["number"], back["tags"], back["emails"]) == (
+        other["id"], other["number"], other["tags"], other["emails"])
+    assert _task_titles(hub, other["id"]) == ["Send the quote"]
+    assert _task_titles(hub, survivor["id"]) == ["Call Marie"]
+    now = hub.get(f"/hub/v1/contacts/{survivor['id']}").json
+    for name in ("name", "emails", "phones", "tags", "customFields", "position", "company"):
+        assert now[name] == survivor[name], name
+    skarbe = ApiClient(workspace.key, header="X-Api-Key")
+    assert skarbe.get(f"/api/connect/contacts/{other['number']}").json["id"] == other["number"]
+    # And lists, searches and counts see both again
+    assert hub.get("/api/contacts").json["hydra:totalItems"] == 2
+    assert [c["id"] for c in hub.get("/hub/v1/contacts?search=perso.example").json["data"]] == [other["id"]]
+    # And a second undo is a clear 409
+    twice = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
+    assert twice.status == 409 and twice.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_undo_after_an_edit_keeps_the_edit_and_says_so(hub):
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    merge = _merge(hub, survivor, other)["merge"]
+    assert hub.patch(f"/hub/v1/contacts/{survivor['id']}", json={"position": "CEO"}).status == 200
+    reply = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
+    assert reply.status == 200, reply.text
+    assert reply.json["notReverted"] == ["position"]
+    now = reply.json["contact"]
+    assert now["position"] == "CEO" and now["emails"] == survivor["emails"] and now["tags"] == survivor["tags"]
+
+
+def test_unknown_merges_are_404(hub):
+    assert hub.post("/hub/v1/merges/123e4567-e89b-12d3-a456-426614174000/undo").status == 404
+    assert hub.post("/hub/v1/merges/not-a-merge/undo").status == 404
+
+
+def test_another_workspace_can_neither_merge_nor_undo_nor_resolve(hub, other_hub, other_workspace):
+    # Given a merge in one workspace, and a contact of another
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    merge = _merge(hub, survivor, other)["merge"]
+    theirs = _create(other_hub, {"name": "Hank"})  # their number 1 is their own: our numbers start past it here
+    before = _stored(hub.workspace_id)
+    # Then the other workspace reaches none of it, by any id form
+    for ref in (survivor["id"], other["id"], other["number"], str(other["number"])):
+        reply = other_hub.post(f"/hub/v1/contacts/{theirs['id']}/merge", json={"from": [ref]})
+        assert reply.status == 404, (ref, reply.text)
+    assert other_hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [theirs["id"]]}).status == 404
+    assert other_hub.post(f"/hub/v1/merges/{merge['id']}/undo").status == 404
+    assert other_hub.get(f"/hub/v1/contacts/{other['id']}").status == 404
+    assert other_hub.get(f"/api/contacts/{other['id']}").status == 404
+    assert ApiClient(other_workspace.key, header="x-api-key").get(f"/v1/contacts/{other['id']}").status == 404
+    assert ApiClient(other_workspace.key, header="X-Api-Key").get(
+        f"/api/connect/contacts/{other['number']}").status == 404
+    assert _graphql_contact(other_hub, other["id"]) == (None, None)
+    # And this workspace is untouched
+    assert _stored(hub.workspace_id) == before
+    # And a contact of this workspace cannot be merged into the other's
+    assert hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [theirs["id"]]}).status == 404
