@@ -196,6 +196,8 @@ class MergeService:
                 raise NotFound("Contact", ref)
             return contact.id
         key = canonical_uuid(ref) if isinstance(ref, str) else None
+        if key is None and path == "id":  # the contact in the URL: as every route, no such contact
+            raise NotFound("Contact", ref)
         if key is None:
             raise ValidationFailed.one(path, "Name a contact by its id (UUID) or its integer id.", "invalid_id")
         return key

@@ -10,7 +10,7 @@ from .schemas import ContactOut
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: list[StrictStr | StrictInt] = Field(alias="from", max_length=MAX_MERGED, description=(
+    from_: list[StrictStr | StrictInt] = Field(alias="from", min_length=1, max_length=MAX_MERGED, description=(
         f"The contacts folded into this one (ids or integer ids), at most {MAX_MERGED}. They are removed; their "
         "ids keep answering this contact in every API until the merge is undone"))
     prefer: dict[str, StrictStr | StrictInt] | None = Field(None, description=(

@@ -13,6 +13,9 @@ from ..common import principal
 from . import mapping
 from .merge_schemas import MergeOut, MergeRequest, UndoOut
 from .routes import _doc, _json
+from .schemas import ProblemOut
+
+_PROBLEM = {"content": {"application/problem+json": {"model": ProblemOut}}}
 
 merges = Router()
 
@@ -48,8 +51,9 @@ def _undone(outcome: UndoOutcome) -> dict[str, Any]:
 
 @merges.post("/hub/v1/contacts/<id>/merge", summary="Merge other contacts into this one (or preview it: dryRun)",
              responses={**_doc(MergeOut, 200, "Merged (or, with dryRun, what the merge would give: nothing written)"),
-                        409: {"description": "The contact changed meanwhile, or another merge into it is under way"},
-                        412: {"description": "If-Match names another version of this contact"}})
+                        409: {"description": "The contact changed meanwhile, or another merge into it is under way",
+                              **_PROBLEM},
+                        412: {"description": "If-Match names another version of this contact", **_PROBLEM}})
 def merge_contacts(id: str, body: MergeRequest):  # noqa: A002 - the path parameter's name
     prefer = {mapping.canonical_field(name): owner for name, owner in (body.prefer or {}).items()}
     outcome = services().merges.merge(_ws(), id, list(body.from_), prefer, dry_run=body.dryRun,
@@ -63,7 +67,7 @@ def merge_contacts(id: str, body: MergeRequest):  # noqa: A002 - the path parame
 @merges.post("/hub/v1/merges/<mergeId>/undo", summary="Undo a merge (within 30 days)",
              responses={**_doc(UndoOut, 200, "Undone; `notReverted` lists the survivor's fields edited since the "
                                              "merge, which keep their current value"),
-                        409: {"description": "Already undone, or the merge has not finished"},
-                        410: {"description": "Older than 30 days"}})
+                        409: {"description": "Already undone, or the merge has not finished", **_PROBLEM},
+                        410: {"description": "Older than 30 days", **_PROBLEM}})
 def undo_merge(mergeId: str):  # noqa: N803 - the path parameter's name
     return _json(_undone(services().merges.undo(_ws(), mergeId)))
