@@ -294,3 +294,143 @@ def test_another_workspace_can_neither_merge_nor_undo_nor_resolve(hub, other_hub
     assert _stored(hub.workspace_id) == before
     # And a contact of this workspace cannot be merged into the other's
     assert hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [theirs["id"]]}).status == 404
+
+
+@pytest.fixture
+def feed(aws):
+    """The local stream function and queues, as test_hub_feed runs them."""
+    from types import SimpleNamespace
+
+    from contacthub.wiring import services as build_services
+    from contacthub.wiring import use_settings
+    from contacthub_local.workers import LocalWorkers, local_settings
+
+    settings = local_settings(SETTINGS, (0, 0))
+    use_settings(settings)
+    issued = build_services().workspaces.create_key("Acme Corporation", "John Admin", "john@acme.example")
+    workers = LocalWorkers(settings)
+    workers.drain()
+    client = ApiClient(issued.key)
+    client.workspace_id = issued.workspace.id  # type: ignore[attr-defined]
+    return SimpleNamespace(api=client, workers=workers)
+
+
+def _events_after(feed, cursor=None) -> tuple[list[dict], str | None]:
+    feed.workers.drain()
+    reply = feed.api.get("/hub/v1/events?limit=100" + (f"&after={cursor}" if cursor else ""))
+    assert reply.status == 200, reply.text
+    events = [e for e in reply.json["data"] if e["resource"]["type"] != "pipeline_state"]
+    return events, (reply.json["data"][-1]["id"] if reply.json["data"] else cursor)
+
+
+def test_the_feed_and_webhooks_tell_the_merge_and_its_undo(feed):
+    from hub_support import Receiver
+
+    with Receiver() as receiver:
+        _feed_and_webhooks(feed, receiver)
+
+
+def _feed_and_webhooks(feed, receiver):
+    # Given a webhook for merges, two contacts, one with a task, and the feed read up to now
+    hook = feed.api.post("/hub/v1/webhooks", json={"url": receiver.url,
+                                                   "events": ["contact.merged", "contact.unmerged"]})
+    assert hook.status == 201, hook.text
+    survivor, other = _create(feed.api, MARIE), _create(feed.api, MARIE_TOO)
+    task = _task(feed.api, other, "Send the quote")
+    _, cursor = _events_after(feed)
+    # When merged
+    merge = _merge(feed.api, survivor, other)["merge"]
+    events, cursor = _events_after(feed, cursor)
+    # Then the feed has the task's move, the merged contact's deletion, the survivor's update and contact.merged
+    types = [e["type"] for e in events]
+    assert sorted(types) == ["contact.deleted", "contact.merged", "contact.updated", "task.updated"]
+    assert types[-1] == "contact.merged"
+    merged = events[-1]
+    assert merged["resource"] == {"type": "contact", "id": survivor["id"]}
+    assert merged["data"]["id"] == merge["id"] and merged["data"]["mergedIds"] == [other["id"]]
+    assert merged["data"]["mergedNumbers"] == [other["number"]]
+    moved = next(e for e in events if e["type"] == "task.updated")
+    assert moved["resource"]["id"] == task["@id"].rsplit("/", 1)[-1] and moved["data"]["contactId"] == survivor["id"]
+    # And the feed filters on it, and the webhook got it
+    assert feed.api.get("/hub/v1/events?types=contact.merged").json["data"][0]["id"] == merged["id"]
+    assert [json.loads(body)["type"] for _, body in receiver.received] == ["contact.merged"]
+    # When undone, the feed has the contact back, the task's move back and contact.unmerged
+    assert feed.api.post(f"/hub/v1/merges/{merge['id']}/undo").status == 200
+    events, _ = _events_after(feed, cursor)
+    assert sorted(e["type"] for e in events) == ["contact.created", "contact.unmerged", "contact.updated",
+                                                 "task.updated"]
+    assert [json.loads(body)["type"] for _, body in receiver.received] == ["contact.merged", "contact.unmerged"]
+
+
+def test_email_sessions_follow_the_survivor_and_come_back(hub, services, workspace):
+    # Given an email being drafted for the contact that is merged
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    prepared = hub.post(f"/api/contacts/{other['id']}/emails/prepare", json={"message": "Follow up on the fair"})
+    assert prepared.status in (200, 201), prepared.text
+    session_id = prepared.json["sessionId"]
+    ws = workspace.workspace.id
+    merge = _merge(hub, survivor, other)["merge"]
+    # Then the session is the survivor's
+    store = services._email_store
+    assert store.get_session(ws, survivor["id"], session_id) is not None
+    assert store.get_session(ws, other["id"], session_id) is None
+    # And after the undo it is the merged contact's again
+    assert hub.post(f"/hub/v1/merges/{merge['id']}/undo").status == 200
+    assert store.get_session(ws, other["id"], session_id).contact_id == other["id"]
+    assert store.get_session(ws, survivor["id"], session_id) is None
+
+
+def test_a_merge_moving_many_tasks_runs_in_steps_and_refuses_past_its_bound(hub, services, workspace, monkeypatch):
+    from contacthub.services import merges as merge_service
+
+    ws = workspace.workspace.id
+    survivor, other, third = _create(hub, MARIE), _create(hub, MARIE_TOO), _create(hub, {"name": "Third"})
+    for i in range(30):  # more tasks than one transaction could move (each task is 7 items or more)
+        services.tasks.create(ws, {"contact_id": other["id"], "title": f"Task {i:02d}",
+                                   "due_date": "2025-03-20T10:00:00+00:00"})
+    services.tasks.create(ws, {"contact_id": third["id"], "title": "One more", "due_date": "2025-03-20T10:00:00+00:00"})
+    # A merge moving more than the bound is refused before anything is written
+    monkeypatch.setattr(merge_service, "MAX_MOVED_TASKS", 30)
+    before = _stored(ws)
+    refused = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"], third["id"]]})
+    assert refused.status == 400 and refused.json["errors"][0]["code"] == "merge_over_limit", refused.text
+    assert _stored(ws) == before
+    # Within it, every task moves, and back on undo
+    merge = _merge(hub, survivor, other)["merge"]
+    assert merge["movedTasks"] == 30 and len(_task_titles(hub, survivor["id"])) == 30
+    assert hub.get(f"/hub/v1/contacts/{survivor['id']}").json["id"] == survivor["id"]
+    assert hub.post(f"/hub/v1/merges/{merge['id']}/undo").status == 200
+    assert len(_task_titles(hub, other["id"])) == 30 and _task_titles(hub, survivor["id"]) == []
+
+
+def test_an_interrupted_merge_is_finished_by_asking_again(hub, services, workspace, monkeypatch):
+    # Given a merge that fails after its first merged contact was removed
+    ws = workspace.workspace.id
+    survivor, other, third = _create(hub, MARIE), _create(hub, MARIE_TOO), _create(hub, {"name": "Third"})
+    _task(hub, third, "Call")
+    from contacthub.store.merges import MergeRepository
+
+    real = MergeRepository.remove_merged
+    calls = []
+
+    def failing(self, record, contact, refs):
+        calls.append(contact.id)
+        if len(calls) == 2:
+            raise RuntimeError("the function was stopped")
+        return real(self, record, contact, refs)
+
+    monkeypatch.setattr(MergeRepository, "remove_merged", failing)
+    url, body = f"/hub/v1/contacts/{survivor['id']}/merge", {"from": [other["id"], third["id"]]}
+    assert hub.post(url, json=body).status == 500
+    # Another merge into the survivor waits for it
+    fourth = _create(hub, {"name": "Fourth"})
+    assert hub.post(url, json={"from": [fourth["id"]]}).status == 409
+    # When asked again, it finishes
+    monkeypatch.setattr(MergeRepository, "remove_merged", real)
+    again = hub.post(url, json=body)
+    assert again.status == 200, again.text
+    assert again.json["merge"]["mergedIds"] == [other["id"], third["id"]]
+    assert _task_titles(hub, survivor["id"]) == ["Call"]
+    assert hub.get(f"/hub/v1/contacts/{third['id']}").json["id"] == survivor["id"]
+    assert hub.get("/api/contacts").json["hydra:totalItems"] == 2
+    assert ws

@@ -11,6 +11,7 @@ unless it was edited since: that field is answered as not reverted.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,7 +93,7 @@ def check_request(survivor_id: str, merged_ids: list[str], prefer: dict[str, str
         raise ValidationFailed(violations)
 
 
-def _united(lists: list[tuple[Any, ...]], key) -> tuple[Any, ...]:
+def _united(lists: list[tuple[Any, ...]], key: Callable[[Any], Any]) -> tuple[Any, ...]:
     seen: dict[Any, Any] = {}
     for values in lists:
         for value in values:

@@ -108,7 +108,8 @@ def merge_to_item(record: MergeRecord) -> MergeItem:
         workspace_pk(record.workspace_id), merge_sk(record.id), mergeId=record.id, survivorId=record.survivor_id,
         mergedIds=list(record.merged_ids), mergedNumbers=[c.number for c in record.merged], status=record.status,
         steps=list(record.steps), before=_frozen(record.before), after=_frozen(record.after),
-        tasks=[list(t) for t in record.tasks] or None, prefer=dict(record.prefer) or None, emails=[list(e) for e in record.emails] or None,
+        tasks=[list(t) for t in record.tasks] or None, prefer=dict(record.prefer) or None,
+        emails=[list(e) for e in record.emails] or None,
         notReverted=list(record.not_reverted) or None, createdAt=record.created_at, undoneAt=record.undone_at,
         expiresAt=record.expires_at)
 
@@ -116,11 +117,11 @@ def merge_to_item(record: MergeRecord) -> MergeItem:
 def item_to_merge(item: MergeItem, merged: dict[str, Contact]) -> MergeRecord:
     return MergeRecord(
         workspace_id=item.pk.removeprefix("WS#"), id=item.mergeId, survivor_id=item.survivorId,
-        merged=tuple(merged[c] for c in item.mergedIds), before=_thawed(item.before), after=_thawed(item.after),
+        merged=tuple(merged[str(c)] for c in item.mergedIds), before=_thawed(item.before), after=_thawed(item.after),
         tasks=tuple((str(t), str(c)) for t, c in item.tasks or ()),
         emails=tuple((str(e), str(c)) for e, c in item.emails or ()), status=item.status,
-        steps=tuple(item.steps or ()), created_at=item.createdAt, undone_at=item.undoneAt,
-        not_reverted=tuple(item.notReverted or ()), prefer=tuple(sorted((item.prefer or {}).items())))
+        steps=tuple(str(s) for s in item.steps or ()), created_at=item.createdAt, undone_at=item.undoneAt,
+        not_reverted=tuple(str(f) for f in item.notReverted or ()), prefer=tuple(sorted((item.prefer or {}).items())))
 
 
 def merge_event_data(image: dict[str, Any]) -> dict[str, Any]:
@@ -240,9 +241,10 @@ class MergeRepository:
     def finish_undo(self, record: MergeRecord, current: Contact | None, reverted: Contact | None,
                     not_reverted: tuple[str, ...], now: datetime) -> Contact | None:
         pk = workspace_pk(record.workspace_id)
+        reported: Any = list(not_reverted)  # pynamodb types a list attribute's value as its attributes
         done = update(MergeItem(pk, merge_sk(record.id)),
                       [MergeItem.status.set(UNDONE), MergeItem.undoneAt.set(now),
-                       *([MergeItem.notReverted.set(list(not_reverted))] if not_reverted else [])],
+                       *([MergeItem.notReverted.set(reported)] if not_reverted else [])],
                       condition=_status_is(UNDOING))
         if current is None or reverted is None or reverted == current:
             commit([done])
@@ -257,9 +259,10 @@ class MergeRepository:
         A put then a delete per item: an interrupted move is finished by running it again."""
         pk = workspace_pk(workspace_id)
         moved: list[str] = []
-        for model, kind in ((EmailSessionItem, "EMAILSESSION#"), (SentEmailItem, "EMAILSENT#")):
+        for model, kind in _EMAIL_MODELS:
             prefix = f"{kind}{escape(from_id)}#"
-            for item in list(model.query(pk, model.sk.startswith(prefix), consistent_read=True)):
+            items: list[Any] = list(model.query(pk, model.sk.startswith(prefix), consistent_read=True))
+            for item in items:
                 moved.append(_move(item, f"{kind}{escape(to_id)}#{item.sk.removeprefix(prefix)}", to_id))
         return moved
 
@@ -267,15 +270,19 @@ class MergeRepository:
         """Email items moved by a merge go back to the contacts they came from (those still there)."""
         pk = workspace_pk(workspace_id)
         for sk, owner in refs:
-            for model, kind in ((EmailSessionItem, "EMAILSESSION#"), (SentEmailItem, "EMAILSENT#")):
+            for model, kind in _EMAIL_MODELS:
                 prefix = f"{kind}{escape(from_id)}#"
                 if not sk.startswith(prefix):
                     continue
                 try:
-                    item = model.get(pk, sk, consistent_read=True)
+                    item: Any = model.get(pk, sk, consistent_read=True)
                 except DoesNotExist:
                     continue  # expired or deleted since
                 _move(item, f"{kind}{escape(owner)}#{sk.removeprefix(prefix)}", owner)
+
+
+_EMAIL_MODELS: tuple[tuple[type[EmailSessionItem] | type[SentEmailItem], str], ...] = (
+    (EmailSessionItem, "EMAILSESSION#"), (SentEmailItem, "EMAILSENT#"))
 
 
 def _move(item: EmailSessionItem | SentEmailItem, new_sk: str, contact_id: str) -> str:

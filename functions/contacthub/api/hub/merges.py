@@ -15,7 +15,7 @@ from .merge_schemas import MergeOut, MergeRequest, UndoOut
 from .routes import _doc, _json
 from .schemas import ProblemOut
 
-_PROBLEM = {"content": {"application/problem+json": {"model": ProblemOut}}}
+_PROBLEM: Any = {"content": {"application/problem+json": {"model": ProblemOut}}}
 
 merges = Router()
 
@@ -55,8 +55,8 @@ def _undone(outcome: UndoOutcome) -> dict[str, Any]:
                               **_PROBLEM},
                         412: {"description": "If-Match names another version of this contact", **_PROBLEM}})
 def merge_contacts(id: str, body: MergeRequest):  # noqa: A002 - the path parameter's name
-    prefer = {mapping.canonical_field(name): owner for name, owner in (body.prefer or {}).items()}
-    outcome = services().merges.merge(_ws(), id, list(body.from_), prefer, dry_run=body.dryRun,
+    prefer = {mapping.canonical_field(name): str(owner) for name, owner in (body.prefer or {}).items()}
+    outcome = services().merges.merge(_ws(), id, [str(ref) for ref in body.from_], prefer, dry_run=body.dryRun,
                                       expected_version=conditional.if_match(merges))
     response = _json(_merged(outcome))
     if not outcome.dry_run:
