@@ -1,0 +1,88 @@
+"""domain.merges: what a merge keeps, unites and refuses, and what its undo reverts. Pure functions."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+
+from contacthub.domain.contact import Contact, Phone
+from contacthub.domain.errors import ValidationFailed
+from contacthub.domain.merges import MergeRecord, check_request, merged_contact, revert
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+S = "00000000-0000-4000-8000-000000000001"
+M = "00000000-0000-4000-8000-000000000002"
+N = "00000000-0000-4000-8000-000000000003"
+
+
+def _contact(cid: str, number: int, **fields) -> Contact:
+    return Contact(workspace_id="ws", id=cid, number=number, created_at=T0, updated_at=T0, version=1,
+                   **{"name": f"Contact {number}", "last_activity_at": T0, **fields})
+
+
+def test_the_survivor_keeps_its_values_fills_blanks_and_unites_lists():
+    survivor = _contact(S, 1, company="Acme", emails=("a@x.example",), phones=(Phone("+33 6 12 34 56 78",
+                        "+33612345678"),), tags=("VIP",), custom_fields={"a": 1})
+    other = _contact(M, 2, company="Other", position="CEO", emails=("A@X.example", "b@x.example"),
+                     phones=(Phone("06 12 34 56 78", "+33612345678"),), tags=("vip", "Paris"),
+                     custom_fields={"a": 2, "b": 3}, last_activity_at=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    merged = merged_contact(survivor, [other], {})
+    assert (merged.id, merged.number, merged.name, merged.company, merged.position) == (
+        S, 1, "Contact 1", "Acme", "CEO")
+    assert merged.emails == ("a@x.example", "b@x.example")
+    assert [p.raw for p in merged.phones] == ["+33 6 12 34 56 78"]
+    assert merged.tags == ("VIP", "Paris")
+    assert merged.custom_fields == {"a": 1, "b": 3}
+    assert merged.last_activity_at == other.last_activity_at
+
+
+def test_prefer_names_whose_value_wins_and_whose_items_come_first():
+    survivor = _contact(S, 1, first_name="Ann", last_name="Lee", company="Acme", emails=("a@x.example",))
+    other = _contact(M, 2, name="Annie Lee", first_name="Annie", last_name="Lee", company=None,
+                     emails=("b@x.example",))
+    merged = merged_contact(survivor, [other], {"name": M, "company": M, "emails": M})
+    assert (merged.name, merged.first_name, merged.company) == ("Annie Lee", "Annie", None)
+    assert merged.emails == ("b@x.example", "a@x.example")
+
+
+@pytest.mark.parametrize("field, survivor_values, other_values", [
+    ("tags", {"tags": tuple(f"s{i}" for i in range(6))}, {"tags": tuple(f"o{i}" for i in range(5))}),
+    ("emails", {"emails": ("a@x.example", "b@x.example", "c@x.example")},
+     {"emails": ("d@x.example", "e@x.example", "f@x.example")}),
+    ("custom_fields", {"custom_fields": {f"s{i}": i for i in range(30)}},
+     {"custom_fields": {f"o{i}": i for i in range(30)}}),
+])
+def test_a_union_past_a_bound_is_refused(field, survivor_values, other_values):
+    with pytest.raises(ValidationFailed) as refused:
+        merged_contact(_contact(S, 1, **survivor_values), [_contact(M, 2, **other_values)], {})
+    assert [(v.path, v.code) for v in refused.value.violations] == [(field, "merge_over_limit")]
+
+
+@pytest.mark.parametrize("merged_ids, prefer, code", [
+    ([], {}, "blank"),
+    ([S], {}, "self_merge"),
+    ([M, M], {}, "duplicate"),
+    ([M] * 11, {}, "too_many"),
+    ([M], {"id": M}, "unknown_field"),
+    ([M], {"company": N}, "not_in_merge"),
+])
+def test_bad_requests_are_refused(merged_ids, prefer, code):
+    with pytest.raises(ValidationFailed) as refused:
+        check_request(S, merged_ids, prefer)
+    assert code in {v.code for v in refused.value.violations}
+
+
+def test_undo_reverts_the_fields_still_at_their_merged_value_and_names_the_others():
+    before = _contact(S, 1, company="Acme", tags=("VIP",))
+    other = _contact(M, 2, position="CEO", tags=("Paris",))
+    after = replace(merged_contact(before, [other], {}), version=2)
+    record = MergeRecord(workspace_id="ws", id="m", survivor_id=S, merged=(other,), before=before, after=after,
+                         created_at=T0)
+    assert set(record.changed_fields()) == {"position", "tags"}
+    untouched = revert(after, record)
+    assert untouched.contact.position is None and untouched.contact.tags == ("VIP",)
+    assert untouched.not_reverted == ()
+    edited = revert(replace(after, position="CTO"), record)
+    assert edited.contact.position == "CTO" and edited.contact.tags == ("VIP",)
+    assert edited.not_reverted == ("position",)
