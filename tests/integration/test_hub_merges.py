@@ -434,3 +434,39 @@ def test_an_interrupted_merge_is_finished_by_asking_again(hub, services, workspa
     assert hub.get(f"/hub/v1/contacts/{third['id']}").json["id"] == survivor["id"]
     assert hub.get("/api/contacts").json["hydra:totalItems"] == 2
     assert ws
+
+
+def test_undo_after_30_days_is_410_and_changes_nothing(hub, services, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    merge = _merge(hub, survivor, other)["merge"]
+    later = datetime.now(timezone.utc) + timedelta(days=31)
+    monkeypatch.setattr(services.merges, "clock", lambda: later)
+    before = _stored(hub.workspace_id)
+    reply = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
+    assert reply.status == 410 and reply.headers["Content-Type"].startswith("application/problem+json"), reply.text
+    assert _stored(hub.workspace_id) == before
+
+
+def test_undo_after_the_survivor_was_deleted_restores_the_merged_contacts(hub):
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    _task(hub, other, "Send the quote")
+    merge = _merge(hub, survivor, other)["merge"]
+    assert hub.delete(f"/hub/v1/contacts/{survivor['id']}").status == 204
+    reply = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
+    assert reply.status == 200, reply.text
+    assert reply.json["contact"] is None and "emails" in reply.json["notReverted"]
+    assert hub.get(f"/hub/v1/contacts/{other['id']}").json["id"] == other["id"]
+    assert hub.get(f"/hub/v1/contacts/{survivor['id']}").status == 404
+
+
+def test_a_merge_into_a_merged_contacts_id_goes_to_its_survivor(hub):
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    _merge(hub, survivor, other)
+    third = _create(hub, {"name": "Third", "emails": ["third@x.example"]})
+    reply = hub.post(f"/hub/v1/contacts/{other['id']}/merge", json={"from": [third["id"]]})
+    assert reply.status == 200, reply.text
+    assert reply.json["contact"]["id"] == survivor["id"] and "third@x.example" in reply.json["contact"]["emails"]
+    # while a merged contact named in `from` is gone: 404
+    assert hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]}).status == 404

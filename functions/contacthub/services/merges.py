@@ -30,6 +30,7 @@ from ..domain.errors import Conflict, Gone, NotFound, ValidationFailed
 from ..domain.merges import DONE, PENDING, UNDOING, UNDONE, MergeRecord
 from ..domain.text import canonical_uuid
 from ..ports import ContactRepository, MergeRepository, TaskRepository
+from .contacts import MAX_ALIAS_HOPS
 from .retry import ExpectedVersion, Final, check_version, retry_on_conflict
 
 MAX_MOVED_TASKS = 200
@@ -203,7 +204,11 @@ class MergeService:
         return key
 
     def _contact(self, workspace_id: str, ref: str, path: str) -> Contact:
-        contact = self._contacts.get(workspace_id, self._key(workspace_id, ref, path))
-        if contact is None:
-            raise NotFound("Contact", ref)
-        return contact
+        """The survivor, also by the id of a contact merged into it earlier (as every read resolves it)."""
+        key: str | None = self._key(workspace_id, ref, path)
+        for _ in range(MAX_ALIAS_HOPS):
+            contact = self._contacts.get(workspace_id, key) if key else None
+            if contact is not None:
+                return contact
+            key = self._merges.merged_into(workspace_id, contact_id=key) if key else None
+        raise NotFound("Contact", ref)
