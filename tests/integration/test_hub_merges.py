@@ -263,6 +263,9 @@ def test_undo_after_an_edit_keeps_the_edit_and_says_so(hub):
     reply = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
     assert reply.status == 200, reply.text
     assert reply.json["notReverted"] == ["position"]
+    kept = hub.get(f"/hub/v1/merges/{merge['id']}")
+    assert kept.status == 200 and kept.json["status"] == "undone" and kept.json["notReverted"] == ["position"]
+    assert kept.json["undoneAt"] is not None
     now = reply.json["contact"]
     assert now["position"] == "CEO" and now["emails"] == survivor["emails"] and now["tags"] == survivor["tags"]
 
@@ -270,6 +273,8 @@ def test_undo_after_an_edit_keeps_the_edit_and_says_so(hub):
 def test_unknown_merges_are_404(hub):
     assert hub.post("/hub/v1/merges/123e4567-e89b-12d3-a456-426614174000/undo").status == 404
     assert hub.post("/hub/v1/merges/not-a-merge/undo").status == 404
+    assert hub.get("/hub/v1/merges/123e4567-e89b-12d3-a456-426614174000").status == 404
+    assert hub.get("/hub/v1/merges/not-a-merge").status == 404
 
 
 def test_another_workspace_can_neither_merge_nor_undo_nor_resolve(hub, other_hub, other_workspace):
@@ -284,6 +289,7 @@ def test_another_workspace_can_neither_merge_nor_undo_nor_resolve(hub, other_hub
         assert reply.status == 404, (ref, reply.text)
     assert other_hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [theirs["id"]]}).status == 404
     assert other_hub.post(f"/hub/v1/merges/{merge['id']}/undo").status == 404
+    assert other_hub.get(f"/hub/v1/merges/{merge['id']}").status == 404
     assert other_hub.get(f"/hub/v1/contacts/{other['id']}").status == 404
     assert other_hub.get(f"/api/contacts/{other['id']}").status == 404
     assert ApiClient(other_workspace.key, header="x-api-key").get(f"/v1/contacts/{other['id']}").status == 404
@@ -399,6 +405,8 @@ def test_a_merge_moving_many_tasks_runs_in_steps_and_refuses_past_its_bound(hub,
     merge = _merge(hub, survivor, other)["merge"]
     assert merge["movedTasks"] == 30 and len(_task_titles(hub, survivor["id"])) == 30
     assert hub.get(f"/hub/v1/contacts/{survivor['id']}").json["id"] == survivor["id"]
+    kept = hub.get(f"/hub/v1/merges/{merge['id']}").json
+    assert (kept["status"], kept["movedTasks"], kept["mergedIds"]) == ("done", 30, [other["id"]])
     assert hub.post(f"/hub/v1/merges/{merge['id']}/undo").status == 200
     assert len(_task_titles(hub, other["id"])) == 30 and _task_titles(hub, survivor["id"]) == []
 

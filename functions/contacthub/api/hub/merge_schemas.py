@@ -28,8 +28,10 @@ class MergeInfo(BaseModel):
     mergedNumbers: list[int]
     changes: list[str] = Field(description="The survivor's fields the merge changed")
     movedTasks: int
+    notReverted: list[str] = Field(description="After an undo: the survivor's fields edited since the merge, kept")
     createdAt: str | None
     undoableUntil: str | None
+    undoneAt: str | None
 
 
 class MergeOut(BaseModel):

@@ -11,7 +11,7 @@ from ...wiring import services
 from .. import conditional
 from ..common import principal
 from . import mapping
-from .merge_schemas import MergeOut, MergeRequest, UndoOut
+from .merge_schemas import MergeInfo, MergeOut, MergeRequest, UndoOut
 from .routes import _doc, _json
 from .schemas import ProblemOut
 
@@ -33,8 +33,10 @@ def merge_to_wire(record: MergeRecord) -> dict[str, Any]:
             "mergedIds": list(record.merged_ids), "mergedNumbers": [c.number for c in record.merged],
             "changes": [_field(f) for f in record.changed_fields()],
             "movedTasks": len(record.tasks),
+            "notReverted": [_field(f) for f in record.not_reverted],
             "createdAt": record.created_at.isoformat() if record.created_at else None,
-            "undoableUntil": record.expires_at.isoformat() if record.created_at else None}
+            "undoableUntil": record.expires_at.isoformat() if record.created_at else None,
+            "undoneAt": record.undone_at.isoformat() if record.undone_at else None}
 
 
 def _merged(outcome: MergeOutcome) -> dict[str, Any]:
@@ -71,3 +73,9 @@ def merge_contacts(id: str, body: MergeRequest):  # noqa: A002 - the path parame
                         410: {"description": "Older than 30 days", **_PROBLEM}})
 def undo_merge(mergeId: str):  # noqa: N803 - the path parameter's name
     return _json(_undone(services().merges.undo(_ws(), mergeId)))
+
+
+@merges.get("/hub/v1/merges/<mergeId>", summary="Get a merge (kept 30 days): what it moved and changed, its status",
+            responses=_doc(MergeInfo))
+def get_merge(mergeId: str):  # noqa: N803 - the path parameter's name
+    return _json(merge_to_wire(services().merges.get(_ws(), mergeId)))
