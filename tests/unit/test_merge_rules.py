@@ -101,3 +101,32 @@ def test_every_merge_step_of_the_largest_contact_fits_one_transaction():
     assert len(contact_transactions(full, None, head, record_cleanup=False)) == 1
     update = contact_transactions(_full("o", "s1"), full, head[:3])
     assert all(len(t) <= MAX_TRANSACTION_ITEMS for t in update)
+
+
+def test_stream_records_of_a_merge_become_contact_merged_then_unmerged():
+    from contacthub.events.mapper import events_from_record
+    from contacthub.store.merges import merge_to_item
+
+    before = _contact(S, 1)
+    other = _contact(M, 7)
+    record = MergeRecord(workspace_id="ws", id="m1", survivor_id=S, merged=(other,), before=before,
+                         after=replace(before, tags=("VIP",)), created_at=T0)
+
+    def stream(event: str, old: MergeRecord | None, new: MergeRecord) -> dict:
+        image = merge_to_item(new).serialize()
+        change = {"Keys": {"pk": image["pk"], "sk": image["sk"]}, "NewImage": image, "SequenceNumber": "42",
+                  "ApproximateCreationDateTime": 1767225600}
+        if old is not None:
+            change["OldImage"] = merge_to_item(old).serialize()
+        return {"eventName": event, "dynamodb": change}
+
+    done = replace(record, status="done", steps=(M,))
+    assert events_from_record(stream("INSERT", None, record)) == []
+    assert events_from_record(stream("MODIFY", record, replace(record, steps=(M,)))) == []
+    [merged] = events_from_record(stream("MODIFY", replace(record, steps=(M,)), done))
+    body = merged.to_json()
+    assert (body["type"], body["resource"]) == ("contact.merged", {"type": "contact", "id": S})
+    assert (body["data"]["id"], body["data"]["mergedIds"], body["data"]["mergedNumbers"]) == ("m1", [M], [7])
+    [unmerged] = events_from_record(stream("MODIFY", replace(done, status="undoing"),
+                                           replace(done, status="undone", not_reverted=("tags",))))
+    assert unmerged.type == "contact.unmerged" and unmerged.data["notReverted"] == ["tags"]
