@@ -430,9 +430,11 @@ def test_an_interrupted_merge_is_finished_by_asking_again(hub, services, workspa
     monkeypatch.setattr(MergeRepository, "remove_merged", failing)
     url, body = f"/hub/v1/contacts/{survivor['id']}/merge", {"from": [other["id"], third["id"]]}
     assert hub.post(url, json=body).status == 500
-    # Another merge into the survivor waits for it
+    # Another merge into the survivor, or of the contact not merged yet, waits for it
     fourth = _create(hub, {"name": "Fourth"})
     assert hub.post(url, json={"from": [fourth["id"]]}).status == 409
+    assert hub.post(f"/hub/v1/contacts/{fourth['id']}/merge", json={"from": [third["id"]]}).status == 409
+    assert hub.post(f"/hub/v1/contacts/{third['id']}/merge", json={"from": [fourth["id"]]}).status == 409
     # When asked again, it finishes
     monkeypatch.setattr(MergeRepository, "remove_merged", real)
     again = hub.post(url, json=body)
@@ -441,6 +443,8 @@ def test_an_interrupted_merge_is_finished_by_asking_again(hub, services, workspa
     assert _task_titles(hub, survivor["id"]) == ["Call"]
     assert hub.get(f"/hub/v1/contacts/{third['id']}").json["id"] == survivor["id"]
     assert hub.get("/api/contacts").json["hydra:totalItems"] == 2
+    # And every lock is released
+    assert hub.post(f"/hub/v1/contacts/{fourth['id']}/merge", json={"from": [survivor["id"]]}).status == 200
     assert ws
 
 

@@ -3,15 +3,15 @@
 A merge runs in steps, each one transaction, because a contact's tasks are unbounded while a transaction holds
 at most 100 items:
   1. the merge record (merged contacts as stored, survivor before and planned after, tasks to move) and a lock
-     on the survivor, together: nothing else has changed yet;
+     on each contact of the merge, together: nothing else has changed yet;
   2. per merged contact: its tasks move to the survivor (one transaction each, as any task update), its email
      sessions and sent emails follow, then one transaction removes it, writes the aliases of its UUID and
-     integer id, and notes the step in the record;
+     integer id, notes the step in the record and releases its lock;
   3. one transaction writes the survivor's merged values, marks the record done (the ``contact.merged`` event)
      and releases the lock.
 Every step is idempotent: a merge interrupted after step 1 is finished by asking for it again (the same
-survivor and contacts), which finds the record by the survivor's lock. Until it is finished, the lock refuses
-any other merge into that survivor. Undo runs the same way backwards.
+survivor and contacts), which finds the record by the survivor's lock. Until it is finished, the locks refuse
+any other merge of those contacts (409). Undo runs the same way backwards.
 
 A merge moves at most MAX_MOVED_TASKS tasks: past that it is refused before anything is written (each task is
 one transaction; a request must finish well within API Gateway's 29 seconds).
@@ -72,10 +72,10 @@ class MergeService:
         pending = self._merges.pending_for(workspace_id, survivor.id)
         if pending is not None:
             record = self._merges.get(workspace_id, pending)
-            if record is not None and record.status == PENDING and set(record.merged_ids) == set(merged_ids) \
-                    and not dry_run:
+            if record is not None and record.status == PENDING and record.survivor_id == survivor.id \
+                    and set(record.merged_ids) == set(merged_ids) and not dry_run:
                 return self._run(record)  # an interrupted merge, asked again: finish it
-            raise Conflict("Another merge into this contact is under way; retry it, or wait for it to finish")
+            raise Conflict("Another merge of this contact is under way; retry it, or wait for it to finish")
         found = self._contacts.get_many(workspace_id, merged_ids)
         missing = [i for i, cid in enumerate(merged_ids) if cid not in found]
         if missing:

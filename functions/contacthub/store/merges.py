@@ -4,7 +4,7 @@ In the workspace's CrmTable partition:
   MERGE#<merge id>                       MergeItem    the merge: status, steps done, survivor before and after,
                                                       the tasks and email items moved (TTL expiresAt, 30 days)
   MERGESNAP#<merge id>#<contact>         MergeSnapshotItem  a merged contact as it was stored (same TTL)
-  MERGING#<survivor>                     MergeLockItem  a merge into this contact is under way
+  MERGING#<contact>                      MergeLockItem  a merge of this contact (into it, or of it) is under way
   ALIAS#<merged contact uuid>            AliasItem    the contact it was merged into (its UUID keeps resolving)
   ALIASNUM#<000000000042>                AliasItem    ... by its integer (skarbe) id
 
@@ -176,20 +176,19 @@ class MergeRepository:
 
     # ---------------------------------------------------------------- merge steps
     def begin(self, record: MergeRecord) -> None:
-        """The record, the merged contacts' snapshots and the survivor's lock, in one transaction: Conflict when
-        another merge into the survivor is under way."""
+        """The record, the merged contacts' snapshots and a lock on every contact of the merge, in one
+        transaction: Conflict when one of them is in another merge under way (as survivor or merged)."""
         pk = workspace_pk(record.workspace_id)
-        ops: list[Operation] = [
-            save(merge_to_item(record), condition=MergeItem.sk.does_not_exist()),
-            save(MergeLockItem(pk, _lock_sk(record.survivor_id), mergeId=record.id),
-                 condition=MergeLockItem.sk.does_not_exist())]
+        ops: list[Operation] = [save(merge_to_item(record), condition=MergeItem.sk.does_not_exist())]
+        ops += [save(MergeLockItem(pk, _lock_sk(cid), mergeId=record.id), condition=MergeLockItem.sk.does_not_exist())
+                for cid in (record.survivor_id, *record.merged_ids)]
         ops += [save(MergeSnapshotItem(pk, _snapshot_sk(record.id, c.id), contact=_frozen(c),
                                        expiresAt=record.expires_at)) for c in record.merged]
         commit(ops)
 
     def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str]) -> MergeRecord:
         """One merged contact gone (its entries, integer id and counters with it, no cleanup: its tasks and
-        emails moved), its ids now aliases of the survivor, and the step noted in the record."""
+        emails moved), its ids now aliases of the survivor, the step noted in the record, its lock released."""
         pk = workspace_pk(record.workspace_id)
         record_key = MergeItem(pk, merge_sk(record.id))
         emails = _json_list(record.emails, email_refs, contact.id)
@@ -200,6 +199,7 @@ class MergeRepository:
             update(record_key, [MergeItem.steps.set(MergeItem.steps.append([contact.id])),
                                 MergeItem.emails.set(emails)],
                    condition=_status_is(PENDING)),
+            delete(MergeLockItem(pk, _lock_sk(contact.id))),
         ]
         _commit_steps(contact_transactions(contact, None, head, record_cleanup=False))
         return replace(record, steps=(*record.steps, contact.id), emails=tuple((e, c) for e, c in emails))
