@@ -187,3 +187,13 @@ def test_undo_reports_fields_edited_since_and_expires(world):
         service.undo(WS, late.record.id)
     with pytest.raises(NotFound):
         service.undo(WS, "00000000-0000-4000-8000-00000000dead")
+
+
+def test_a_task_added_to_a_merged_contact_during_the_merge_moves_too(world):
+    service, _, tasks, merges, (s, m, _n) = world
+    record = service.merge(WS, s, [m], {}, dry_run=True).record
+    merges.begin(record)
+    late = next(iter(tasks.tasks.values()))
+    tasks.add(replace(late, id="late", contact_id=m, version=None))
+    done = service.merge(WS, s, [m], {})  # the merge under way, asked again
+    assert done.record.status == DONE and {t.contact_id for t in tasks.tasks.values()} == {s}

@@ -102,6 +102,9 @@ class MergeService:
             self._move_tasks(ws, [t for t, owner in record.tasks if owner == contact.id], record.survivor_id)
             if contact.id in record.steps:
                 continue
+            # a task added since the record was written moves too (it stays with the survivor on undo)
+            self._move_tasks(ws, self._tasks.task_ids_for_contact(ws, contact.id, MAX_MOVED_TASKS),
+                             record.survivor_id)
             refs = self._merges.move_emails(ws, contact.id, record.survivor_id)
             current = self._contacts.get(ws, contact.id)
             if current is not None and current.version != contact.version:
