@@ -196,4 +196,5 @@ def test_a_task_added_to_a_merged_contact_during_the_merge_moves_too(world):
     late = next(iter(tasks.tasks.values()))
     tasks.add(replace(late, id="late", contact_id=m, version=None))
     done = service.merge(WS, s, [m], {})  # the merge under way, asked again
-    assert done.record.status == DONE and {t.contact_id for t in tasks.tasks.values()} == {s}
+    assert done.record.status == DONE
+    assert {t.contact_id for t in tasks.tasks.values() if t.id in ("t2", "late")} == {s}
