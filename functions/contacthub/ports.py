@@ -194,6 +194,10 @@ class MergeRepository(ContactAliases, Protocol):
         """The record, its snapshots and the survivor's lock in one transaction; Conflict when locked."""
     def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str]) -> MergeRecord:
         """The merged contact removed (at its version), its aliases written, the step noted: one transaction."""
+    def refresh_snapshot(self, record: MergeRecord, contact: Contact) -> MergeRecord:
+        """A merged contact changed while the merge ran: its snapshot becomes ``contact``."""
+    def drop_merged(self, record: MergeRecord, contact_id: str) -> MergeRecord:
+        """A merged contact deleted while the merge ran leaves it."""
     def finish(self, record: MergeRecord, current: Contact, after: Contact) -> Contact: ...
     def begin_undo(self, record: MergeRecord) -> None: ...
     def restore_merged(self, record: MergeRecord, contact: Contact) -> MergeRecord: ...

@@ -482,3 +482,32 @@ def test_a_merge_into_a_merged_contacts_id_goes_to_its_survivor(hub):
     assert reply.json["contact"]["id"] == survivor["id"] and "third@x.example" in reply.json["contact"]["emails"]
     # while a merged contact named in `from` is gone: 404
     assert hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]}).status == 404
+
+
+def test_contacts_edited_or_deleted_while_their_merge_was_interrupted(hub, monkeypatch):
+    # Given a merge stopped before any contact was removed
+    survivor, other, third = _create(hub, MARIE), _create(hub, MARIE_TOO), _create(hub, {"name": "Third"})
+    from contacthub.store.merges import MergeRepository
+
+    real = MergeRepository.remove_merged
+
+    def stopped(self, record, contact, refs):
+        raise RuntimeError("the function was stopped")
+
+    monkeypatch.setattr(MergeRepository, "remove_merged", stopped)
+    url, body = f"/hub/v1/contacts/{survivor['id']}/merge", {"from": [other["id"], third["id"]]}
+    assert hub.post(url, json=body).status == 500
+    monkeypatch.setattr(MergeRepository, "remove_merged", real)
+    # When one contact is edited and the other deleted meanwhile, then the merge asked again
+    assert hub.patch(f"/hub/v1/contacts/{other['id']}", json={"website": "https://perso.example"}).status == 200
+    assert hub.delete(f"/hub/v1/contacts/{third['id']}").status == 204
+    again = hub.post(url, json=body)
+    # Then it merges the edited contact as it is now, and the deleted one is no part of it
+    assert again.status == 200, again.text
+    assert again.json["contact"]["website"] == "https://perso.example"
+    assert again.json["merge"]["mergedIds"] == [other["id"]]
+    assert hub.get(f"/hub/v1/contacts/{third['id']}").status == 404
+    # And its undo restores the contact as it was edited
+    undone = hub.post(f"/hub/v1/merges/{again.json['merge']['id']}/undo")
+    assert undone.status == 200, undone.text
+    assert [c["website"] for c in undone.json["restored"]] == ["https://perso.example"]

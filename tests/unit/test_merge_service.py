@@ -68,6 +68,18 @@ class InMemoryMerges:
         self.records[record.id] = replace(record, steps=(*record.steps, contact.id))
         return self.records[record.id]
 
+    def refresh_snapshot(self, record: MergeRecord, contact: Contact) -> MergeRecord:
+        self._step(record, PENDING)
+        self.records[record.id] = replace(record, merged=tuple(contact if c.id == contact.id else c
+                                                               for c in record.merged))
+        return self.records[record.id]
+
+    def drop_merged(self, record: MergeRecord, contact_id: str) -> MergeRecord:
+        self._step(record, PENDING)
+        del self.locks[contact_id]
+        self.records[record.id] = replace(record, merged=tuple(c for c in record.merged if c.id != contact_id))
+        return self.records[record.id]
+
     def finish(self, record: MergeRecord, current: Contact, after: Contact) -> Contact:
         self._step(record, PENDING)
         saved = self.contacts.update(current, after)
@@ -162,15 +174,20 @@ def test_a_merge_stopped_at_any_step_is_finished_by_asking_again(world):
     assert {t.contact_id for t in tasks.tasks.values()} == {s} and merges.locks == {}
 
 
-def test_a_merged_contact_changed_during_the_merge_stops_it(world):
-    service, contacts, _, merges, (s, m, _n) = world
-    record = service.merge(WS, s, [m], {}, dry_run=True).record
+def test_a_merged_contact_changed_during_the_merge_is_merged_as_it_is_now(world):
+    service, contacts, _, merges, (s, m, n) = world
+    record = service.merge(WS, s, [m, n], {}, dry_run=True).record
     merges.begin(record)
     current = contacts.get(WS, m)
     assert current is not None
-    contacts.update(current, current.with_changes(company="Changed"))
-    with pytest.raises(Conflict):
-        service.merge(WS, s, [m], {})
+    contacts.update(current, current.with_changes(website="https://m.example"))
+    contacts.remove(contacts.get(WS, n))  # and one deleted meanwhile leaves the merge
+    done = service.merge(WS, s, [m, n], {})  # the merge under way, asked again
+    assert done.survivor.website == "https://m.example" and done.record.merged_ids == (m,)
+    assert merges.locks == {} and contacts.get(WS, m) is None
+    undone = service.undo(WS, done.record.id)
+    assert [(c.id, c.website) for c in undone.restored] == [(m, "https://m.example")]
+    assert contacts.get(WS, n) is None
 
 
 def test_undo_reports_fields_edited_since_and_expires(world):

@@ -107,8 +107,12 @@ class MergeService:
                              record.survivor_id)
             refs = self._merges.move_emails(ws, contact.id, record.survivor_id)
             current = self._contacts.get(ws, contact.id)
-            if current is not None and current.version != contact.version:
-                raise Conflict(f"Contact {contact.id} was modified during the merge; ask for the merge again")
+            if current is None:  # deleted meanwhile: nothing of it left to merge
+                record = self._merges.drop_merged(record, contact.id)
+                continue
+            if current.version != contact.version:  # edited meanwhile: the merge takes it as it is now
+                record = self._merges.refresh_snapshot(record, current)
+                contact = current
             record = self._merges.remove_merged(record, contact, refs)
 
         def finish() -> Contact:

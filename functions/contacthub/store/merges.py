@@ -204,6 +204,26 @@ class MergeRepository:
         _commit_steps(contact_transactions(contact, None, head, record_cleanup=False))
         return replace(record, steps=(*record.steps, contact.id), emails=tuple((e, c) for e, c in emails))
 
+    def refresh_snapshot(self, record: MergeRecord, contact: Contact) -> MergeRecord:
+        """A merged contact changed while its merge ran: the merge takes it as it is now."""
+        pk = workspace_pk(record.workspace_id)
+        commit([save(MergeSnapshotItem(pk, _snapshot_sk(record.id, contact.id), contact=_frozen(contact),
+                                       expiresAt=record.expires_at)),
+                lambda t: t.condition_check(MergeItem, pk, merge_sk(record.id), condition=_status_is(PENDING))])
+        return replace(record, merged=tuple(contact if c.id == contact.id else c for c in record.merged))
+
+    def drop_merged(self, record: MergeRecord, contact_id: str) -> MergeRecord:
+        """A merged contact deleted while its merge ran leaves the merge (its snapshot and lock with it)."""
+        pk = workspace_pk(record.workspace_id)
+        merged = tuple(c for c in record.merged if c.id != contact_id)
+        kept: Any = [c.id for c in merged]  # pynamodb types a list attribute's value as its attributes
+        commit([update(MergeItem(pk, merge_sk(record.id)),
+                       [MergeItem.mergedIds.set(kept), MergeItem.mergedNumbers.set([c.number for c in merged])],
+                       condition=_status_is(PENDING)),
+                delete(MergeSnapshotItem(pk, _snapshot_sk(record.id, contact_id))),
+                delete(MergeLockItem(pk, _lock_sk(contact_id)))])
+        return replace(record, merged=merged, tasks=tuple(t for t in record.tasks if t[1] != contact_id))
+
     def finish(self, record: MergeRecord, current: Contact, after: Contact) -> Contact:
         """The survivor written with the merged values (conditioned on the version read), the record done and
         the lock released, in one transaction."""
