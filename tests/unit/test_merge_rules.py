@@ -130,3 +130,9 @@ def test_stream_records_of_a_merge_become_contact_merged_then_unmerged():
     [unmerged] = events_from_record(stream("MODIFY", replace(done, status="undoing"),
                                            replace(done, status="undone", not_reverted=("tags",))))
     assert unmerged.type == "contact.unmerged" and unmerged.data["notReverted"] == ["tags"]
+
+
+def test_a_merge_under_way_clips_what_a_concurrent_edit_pushed_past_a_bound():
+    survivor = _contact(S, 1, tags=tuple(f"s{i}" for i in range(8)))
+    other = _contact(M, 2, tags=("o1", "o2", "o3"))
+    assert merged_contact(survivor, [other], {}, clip=True).tags == (*survivor.tags, "o1", "o2")

@@ -101,9 +101,11 @@ def _united(lists: list[tuple[Any, ...]], key: Callable[[Any], Any]) -> tuple[An
     return tuple(seen.values())
 
 
-def merged_contact(survivor: Contact, merged: list[Contact], prefer: dict[str, str]) -> Contact:
+def merged_contact(survivor: Contact, merged: list[Contact], prefer: dict[str, str], clip: bool = False) -> Contact:
     """The survivor with the merged contacts folded in (see the module's rules); ValidationFailed naming each
-    field a union would take past its bound. ``prefer`` maps canonical field names to contact ids."""
+    field a union would take past its bound. ``prefer`` maps canonical field names to contact ids. ``clip``:
+    keep the first items within the bound instead (a merge already under way, whose survivor gained items
+    since it was checked: the merged contacts' own copies are kept for the undo)."""
     everyone = {c.id: c for c in (survivor, *merged)}
     ordered = [survivor, *merged]
 
@@ -138,8 +140,12 @@ def merged_contact(survivor: Contact, merged: list[Contact], prefer: dict[str, s
     over = [Violation(name, f"The merged contact would have {len(changes[name])} {name.replace('_', ' ')}; a "
                             f"contact has at most {bound}. Remove some first.", "merge_over_limit")
             for name, bound in bounds.items() if len(changes[name]) > bound]
-    if over:
+    if over and not clip:
         raise ValidationFailed(over)
+    for name, bound in bounds.items():
+        if len(changes[name]) > bound:
+            value = changes[name]
+            changes[name] = dict(list(value.items())[:bound]) if isinstance(value, dict) else value[:bound]
     if changes["name"] in survivor.emails and changes["name"] not in changes["emails"]:
         changes["name"] = changes["emails"][0]  # a name that was only an email stays one of its emails
     return replace(survivor, **changes)

@@ -11,7 +11,9 @@ at most 100 items:
      and releases the lock.
 Every step is idempotent: a merge interrupted after step 1 is finished by asking for it again (the same
 survivor and contacts), which finds the record by the survivor's lock. Until it is finished, the locks refuse
-any other merge of those contacts (409). Undo runs the same way backwards.
+any other merge of those contacts (409). What changed meanwhile is taken as it is: a merged contact edited
+since is merged as it is now, one deleted since leaves the merge, and a survivor edited since gets the merged
+values on its current ones (united lists then keep what fits their bounds). Undo runs the same way backwards.
 
 A merge moves at most MAX_MOVED_TASKS tasks: past that it is refused before anything is written (each task is
 one transaction; a request must finish well within API Gateway's 29 seconds).
@@ -119,7 +121,7 @@ class MergeService:
             current = self._contacts.get(ws, record.survivor_id)
             if current is None:
                 raise Final(NotFound("Contact", record.survivor_id))
-            after = rules.merged_contact(current, list(record.merged), dict(record.prefer))
+            after = rules.merged_contact(current, list(record.merged), dict(record.prefer), clip=True)
             return self._merges.finish(record, current, after.with_changes(updated_at=self.clock()))
 
         survivor = retry_on_conflict(finish)
