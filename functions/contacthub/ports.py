@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # annotations only: the adapters' packages import this module
     from .domain.contact import Contact
     from .domain.email import EmailDraft, EmailSession, SentEmail, Turn
     from .domain.events import Event
+    from .domain.merges import MergeRecord
     from .domain.pipeline import PipelineState
     from .domain.task import OpenTaskSummary, Task, TaskPage, TaskQuery, TaskSlice
     from .domain.webhooks import Delivery, Subscription
@@ -174,6 +175,36 @@ class ContactRepository(Protocol):
         """Ids of contacts that may have this number, read consistently; confirm the E.164 on each."""
     def email_guard_versions(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, int]:
         """The guard version of each folded address (0 when never written), read consistently."""
+
+
+class ContactAliases(Protocol):
+    """The ids of contacts merged into another (contacthub.store.merges), read strongly consistent."""
+
+    def merged_into(self, workspace_id: str, contact_id: str | None = None,
+                    number: int | None = None) -> str | None:
+        """The id of the contact a merged contact (by UUID or integer id) was merged into, or None."""
+    def merged_into_many(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, str]: ...
+
+
+class MergeRepository(ContactAliases, Protocol):
+    def get(self, workspace_id: str, merge_id: str) -> MergeRecord | None: ...
+    def pending_for(self, workspace_id: str, survivor_id: str) -> str | None:
+        """The merge under way into this contact (its lock), if any."""
+    def begin(self, record: MergeRecord) -> None:
+        """The record, its snapshots and the survivor's lock in one transaction; Conflict when locked."""
+    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str]) -> MergeRecord:
+        """The merged contact removed (at its version), its aliases written, the step noted: one transaction."""
+    def refresh_snapshot(self, record: MergeRecord, contact: Contact) -> MergeRecord:
+        """A merged contact changed while the merge ran: its snapshot becomes ``contact``."""
+    def drop_merged(self, record: MergeRecord, contact_id: str) -> MergeRecord:
+        """A merged contact deleted while the merge ran leaves it."""
+    def finish(self, record: MergeRecord, current: Contact, after: Contact) -> Contact: ...
+    def begin_undo(self, record: MergeRecord) -> None: ...
+    def restore_merged(self, record: MergeRecord, contact: Contact) -> MergeRecord: ...
+    def finish_undo(self, record: MergeRecord, current: Contact | None, reverted: Contact | None,
+                    not_reverted: tuple[str, ...], now: datetime) -> Contact | None: ...
+    def move_emails(self, workspace_id: str, from_id: str, to_id: str) -> list[str]: ...
+    def return_emails(self, workspace_id: str, refs: Iterable[tuple[str, str]], from_id: str) -> None: ...
 
 
 class PipelineRepository(Protocol):

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .services.contacts import ContactService
     from .services.emails import EmailService
     from .services.feed import FeedService
+    from .services.merges import MergeService
     from .services.pipeline import PipelineService
     from .services.tasks import TaskService
     from .services.webhooks import WebhookService
@@ -61,6 +62,7 @@ class Services:
     @_built_once
     def contacts(self) -> "ContactService":
         from .services.contacts import ContactService
+        from .store.merges import MergeRepository
         from .store.repositories import ContactRepository
 
         # Tasks and emails are reached through the services on call: a read of contacts never builds them.
@@ -68,7 +70,17 @@ class Services:
                               cleanups=(lambda ws, cid: self.tasks.delete_for_contact(ws, cid),
                                         lambda ws, cid: self._email_store.remove_for_contact(ws, cid)),
                               open_task_contacts=lambda ws: self.tasks.contacts_with_open_tasks(ws),
-                              unique_emails=lambda ws: self.workspaces.keeps_emails_unique(ws))
+                              unique_emails=lambda ws: self.workspaces.keeps_emails_unique(ws),
+                              aliases=MergeRepository())
+
+    @_built_once
+    def merges(self) -> "MergeService":
+        from .services.merges import MergeService
+        from .store.merges import MergeRepository
+        from .store.repositories import ContactRepository
+        from .store.tasks import TaskRepository
+
+        return MergeService(ContactRepository(), TaskRepository(), MergeRepository())
 
     @_built_once
     def pipeline(self) -> "PipelineService":

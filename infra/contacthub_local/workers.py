@@ -19,7 +19,7 @@ from .template import resources
 DELIVERY_QUEUE = "contacthub-deliveries"
 DEAD_LETTER_QUEUE = "contacthub-deliveries-dlq"
 # Sort-key prefixes the template's stream filter lets through to EventsFunction.
-STREAM_PREFIXES = ("CONTACT#", "TASK#", "STATE#")
+STREAM_PREFIXES = ("CONTACT#", "TASK#", "STATE#", "MERGE#")
 
 
 class _Context:

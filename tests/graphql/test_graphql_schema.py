@@ -51,7 +51,7 @@ def test_naming_conventions():
         "renamePipelineState", "recolorPipelineState", "reorderPipelineState", "deletePipelineState",
         "prepareContact", "confirmContact", "prepareContactEmail", "refineContactEmail", "sendContactEmail",
         "createWebhook", "updateWebhook", "deleteWebhook", "rotateWebhookSecret", "retryWebhookDelivery",
-        "upsertContacts"}
+        "upsertContacts", "mergeContacts", "undoMerge"}
 
 
 def test_only_the_graphql_function_imports_strawberry():

@@ -57,6 +57,8 @@ NOT_EXPRESSIBLE = {
     "POST /hub/v1/contacts": "a contact needs a name, first/last name or email; emails, phones, channels and "
                              "bounds are checked by the domain rules",
     "PATCH /hub/v1/contacts/{id}": "emails, phones, tags, channels and bounds are checked by the domain rules",
+    "POST /hub/v1/contacts/{id}/merge": "`from` and `prefer` must name other contacts of the workspace, each once, "
+                                        "and mergeable fields; the united lists keep a contact's bounds",
 }
 
 

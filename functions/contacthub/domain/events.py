@@ -9,7 +9,9 @@ from .errors import ValidationFailed
 
 RESOURCES = ("contact", "task", "pipeline_state")
 ACTIONS = ("created", "updated", "deleted")
-EVENT_TYPES: tuple[str, ...] = tuple(f"{r}.{a}" for r in RESOURCES for a in ACTIONS)
+# A merge also tells what it did as a whole: contact.merged when it completes, contact.unmerged when undone.
+MERGE_EVENT_TYPES = ("contact.merged", "contact.unmerged")
+EVENT_TYPES: tuple[str, ...] = (*(f"{r}.{a}" for r in RESOURCES for a in ACTIONS), *MERGE_EVENT_TYPES)
 RETENTION = timedelta(days=30)  # the events log keeps this long (table TTL)
 
 

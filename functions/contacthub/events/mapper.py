@@ -8,7 +8,7 @@ from ..domain.contact import Contact
 from ..domain.events import EVENT_ID_PREFIX, Event
 from ..domain.pipeline import PipelineState
 from ..domain.task import Task
-from ..store.stream import decode, resource_kind, workspace_of
+from ..store.stream import decode, merge_change, resource_kind, workspace_of
 from .resources import contact_json, ids_of, state_json, task_json
 
 ACTIONS = {"INSERT": "created", "MODIFY": "updated", "REMOVE": "deleted"}
@@ -34,6 +34,9 @@ def events_from_record(record: dict[str, Any]) -> list[Event]:
     counters, the events log itself) or for a write that changed no field a client sees."""
     change = record.get("dynamodb") or {}
     keys = change.get("Keys") or {}
+    merge = merge_change(keys, change.get("OldImage"), change.get("NewImage"))
+    if merge is not None:
+        return [_merge_event(record, keys, *merge)]
     kind = resource_kind(keys)
     action = ACTIONS.get(record.get("eventName", ""))
     if kind is None or action is None:
@@ -52,3 +55,10 @@ def events_from_record(record: dict[str, Any]) -> list[Event]:
     moment = datetime.fromtimestamp(float(change.get("ApproximateCreationDateTime", 0)), tz=timezone.utc)
     return [Event(workspace_id=workspace_of(keys), id=f"{EVENT_ID_PREFIX}{position(record)}", type=f"{kind}.{action}",
                   time=moment, ids=ids_of(kind, data), data=data, changes=changes)]
+
+
+def _merge_event(record: dict[str, Any], keys: dict[str, Any], type_: str, data: dict[str, Any]) -> Event:
+    """A merge's event names the survivor as its resource, and every id of the merged contacts in its data."""
+    moment = datetime.fromtimestamp(float(record["dynamodb"].get("ApproximateCreationDateTime", 0)), tz=timezone.utc)
+    return Event(workspace_id=workspace_of(keys), id=f"{EVENT_ID_PREFIX}{position(record)}", type=type_,
+                 time=moment, ids={"id": data["survivorId"]}, data=data)

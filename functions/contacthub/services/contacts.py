@@ -26,6 +26,7 @@ from ..domain.text import canonical_uuid, fold
 from ..ports import (
     AlsoOnAdd,
     Branch,
+    ContactAliases,
     ContactCleanup,
     ContactPage,
     ContactQuery,
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 EXTENDABLE_FIELDS = ("notes", "meeting_context")
 SWEEP_BATCH = 25  # pending cleanups finished per sweep call
+MAX_ALIAS_HOPS = 8  # a merged contact's survivor may itself have been merged since: follow that far
 
 
 def utcnow() -> datetime:
@@ -62,30 +64,61 @@ class ContactService:
                  clock: Callable[[], datetime] = utcnow,
                  cleanups: Sequence[ContactCleanup] = (),
                  open_task_contacts: OpenTaskContacts | None = None,
-                 unique_emails: Callable[[str], bool] = lambda workspace_id: False):
+                 unique_emails: Callable[[str], bool] = lambda workspace_id: False,
+                 aliases: ContactAliases | None = None):
         self._contacts = contacts
         self._states = states
         self.clock = clock
         self._cleanups = tuple(cleanups)  # what a deleted contact leaves elsewhere (its tasks, its emails)
         self._open_task_contacts = open_task_contacts
         self._unique_emails = unique_emails  # whether a workspace keeps its contacts' emails unique
+        self._aliases = aliases  # the ids of merged contacts, read only when a lookup missed
 
     # ---------------------------------------------------------------- reads
     def get(self, workspace_id: str, contact_id: str) -> Contact:
         key = canonical_uuid(contact_id)  # ids are stored lower-case; clients may send them in upper case
         contact = self._contacts.get(workspace_id, key) if key else None
+        if contact is None and key:
+            contact = self._survivor(workspace_id, key)
         if contact is None:
             raise NotFound("Contact", contact_id)
         return contact
+
+    def _survivor(self, workspace_id: str, contact_id: str) -> Contact | None:
+        """The contact a merged contact lives on in (following later merges of the survivor too), or None."""
+        for _ in range(MAX_ALIAS_HOPS):
+            target = self._aliases.merged_into(workspace_id, contact_id=contact_id) if self._aliases else None
+            if target is None:
+                return None
+            found = self._contacts.get(workspace_id, target)
+            if found is not None:
+                return found
+            contact_id = target
+        return None
 
     def get_many(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, Contact]:
         """The contacts found among these ids (others, malformed ones included, are left out), keyed as asked."""
         keys = {cid: key for cid in contact_ids if (key := canonical_uuid(cid))}
         found = self._contacts.get_many(workspace_id, dict.fromkeys(keys.values()))
+        missed = [key for key in dict.fromkeys(keys.values()) if key not in found]
+        if missed and self._aliases is not None:  # merged contacts answer their survivor
+            targets = self._aliases.merged_into_many(workspace_id, missed)
+            survivors = self._contacts.get_many(workspace_id, set(targets.values()))
+            for key in missed:
+                target = targets.get(key)
+                survivor = survivors.get(target) if target else None
+                if target and survivor is None:
+                    survivor = self._survivor(workspace_id, target)  # merged again since
+                if survivor is not None:
+                    found[key] = survivor
         return {cid: found[key] for cid, key in keys.items() if key in found}
 
     def get_by_number(self, workspace_id: str, number: int) -> Contact:
         contact = self._contacts.get_by_number(workspace_id, number) if number > 0 else None
+        if contact is None and number > 0 and self._aliases is not None:
+            target = self._aliases.merged_into(workspace_id, number=number)
+            if target is not None:
+                contact = self._contacts.get(workspace_id, target) or self._survivor(workspace_id, target)
         if contact is None:
             raise NotFound("Contact", number)
         return contact

@@ -258,12 +258,13 @@ def _still_at_version(item: ContactItem) -> Operation:
     return lambda t: t.condition_check(ContactItem, item.pk, item.sk, condition=ContactItem.version == version)
 
 
-def contact_transactions(old: Contact | None, new: Contact | None,
-                         head: Sequence[Operation] = ()) -> list[list[Operation]]:
+def contact_transactions(old: Contact | None, new: Contact | None, head: Sequence[Operation] = (),
+                         record_cleanup: bool = True) -> list[list[Operation]]:
     """``head`` (the contact's own put or delete) with everything that must commit with it, then the deletions
     of entries the contact no longer has, split so that no transaction holds more than MAX_TRANSACTION_ITEMS
-    (the follow-ups keep one place for a version check)."""
-    needed, stale = _contact_changes(old, new)
+    (the follow-ups keep one place for a version check). ``record_cleanup`` False: a removal that leaves
+    nothing to clean up (a merged contact, whose tasks and emails moved to the survivor)."""
+    needed, stale = _contact_changes(old, new, record_cleanup)
     first = [*head, *needed]
     room = MAX_TRANSACTION_ITEMS - len(first)
     transactions = [first + stale[:room]]
@@ -291,7 +292,8 @@ def contact_write_operations(old: Contact | None, new: Contact | None) -> list[O
     return needed + stale
 
 
-def _contact_changes(old: Contact | None, new: Contact | None) -> tuple[list[Operation], list[Operation]]:
+def _contact_changes(old: Contact | None, new: Contact | None,
+                     record_cleanup: bool = True) -> tuple[list[Operation], list[Operation]]:
     """(what must commit with the contact, deletions of the entries it no longer has).
 
     Entries, the integer-id alias, tag/location/pipeline counters and the workspace count are
@@ -306,7 +308,7 @@ def _contact_changes(old: Contact | None, new: Contact | None) -> tuple[list[Ope
     if new is None:  # delete: the contact itself, with its version check, and its pending cleanup
         old_item = contact_to_item(ref)
         cleanup = CleanupItem(pk, _cleanup_sk(ref.id), contactId=ref.id, deletedAt=datetime.now(timezone.utc))
-        ops += [delete(old_item), save(cleanup)]
+        ops += [delete(old_item), save(cleanup)] if record_cleanup else []
 
     old_keys = idx.index_entries(old) if old else set()
     new_keys = idx.index_entries(new) if new else set()

@@ -23,6 +23,20 @@ def workspace_of(keys: dict[str, Any]) -> str:
     return str(keys["pk"]["S"]).removeprefix("WS#")
 
 
+def merge_change(keys: dict[str, Any], old: dict[str, Any] | None,
+                 new: dict[str, Any] | None) -> tuple[str, dict[str, Any]] | None:
+    """(event type, data) when a merge record's write completes a merge or its undo, else None."""
+    from .merges import MERGE_PREFIX, merge_event_data
+
+    if not keys.get("sk", {}).get("S", "").startswith(MERGE_PREFIX) or not new:
+        return None
+    was = (old or {}).get("status", {}).get("S")
+    now = new.get("status", {}).get("S")
+    if now == was or now not in ("done", "undone"):
+        return None
+    return ("contact.merged" if now == "done" else "contact.unmerged"), merge_event_data(new)
+
+
 def decode(kind: str, image: dict[str, Any] | None) -> Contact | Task | PipelineState | None:
     """A stream image (DynamoDB JSON) as the domain object it stores."""
     if not image:

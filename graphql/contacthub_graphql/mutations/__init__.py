@@ -6,6 +6,7 @@ from .capture_mutations import CaptureMutations
 from .contact_batch_mutations import ContactBatchMutations
 from .contact_mutations import ContactMutations
 from .email_mutations import EmailMutations
+from .merge_mutations import MergeMutations
 from .pipeline_state_mutations import PipelineStateMutations
 from .task_mutations import TaskMutations
 from .webhook_mutations import WebhookMutations
@@ -15,5 +16,5 @@ from .webhook_mutations import WebhookMutations
                              "object, or `error`, a union of the expected failures (nothing was changed). "
                              "`idempotencyKey` (on creates) makes a retry answer the object the first call created.")
 class Mutation(ContactMutations, ContactBatchMutations, TaskMutations, PipelineStateMutations, CaptureMutations,
-               EmailMutations, WebhookMutations):
+               EmailMutations, WebhookMutations, MergeMutations):
     pass

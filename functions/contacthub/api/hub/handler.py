@@ -6,6 +6,7 @@ from ...startup import init_phase
 with init_phase():  # the objects built here live as long as the container: see contacthub.startup
     from ..common import build_api
     from .errors import HUB
+    from .merges import merges
     from .routes import contacts, events, webhooks
 
-    app, lambda_handler = build_api(HUB, events, webhooks, contacts)
+    app, lambda_handler = build_api(HUB, events, webhooks, contacts, merges)

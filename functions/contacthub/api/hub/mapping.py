@@ -16,6 +16,11 @@ FIELD_NAMES = {"first_name": "firstName", "last_name": "lastName", "linkedin_url
 _CANONICAL = {wire: canonical for canonical, wire in FIELD_NAMES.items()}
 
 
+def canonical_field(name: str) -> str:
+    """A /hub/v1 field name as the domain names it (``pipelineStateId`` -> ``pipeline_state_id``)."""
+    return _CANONICAL.get(name, name)
+
+
 def _time(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
