@@ -1,5 +1,4 @@
 """mergeContacts and undoMerge: the merges of `/hub/v1` (one service, the same rules; see domain.merges)."""
-from __future__ import annotations
 
 import re
 from datetime import datetime
@@ -72,7 +71,7 @@ class Merge:
     undoable_until: datetime | None = strawberry.field(description="The end of the 30 days undoMerge works in.")
 
     @classmethod
-    def from_domain(cls, r: MergeRecord) -> Merge:
+    def from_domain(cls, r: MergeRecord) -> "Merge":
         return cls(id=strawberry.ID(r.id), status=r.status, survivor_id=strawberry.ID(r.survivor_id),
                    merged_ids=[strawberry.ID(i) for i in r.merged_ids], merged_numbers=[c.number for c in r.merged],
                    changes=[_camel(f) for f in r.changed_fields()], moved_tasks=len(r.tasks),

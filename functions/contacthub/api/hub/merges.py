@@ -1,7 +1,7 @@
 """/hub/v1 merges: fold contacts into one, and undo that within 30 days (rules in domain.merges)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
@@ -11,13 +11,20 @@ from ...wiring import services
 from .. import conditional
 from ..common import principal
 from . import mapping
-from .merge_schemas import MergeInfo, MergeOut, MergeRequest, UndoOut
+from ..validation import documented, lazy_module
 from .routes import _doc, _json
-from .schemas import ProblemOut
 
-_PROBLEM: Any = {"content": {"application/problem+json": {"model": ProblemOut}}}
+if TYPE_CHECKING:
+    from . import merge_schemas, schemas
+else:  # wire models: imported when a merge (or the API reference) first needs them
+    merge_schemas = lazy_module(__package__ + ".merge_schemas")
+    schemas = lazy_module(__package__ + ".schemas")
 
 merges = Router()
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"model": schemas.ProblemOut}}}
 
 
 def _ws() -> str:
@@ -51,12 +58,12 @@ def _undone(outcome: UndoOutcome) -> dict[str, Any]:
             "notReverted": [_field(f) for f in outcome.record.not_reverted]}
 
 
-@merges.post("/hub/v1/contacts/<id>/merge", summary="Merge other contacts into this one (or preview it: dryRun)",
-             responses={**_doc(MergeOut, 200, "Merged (or, with dryRun, what the merge would give: nothing written)"),
-                        409: {"description": "The contact changed meanwhile, or another merge into it is under way",
-                              **_PROBLEM},
-                        412: {"description": "If-Match names another version of this contact", **_PROBLEM}})
-def merge_contacts(id: str, body: MergeRequest):  # noqa: A002 - the path parameter's name
+@merges.post("/hub/v1/contacts/<id>/merge", summary="Merge other contacts into this one (or preview it: dryRun)")
+@documented(lambda: {
+    **_doc(merge_schemas.MergeOut, 200, "Merged (or, with dryRun, what the merge would give: nothing written)"),
+    409: _problem("The contact changed meanwhile, or another merge into it is under way"),
+    412: _problem("If-Match names another version of this contact")})
+def merge_contacts(id: str, body: merge_schemas.MergeRequest):  # noqa: A002 - the path parameter's name
     prefer = {mapping.canonical_field(name): str(owner) for name, owner in (body.prefer or {}).items()}
     outcome = services().merges.merge(_ws(), id, [str(ref) for ref in body.from_], prefer, dry_run=body.dryRun,
                                       expected_version=conditional.if_match(merges))
@@ -66,16 +73,17 @@ def merge_contacts(id: str, body: MergeRequest):  # noqa: A002 - the path parame
     return conditional.tagged(response, outcome.survivor.version)
 
 
-@merges.post("/hub/v1/merges/<mergeId>/undo", summary="Undo a merge (within 30 days)",
-             responses={**_doc(UndoOut, 200, "Undone; `notReverted` lists the survivor's fields edited since the "
-                                             "merge, which keep their current value"),
-                        409: {"description": "Already undone, or the merge has not finished", **_PROBLEM},
-                        410: {"description": "Older than 30 days", **_PROBLEM}})
+@merges.post("/hub/v1/merges/<mergeId>/undo", summary="Undo a merge (within 30 days)")
+@documented(lambda: {
+    **_doc(merge_schemas.UndoOut, 200, "Undone; `notReverted` lists the survivor's fields edited since the merge, "
+                                       "which keep their current value"),
+    409: _problem("Already undone, or the merge has not finished"),
+    410: _problem("Older than 30 days")})
 def undo_merge(mergeId: str):  # noqa: N803 - the path parameter's name
     return _json(_undone(services().merges.undo(_ws(), mergeId)))
 
 
-@merges.get("/hub/v1/merges/<mergeId>", summary="Get a merge (kept 30 days): what it moved and changed, its status",
-            responses=_doc(MergeInfo))
+@merges.get("/hub/v1/merges/<mergeId>", summary="Get a merge (kept 30 days): what it moved and changed, its status")
+@documented(lambda: _doc(merge_schemas.MergeInfo))
 def get_merge(mergeId: str):  # noqa: N803 - the path parameter's name
     return _json(merge_to_wire(services().merges.get(_ws(), mergeId)))
