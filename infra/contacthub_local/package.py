@@ -103,17 +103,30 @@ def build(build_dir: Path = BUILD_DIR, template_path: Path = TEMPLATE_PATH) -> d
 
 
 def runtime_python(version: str) -> str | None:
-    """An interpreter of the runtime's version: the one on PATH, else one uv manages (never downloaded here)."""
+    """An interpreter of the runtime's version: the one on PATH, else one uv or pyenv manages (never downloaded
+    here). pyenv's shim on PATH answers only where that version is selected, hence the look in its versions."""
+    for found in _interpreters(version):
+        probe = subprocess.run([found, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True, check=False)
+        if probe.stdout.strip() == version:
+            return found
+    return None
+
+
+def _interpreters(version: str):
     found = shutil.which(f"python{version}")
-    if found is None and shutil.which("uv"):
+    if found:
+        yield found
+    if shutil.which("uv"):
         result = subprocess.run(["uv", "python", "find", "--no-python-downloads", version], capture_output=True,
                                 text=True, check=False)
-        found = result.stdout.strip() or None if result.returncode == 0 else None
-    if found is None:
-        return None
-    probe = subprocess.run([found, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True,
-                           text=True, check=False)
-    return found if probe.stdout.strip() == version else None
+        if result.returncode == 0 and result.stdout.strip():
+            yield result.stdout.strip()
+    if shutil.which("pyenv"):
+        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False).stdout.strip()
+        if root:
+            yield from (str(p) for p in sorted(Path(root).glob(f"versions/{version}.*/bin/python{version}"),
+                                               reverse=True))
 
 
 def compile_bytecode(interpreter: str, artefact: Path, deployed_at: str) -> None:
