@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import boto3
 import pytest
 
 from contacthub.bulk.files import S3BulkFiles
@@ -39,7 +38,6 @@ class Crash(Exception):
 
 @pytest.fixture
 def bulk(services):
-    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
     queue = ListQueue()
     files = S3BulkFiles(BUCKET, "us-east-1")
     imports = ImportService(services.contacts, BulkJobRepository(), files, queue, chunk_rows=3)
