@@ -57,6 +57,8 @@ NOT_EXPRESSIBLE = {
     "POST /hub/v1/contacts": "a contact needs a name, first/last name or email; emails, phones, channels and "
                              "bounds are checked by the domain rules",
     "PATCH /hub/v1/contacts/{id}": "emails, phones, tags, channels and bounds are checked by the domain rules",
+    "POST /hub/v1/imports": "mapping values must be known fields, and a mapping applies to CSV files only",
+    "POST /hub/v1/exports": "the filter's search and tags follow the search rules of the contact listing",
 }
 
 

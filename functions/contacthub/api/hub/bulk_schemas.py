@@ -2,7 +2,7 @@
 bulk_jobs.py emits."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from ...domain.bulk_jobs import MAX_IMPORT_BYTES, DuplicatePolicy, FileFormat
 
@@ -23,7 +23,7 @@ class ImportCreate(_Wire):
         "CSV only: header -> field (name, first_name, last_name, emails, phones, company, position, address, "
         "website, linkedin_url, notes, tags, address.street/city/region/code/country); columns not named are "
         "ignored. Without it the header is recognised"))
-    size: int | None = Field(None, ge=0, le=MAX_IMPORT_BYTES, description=(
+    size: StrictInt | None = Field(None, ge=0, le=MAX_IMPORT_BYTES, description=(
         f"The file's size in bytes, if known: a file over {MAX_IMPORT_BYTES} bytes is refused now"))
 
 
