@@ -37,7 +37,7 @@ def aws():
     scalable_moto_dispatch.install()  # as `contacthub serve` answers DynamoDB (test_moto_dispatch_parity: alike)
     with mock_aws(), serialized_aws_calls():
         create_tables(SETTINGS)
-        create_bulk_resources(SETTINGS.region, "test-bulk", "test-bulk-work", "test-bulk-dlq")
+        create_bulk_resources(SETTINGS.region, "test-bulk", "test-bulk-work")
         yield
     use_settings(SETTINGS)
 

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from contacthub.settings import Settings
 
 BUCKET = "contacthub-bulk"
-QUEUE = "contacthub-bulk-work"
-DEAD_LETTER_QUEUE = "contacthub-bulk-dlq"
+QUEUE = "contacthub-bulk"
 
 
 def _upload_suffix() -> str:
@@ -32,17 +31,22 @@ def _upload_suffix() -> str:
     return next(r["Value"] for r in rules if r["Name"] == "suffix")
 
 
-def create_bulk_resources(region: str, bucket: str = BUCKET, queue: str = QUEUE,
-                          dead_letter_queue: str = DEAD_LETTER_QUEUE) -> tuple[str, str]:
-    """The bucket (its upload events going to the queue) and the queue with its dead-letter queue: the bucket's
-    name and the queue's URL. Existing ones are kept."""
+def create_bulk_resources(region: str, bucket: str = BUCKET, queue: str = QUEUE) -> tuple[str, str]:
+    """The bucket (its upload events going to the queue) and the queue with its dead-letter queue (``<queue>-dlq``):
+    the bucket's name and the queue's URL. Existing ones are kept."""
     import json
 
     import boto3
 
     sqs = boto3.client("sqs", region_name=region)
     s3 = boto3.client("s3", region_name=region)
-    dead = sqs.create_queue(QueueName=dead_letter_queue)["QueueUrl"]
+    try:
+        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    except sqs.exceptions.QueueDoesNotExist:
+        url = None
+    if url is not None and bucket in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        return bucket, url
+    dead = sqs.create_queue(QueueName=f"{queue}-dlq")["QueueUrl"]
     dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     url = sqs.create_queue(QueueName=queue, Attributes={
         "VisibilityTimeout": "1800",
