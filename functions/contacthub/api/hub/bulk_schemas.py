@@ -54,6 +54,7 @@ class ImportOut(BaseModel):
     onDuplicate: str
     dryRun: bool
     counts: ImportCounts
+    bytesRead: int = Field(description="How far into the file the import has got (progress)")
     detectedFormat: str | None = Field(description="google, outlook, hubspot, contacthub, generic or explicit")
     ignoredColumns: list[str]
     error: str | None
