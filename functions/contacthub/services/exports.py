@@ -7,6 +7,7 @@ after a crash, it writes the whole file again under the same key.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -25,6 +26,12 @@ PROGRESS_EVERY = 1000  # contacts between two progress writes on the job
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@dataclass
+class _Progress:
+    job: BulkJob  # as last stored
+    rows: int = 0
 
 
 def contact_query(query: dict[str, Any]) -> ContactQuery:
@@ -77,21 +84,21 @@ class ExportService:
                 return
             job = started
         # PROCESSING already: a run that crashed; this one writes the file again from the start.
-        progress = {"job": job, "rows": 0}
+        progress = _Progress(job)
 
         def counted(contacts: Iterator[Contact]) -> Iterator[Contact]:
             for contact in contacts:
-                progress["rows"] += 1
-                if progress["rows"] % PROGRESS_EVERY == 0:
-                    progress["job"] = self._progress(progress["job"], progress["rows"])
+                progress.rows += 1
+                if progress.rows % PROGRESS_EVERY == 0:
+                    progress.job = self._progress(progress.job, progress.rows)
                 yield contact
 
         contacts = counted(self._contacts_of(job))
         lines = write_csv(contacts) if job.format is FileFormat.CSV else write_vcards(contacts)
         self._files.write(export_key(workspace_id, job.id, job.format), (line.encode() for line in lines),
                           CONTENT_TYPES[job.format])
-        current: BulkJob = progress["job"]  # type: ignore[assignment]
-        done = current.with_changes(status=JobStatus.DONE, counts={**current.counts, "rows": progress["rows"]},
+        current = progress.job
+        done = current.with_changes(status=JobStatus.DONE, counts={**current.counts, "rows": progress.rows},
                                     next_chunk=current.next_chunk + 1, updated_at=self.clock())
         self._jobs.replace(done, current.next_chunk, JobStatus.PROCESSING)
 

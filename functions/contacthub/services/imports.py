@@ -218,7 +218,8 @@ class ImportService:
                 if taken >= self.chunk_rows:
                     break
         except csv.Error as error:
-            raise UnreadableFile(f"the CSV cannot be read after line {job.next_line + cursor.lines - 1}: {error}")
+            line = job.next_line + cursor.lines - 1
+            raise UnreadableFile(f"the CSV cannot be read after line {line}: {error}") from None
         finished = taken < self.chunk_rows
         failed_chunks = job.failed_chunks
         if failures:
@@ -251,7 +252,8 @@ class ImportService:
         _, rows = csv_format.read_csv(chain([job.header], lines), job.mapping)
         return rows, lambda line: job.next_line + line - header_lines - 1
 
-    def _import_row(self, job: BulkJob, row: Row, line: int, seen: dict[str, None]) -> tuple[RowOutcome, tuple[str, ...]]:
+    def _import_row(self, job: BulkJob, row: Row, line: int,
+                    seen: dict[str, None]) -> tuple[RowOutcome, tuple[str, ...]]:
         if row.problem:
             return RowOutcome.FAILED, (row.problem,)
         ws, row_id = job.workspace_id, row_contact_id(job.id, line)

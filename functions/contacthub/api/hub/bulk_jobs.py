@@ -24,7 +24,8 @@ def _import_to_wire(job: BulkJob) -> dict[str, Any]:
     counts = {k: job.counts.get(k, 0) for k in ("rows", "created", "updated", "unchanged", "skipped", "failed")}
     return {"id": job.id, "status": job.status.value, "format": job.format.value,
             "onDuplicate": job.on_duplicate.value, "dryRun": job.dry_run, "counts": counts,
-            "bytesRead": job.next_offset, "detectedFormat": job.detected_format, "ignoredColumns": list(job.ignored_columns), "error": job.error,
+            "bytesRead": job.next_offset, "detectedFormat": job.detected_format,
+            "ignoredColumns": list(job.ignored_columns), "error": job.error,
             "uploadUrl": imports.upload_url(job) if awaiting else None,
             "uploadHeaders": {"Content-Type": CONTENT_TYPES[job.format]} if awaiting else None,
             "failedRowsUrl": imports.failed_rows_url(job), **_times(job)}
