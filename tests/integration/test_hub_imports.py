@@ -230,3 +230,10 @@ def test_an_export_of_a_filter(hub):
     done = hub.api.get(f"/hub/v1/exports/{export['id']}").json
     text = requests.get(done["downloadUrl"], timeout=10).text
     assert done["counts"]["rows"] == 2 and text.count("BEGIN:VCARD") == 2 and "VERSION:4.0" in text
+
+
+@pytest.mark.parametrize("job_id", ["not-a-uuid", "x" * 2000, "JOB%23a"])
+def test_an_id_that_names_no_job_is_a_404(hub, job_id):
+    for kind in ("imports", "exports"):
+        reply = hub.api.get(f"/hub/v1/{kind}/{job_id}")
+        assert reply.status == 404 and reply.headers["Content-Type"] == "application/problem+json", reply.text

@@ -15,6 +15,7 @@ from ..bulk.csv_format import write_csv
 from ..bulk.vcard_format import write_vcards
 from ..domain.bulk_jobs import BulkJob, FileFormat, JobKind, JobStatus, export_key, new_job_id
 from ..domain.contact import Contact
+from ..domain.text import canonical_uuid
 from ..domain.errors import NotFound
 from ..ports import BulkFiles, BulkJobRepository, BulkQueue, ContactQuery
 from . import paging
@@ -59,7 +60,8 @@ class ExportService:
         return job
 
     def get(self, workspace_id: str, job_id: str) -> BulkJob:
-        job = self._jobs.get(workspace_id, job_id)
+        key = canonical_uuid(job_id)  # ids are UUIDs: anything else names no job (and no key is built of it)
+        job = self._jobs.get(workspace_id, key) if key else None
         if job is None or job.kind is not JobKind.EXPORT:
             raise NotFound("Export", job_id)
         return job

@@ -40,6 +40,7 @@ from ..domain.bulk_jobs import (
 )
 from ..domain.contact import Contact, validate_changes
 from ..domain.contact_batch import MatchKey
+from ..domain.text import canonical_uuid
 from ..domain.errors import DomainError, NotFound, ValidationFailed
 from ..ports import BulkFiles, BulkJobRepository, BulkQueue
 from .contacts import ContactService
@@ -137,7 +138,8 @@ class ImportService:
         return job, self.upload_url(job)
 
     def get(self, workspace_id: str, job_id: str) -> BulkJob:
-        job = self._jobs.get(workspace_id, job_id)
+        key = canonical_uuid(job_id)  # ids are UUIDs: anything else names no job (and no key is built of it)
+        job = self._jobs.get(workspace_id, key) if key else None
         if job is None or job.kind is not JobKind.IMPORT:
             raise NotFound("Import", job_id)
         return job
