@@ -49,7 +49,7 @@ def create_bulk_resources(region: str, bucket: str = BUCKET, queue: str = QUEUE)
     dead = sqs.create_queue(QueueName=f"{queue}-dlq")["QueueUrl"]
     dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     url = sqs.create_queue(QueueName=queue, Attributes={
-        "VisibilityTimeout": "1800",
+        "VisibilityTimeout": "5400",
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": "5"})})["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
