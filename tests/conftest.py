@@ -10,6 +10,7 @@ from contacthub.wiring import services as build_services
 from contacthub.wiring import use_settings
 from contacthub_local import scalable_moto, scalable_moto_dispatch
 from contacthub_local.bootstrap import create_tables
+from contacthub_local.bulk_local import create_bulk_resources
 from contacthub_local.serialized import serialized_aws_calls
 from environment import SETTINGS, use_aws_environment
 
@@ -36,6 +37,7 @@ def aws():
     scalable_moto_dispatch.install()  # as `contacthub serve` answers DynamoDB (test_moto_dispatch_parity: alike)
     with mock_aws(), serialized_aws_calls():
         create_tables(SETTINGS)
+        create_bulk_resources(SETTINGS.region, "test-bulk", "test-bulk-work")
         yield
     use_settings(SETTINGS)
 

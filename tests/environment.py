@@ -8,7 +8,10 @@ from contacthub.settings import Settings
 # Test tables, the deterministic composer, and a sender the email tests verify in moto.
 SETTINGS = Settings(crm_table="test-crm", directory_table="test-directory", idempotency_table="test-idempotency",
                     region="us-east-1", dynamodb_endpoint=None, email_composer="offline",
-                    sender_address="crm@contacthub.example", ses_configuration_set=None)
+                    sender_address="crm@contacthub.example", ses_configuration_set=None,
+                    # Import and export jobs: made in moto by the `aws` fixture (contacthub_local.bulk_local).
+                    bulk_bucket="test-bulk",
+                    bulk_queue_url="https://sqs.us-east-1.amazonaws.com/123456789012/test-bulk-work")
 
 AWS_ENVIRONMENT = {
     # Fake keys: nothing a test does may reach a real account.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # annotations only: the adapters' packages import this module, and a read needs few of these
     from .capture.model import CaptureDraft
     from .composers.base import Brief, Composition
+    from .domain.bulk_jobs import BulkJob, JobStatus
     from .domain.contact import Contact
     from .domain.email import EmailDraft, EmailSession, SentEmail, Turn
     from .domain.events import Event
@@ -337,3 +338,31 @@ class WebhookSender(Protocol):
 
     def send(self, url: str, address: str, message_id: str, body: str, secrets: list[str],
              timeout: float) -> tuple[int | None, str | None]: ...
+
+
+# --- import and export jobs (contacthub.store.bulk_jobs, contacthub.bulk.files, contacthub.bulk.queue) ---
+
+class BulkJobRepository(Protocol):
+    def add(self, job: "BulkJob") -> None: ...
+    def get(self, workspace_id: str, job_id: str) -> "BulkJob | None":
+        """Read consistently: a worker must see the chunk its predecessor committed."""
+    def replace(self, job: "BulkJob", expected_chunk: int, expected_status: "JobStatus") -> bool:
+        """Write ``job`` only if the stored one is still at ``expected_chunk`` and ``expected_status``;
+        False (nothing written) when another run got there first."""
+
+
+class BulkFiles(Protocol):
+    """Where job files live (S3, every key prefixed by its workspace) and the links clients use for them."""
+
+    def upload_url(self, key: str, content_type: str) -> str: ...
+    def download_url(self, key: str, filename: str) -> str: ...
+    def size(self, key: str) -> int | None:
+        """The object's size in bytes; None when there is none."""
+    def read(self, key: str, offset: int = 0) -> Iterable[bytes]:
+        """The object's bytes from ``offset`` on, a piece at a time."""
+    def write(self, key: str, pieces: Iterable[bytes], content_type: str) -> int:
+        """Store the pieces as one object without holding it whole; the bytes written."""
+
+
+class BulkQueue(Protocol):
+    def send(self, message: dict[str, Any]) -> None: ...

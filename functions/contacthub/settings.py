@@ -46,6 +46,13 @@ class Settings:
     webhook_allow_loopback: bool = False  # the local server only: loopback targets, plain http to them
     webhook_retry_schedule: tuple[int, ...] | None = None  # seconds after each failure; None: the production one
 
+    # Import and export jobs: the bucket of their files and the queue of their work. The local server serves the
+    # file links itself (bulk_url_base), signed with bulk_url_secret.
+    bulk_bucket: str | None = None
+    bulk_queue_url: str | None = None
+    bulk_url_base: str | None = None
+    bulk_url_secret: str | None = None
+
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None, **chosen: Any) -> Settings:
         """The variables template.yaml sets (unset or empty ones keep the default); ``chosen`` values win."""

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .services.capture import CaptureService
     from .services.contacts import ContactService
     from .services.emails import EmailService
+    from .services.exports import ExportService
+    from .services.imports import ImportService
     from .services.feed import FeedService
     from .services.merges import MergeService
     from .services.pipeline import PipelineService
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
     from .store.rate_limit import WorkspaceRateLimiter
     from .store.repositories import PipelineRepository
     from .webhooks.queue import SqsDeliveryQueue
+    from .bulk.files import S3BulkFiles
+    from .bulk.queue import SqsBulkQueue
+    from .store.bulk_jobs import BulkJobRepository
 
 
 T = TypeVar("T")
@@ -138,6 +143,38 @@ class Services:
     @_built_once
     def emails(self) -> "EmailService":
         return _email_service(self.config, self.contacts, self._email_store, self.tasks)
+
+    @_built_once
+    def imports(self) -> "ImportService":
+        from .services.imports import ImportService
+
+        return ImportService(self.contacts, self._bulk_jobs, self._bulk_files, self._bulk_queue)
+
+    @_built_once
+    def exports(self) -> "ExportService":
+        from .services.exports import ExportService
+
+        return ExportService(self.contacts, self._bulk_jobs, self._bulk_files, self._bulk_queue)
+
+    @_built_once
+    def _bulk_jobs(self) -> "BulkJobRepository":
+        from .store.bulk_jobs import BulkJobRepository
+
+        return BulkJobRepository()
+
+    @_built_once
+    def _bulk_files(self) -> "S3BulkFiles":
+        from .bulk.files import S3BulkFiles
+        from .domain.bulk_jobs import URL_SECONDS
+
+        return S3BulkFiles(self.config.bulk_bucket, self.config.region, URL_SECONDS, self.config.bulk_url_base,
+                           self.config.bulk_url_secret)
+
+    @_built_once
+    def _bulk_queue(self) -> "SqsBulkQueue":
+        from .bulk.queue import SqsBulkQueue
+
+        return SqsBulkQueue(self.config.bulk_queue_url, self.config.region)
 
     @_built_once
     def _states(self) -> "PipelineRepository":

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 DEFAULT_REGION = "us-east-1"
 # Modules that add subcommands (`openapi`, `outbox`...); each calls `subcommand(...)` at import.
 EXTENSION_MODULES: list[str] = ["contacthub_local.openapi", "contacthub_local.outbox", "contacthub_local.package",
-                                 "contacthub_local.sam_local"]
+                                 "contacthub_local.sam_local", "contacthub_local.bulk_cli"]
 
 
 @dataclass(frozen=True)
@@ -337,6 +337,11 @@ def serve(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"contacthub: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
             return 1
+        from .bulk_local import served_from
+
+        # Import and export file links: this server's own /local/files/ (moto's S3 is not reachable outside).
+        settings = served_from(settings, server.base_url)
+        use_settings(settings)
         _print_banner(server.base_url, settings, api, keys, failures, new_store, args.data_dir)
         while not stop.wait(0.5):
             pass

@@ -56,6 +56,8 @@ BODIES: dict[tuple[str, str], object] = {
         {"name": "Marie Dubois", "emails": ["marie.dubois@example.com"], "position": "Directrice"},
         {"name": "Jean Martin", "phones": ["+33 6 98 76 54 32"]}]},
     ("hub", "MergeContacts"): {"from": [SAMPLE_UUID], "prefer": {"company": SAMPLE_UUID}, "dryRun": True},
+    ("hub", "CreateImport"): {"format": "csv", "onDuplicate": "update", "dryRun": False, "size": 48213},
+    ("hub", "CreateExport"): {"format": "vcard", "filter": {"tags": ["VIP"]}},
 }
 # Bodies of vendor-documented routes, by METHOD and path, so they apply whatever the template names the event.
 DOCUMENTED_BODIES: dict[tuple[str, str], object] = {

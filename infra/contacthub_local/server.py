@@ -34,6 +34,15 @@ from .events import HeaderInput, QueryInput, api_gateway_event
 from .template import PROJECT_ROOT, Route, find_route, function_properties, routes, stage_name
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload quota
+
+# Paths the local server answers itself, not a template function: prefix -> (largest body, handler). The job
+# file links of imports and exports (contacthub_local.bulk_local) stand in for S3's presigned URLs there.
+LocalPathHandler = Callable[[str, str, list[tuple[str, str]], bytes], "LocalResponse"]
+LOCAL_PATHS: dict[str, tuple[int, LocalPathHandler]] = {}
+
+
+def body_limit(path: str) -> int:
+    return next((limit for prefix, (limit, _) in LOCAL_PATHS.items() if path.startswith(prefix)), MAX_BODY_BYTES)
 # Connections waiting to be accepted; the kernel caps it at net.core.somaxconn.
 LISTEN_BACKLOG = 1024
 ACCOUNT_ID = "123456789012"
@@ -213,6 +222,10 @@ class LocalApi:
     def dispatch(self, method: str, path: str, query: QueryInput, headers: HeaderInput, body: bytes | str | None,
                  source_ip: str = "127.0.0.1") -> LocalResponse:
         """Answer one request as API Gateway in front of the template's functions would."""
+        for prefix, (limit, serve_path) in LOCAL_PATHS.items():
+            if path.startswith(prefix):
+                data = body.encode() if isinstance(body, str) else (body or b"")
+                return too_large(path) if len(data) > limit else serve_path(method, path, _header_pairs(headers), data)
         route, found = find_route(method, path, self.routes)
         if route is None and found and method.upper() == "OPTIONS":
             # CORS preflight: API Gateway answers it itself (CrmApi's Cors setting), never the functions.
@@ -313,7 +326,7 @@ class _RequestHandler(WSGIRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = 0
-        if length > MAX_BODY_BYTES:
+        if length > body_limit(urlsplit(self.path).path):
             response = too_large(urlsplit(self.path).path)
             self.send_response(response.status)
             for name, value in response.headers:
@@ -360,7 +373,7 @@ class LocalServer(ThreadedWSGIServer):
     def wsgi_app(self, environ: dict, start_response: Callable) -> Any:
         started = time.perf_counter()
         request = Request(environ)
-        request.max_content_length = MAX_BODY_BYTES
+        request.max_content_length = body_limit(request.path)
         try:
             response = self._answer(request)
         except Exception:  # noqa: BLE001 - a bug here still answers JSON, and the traceback goes to stderr

@@ -58,9 +58,11 @@ def create_queues(region: str) -> tuple[str, str]:
 def local_settings(settings: Settings, retry_schedule: tuple[int, ...] | None = None) -> Settings:
     """The settings with the local queues, loopback webhook targets and an optional retry schedule."""
     queue, dead = create_queues(settings.region)
-    return settings.model_copy(update={"delivery_queue_url": queue, "delivery_dlq_url": dead,
-                                       "webhook_allow_loopback": True,
-                                       "webhook_retry_schedule": retry_schedule or settings.webhook_retry_schedule})
+    from .bulk_local import with_bulk
+
+    return with_bulk(settings).model_copy(update={
+        "delivery_queue_url": queue, "delivery_dlq_url": dead, "webhook_allow_loopback": True,
+        "webhook_retry_schedule": retry_schedule or settings.webhook_retry_schedule})
 
 
 class LocalWorkers:
@@ -157,10 +159,17 @@ class LocalWorkers:
 
     def pump_queue(self) -> int:
         """Hand the visible delivery messages to DeliveryFunction; the number handed."""
-        url = self.settings.delivery_queue_url
+        return self._pump(self.settings.delivery_queue_url, "DeliveryFunction", 5)
+
+    def pump_bulk(self) -> int:
+        """Hand the visible bulk messages (upload events, import chunks, exports) to BulkFunction, one at a time
+        as its event source does (BatchSize 1); the number handed."""
+        return self._pump(self.settings.bulk_queue_url, "BulkFunction", 1)
+
+    def _pump(self, url: str | None, function: str, batch: int) -> int:
         if not url:
             return 0
-        messages = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=0,
+        messages = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=batch, WaitTimeSeconds=0,
                                              AttributeNames=["All"]).get("Messages", [])
         if not messages:
             return 0
@@ -169,7 +178,7 @@ class LocalWorkers:
                     "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m.get("MD5OfBody"),
                     "eventSource": "aws:sqs", "eventSourceARN": arn, "awsRegion": self.settings.region}
                    for m in messages]
-        result = _handler("DeliveryFunction")({"Records": records}, _Context()) or {}
+        result = _handler(function)({"Records": records}, _Context()) or {}
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         for message in messages:
             if message["MessageId"] not in failed:  # failed ones come back after their visibility timeout
@@ -179,7 +188,7 @@ class LocalWorkers:
     def drain(self, rounds: int = 50) -> None:
         """Run both until neither has anything visible left (delayed messages wait for their delay)."""
         for _ in range(rounds):
-            if not (self.pump_stream() + self.pump_queue()):
+            if not (self.pump_stream() + self.pump_queue() + self.pump_bulk()):
                 return
 
     def dead_letters(self) -> list[str]:

@@ -59,6 +59,8 @@ NOT_EXPRESSIBLE = {
     "PATCH /hub/v1/contacts/{id}": "emails, phones, tags, channels and bounds are checked by the domain rules",
     "POST /hub/v1/contacts/{id}/merge": "`from` and `prefer` must name other contacts of the workspace, each once, "
                                         "and mergeable fields; the united lists keep a contact's bounds",
+    "POST /hub/v1/imports": "mapping values must be known fields, and a mapping applies to CSV files only",
+    "POST /hub/v1/exports": "the filter's search and tags follow the search rules of the contact listing",
 }
 
 

@@ -11,6 +11,7 @@ import json
 
 import pytest
 from contacthub_local.bootstrap import create_tables
+from contacthub_local.bulk_local import create_bulk_resources
 from contacthub_local.sample_events import (
     SAMPLE_API_KEY,
     SAMPLE_UUID,
@@ -50,6 +51,7 @@ def sample_workspace():
 
     with mock_aws():
         create_tables(SETTINGS)
+        create_bulk_resources(SETTINGS.region, SETTINGS.bulk_bucket, "test-bulk-work")
         build.cache_clear()
         services = build()
         issued = services.workspaces.create_key("Sample workspace", "Sample User", "sample@example.com",

@@ -208,3 +208,39 @@ def test_every_function_takes_its_dependencies_from_the_one_layer_and_ships_only
             assert pins == {"strawberry-graphql", "mangum", "starlette"}
         else:
             assert not own.exists(), f"{uri} would ship its own dependencies"
+
+
+# -------------------------------------------------------------------- import and export jobs
+def _statements(function: str) -> list[dict]:
+    return [s for policy in FUNCTIONS[function]["Properties"].get("Policies", [])
+            if isinstance(policy, dict) for s in policy.get("Statement", [])]
+
+
+def test_the_bulk_bucket_is_private_encrypted_and_expires_its_files():
+    bucket = resources(kind="AWS::S3::Bucket")["BulkBucket"]["Properties"]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values()) and len(bucket["PublicAccessBlockConfiguration"]) == 4
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    assert any(r.get("ExpirationInDays") == 7 and r["Status"] == "Enabled" and "Prefix" not in r for r in rules)
+    # Uploads (keys <workspace>/imports/<job>/upload) and nothing else start the worker.
+    notification = bucket["NotificationConfiguration"]["QueueConfigurations"]
+    assert notification[0]["Filter"]["S3Key"]["Rules"] == [{"Name": "suffix", "Value": "/upload"}]
+    from contacthub.domain.bulk_jobs import failed_part_key, failed_rows_key, parse_upload_key, upload_key
+
+    assert upload_key("w", "j").endswith("/upload") and parse_upload_key(upload_key("w", "j")) == ("w", "j")
+    assert not failed_rows_key("w", "j").endswith("/upload") and not failed_part_key("w", "j", 3).endswith("/upload")
+
+
+def test_the_bulk_function_reaches_its_bucket_table_and_queue_and_nothing_more():
+    statements = _statements("BulkFunction")
+    resources_reached = {str(s["Resource"]) for s in statements}
+    assert resources_reached == {str({"Fn::GetAtt": ["CrmTable", "Arn"]}), str({"Fn::Sub": "${BulkBucket.Arn}/*"}),
+                                 str({"Fn::GetAtt": ["BulkQueue", "Arn"]})}
+    actions = {a for s in statements for a in s["Action"]}
+    assert not {a for a in actions if a.endswith((":Scan", ":*")) or a == "s3:DeleteObject"}
+    events = FUNCTIONS["BulkFunction"]["Properties"]["Events"]
+    assert {e["Type"] for e in events.values()} == {"SQS"}
+    # The hub presigns on the bucket's objects only and queues exports.
+    hub = {str(s["Resource"]): set(s["Action"]) for s in _statements("HubFunction")}
+    assert hub[str({"Fn::Sub": "${BulkBucket.Arn}/*"})] == {"s3:PutObject", "s3:GetObject"}
+    assert hub[str({"Fn::GetAtt": ["BulkQueue", "Arn"]})] == {"sqs:SendMessage"}

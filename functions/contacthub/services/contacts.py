@@ -211,8 +211,10 @@ class ContactService:
         return self._open_task_contacts(workspace_id)
 
     # ---------------------------------------------------------------- writes
-    def create(self, workspace_id: str, fields: dict[str, Any], also: Sequence[AlsoOnAdd] = ()) -> Contact:
-        """``also``: operations that commit with the contact or not at all (e.g. consuming a capture token)."""
+    def create(self, workspace_id: str, fields: dict[str, Any], also: Sequence[AlsoOnAdd] = (),
+               contact_id: str | None = None) -> Contact:
+        """``also``: operations that commit with the contact or not at all (e.g. consuming a capture token).
+        ``contact_id``: the id to give it (an import's row id, so a row written twice is refused as a Conflict)."""
         values = validate_changes(fields)
         values = _resolve_names(values, current=None)
         self._check_state(workspace_id, values.get("pipeline_state_id"))
@@ -221,7 +223,7 @@ class ContactService:
         now = self.clock()
         contact = Contact(
             workspace_id=workspace_id,
-            id=str(uuid.uuid4()),
+            id=contact_id or str(uuid.uuid4()),
             number=self._contacts.allocate_number(workspace_id),
             status=Status.PENDING,
             created_at=now,
@@ -267,6 +269,11 @@ class ContactService:
             if found:
                 return found[0]
         return None
+
+    def would_change(self, contact: Contact, changes: dict[str, Any]) -> bool:
+        """Whether ``update`` with these changes would write anything (an import's dry run); raises as it would."""
+        values = _resolve_names(validate_changes(changes), current=contact)
+        return contact.with_changes(**values) != contact
 
     def update(self, workspace_id: str, contact_id: str, changes: dict[str, Any],
                expected_version: ExpectedVersion = None, based_on_version: int | None = None) -> Contact:

@@ -126,7 +126,9 @@ def phone_query_prefixes(text: str) -> list[str]:
     candidates = [] if international else [number]
     # Country calling codes are prefix-free: at most one of the first 1-3 digits is a code.
     for size in (() if national else (1, 2, 3)):
-        if int(number[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE and len(number) > size:
+        # isdigit() lets "²" through, which int() refuses: such a prefix is no country code
+        if number[:size].isdecimal() and int(number[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE \
+                and len(number) > size:
             candidates.append(number[size:].lstrip("0"))
             break
     if international and not candidates:
