@@ -176,6 +176,12 @@ class ContactRepository(Protocol):
         """The guard version of each folded address (0 when never written), read consistently."""
 
 
+class DuplicateCandidates(Protocol):
+    def candidate_ids(self, workspace_id: str, contact: Contact) -> list[str]:
+        """Ids of contacts that may be likely duplicates of ``contact`` (never itself), read consistently in a
+        number of bounded Queries that does not grow with the workspace; confirm each by scoring it."""
+
+
 class PipelineRepository(Protocol):
     def list(self, workspace_id: str) -> list[PipelineState]: ...
     def get(self, workspace_id: str, state_id: str) -> PipelineState | None: ...

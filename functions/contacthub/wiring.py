@@ -15,6 +15,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .services.capture import CaptureService
     from .services.contacts import ContactService
+    from .services.duplicates import DuplicateService
     from .services.emails import EmailService
     from .services.feed import FeedService
     from .services.pipeline import PipelineService
@@ -69,6 +70,14 @@ class Services:
                                         lambda ws, cid: self._email_store.remove_for_contact(ws, cid)),
                               open_task_contacts=lambda ws: self.tasks.contacts_with_open_tasks(ws),
                               unique_emails=lambda ws: self.workspaces.keeps_emails_unique(ws))
+
+    @_built_once
+    def duplicates(self) -> "DuplicateService":
+        from .services.duplicates import DuplicateService
+        from .store.duplicates import DuplicateCandidateRepository
+        from .store.repositories import ContactRepository
+
+        return DuplicateService(ContactRepository(), DuplicateCandidateRepository())
 
     @_built_once
     def pipeline(self) -> "PipelineService":
