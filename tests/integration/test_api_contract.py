@@ -57,6 +57,7 @@ NOT_EXPRESSIBLE = {
     "POST /hub/v1/contacts": "a contact needs a name, first/last name or email; emails, phones, channels and "
                              "bounds are checked by the domain rules",
     "PATCH /hub/v1/contacts/{id}": "emails, phones, tags, channels and bounds are checked by the domain rules",
+    "GET /hub/v1/duplicates": "`after` must be a cursor this listing gave, and never comes with `contactId`",
 }
 
 

@@ -19,8 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain import messages
 from ..domain.contact import Contact
 from ..domain.duplicates import Likeness, Reason, creation_order, likeness, reasons_in_order
+from ..domain.errors import NotFound, ValidationFailed
+from ..domain.text import canonical_uuid
 from ..ports import ContactQuery, ContactRepository, DuplicateCandidates, PageRequest
 from . import paging
 
@@ -94,6 +97,17 @@ class DuplicateService:
         """The contact with all its likely duplicates, older and newer; None when it has none."""
         matches = self.likely_duplicates(workspace_id, contact)
         return DuplicateGroup(contact, tuple(matches)) if matches else None
+
+    def check(self, workspace_id: str, contact_id: str, cursor: str | None = None) -> DuplicateGroup | None:
+        """``for_contact`` of a stored contact (NotFound when there is none). One contact is one page: a
+        cursor with it is refused."""
+        if cursor is not None:
+            raise ValidationFailed.one("after", messages.CURSOR_WITH_ONE_CONTACT, "invalid_cursor")
+        key = canonical_uuid(contact_id)
+        contact = self._contacts.get(workspace_id, key) if key else None
+        if contact is None:
+            raise NotFound("Contact", contact_id)
+        return self.for_contact(workspace_id, contact)
 
     def page(self, workspace_id: str, limit: int = DEFAULT_GROUPS, *, cursor: str | None = None,
              cursor_field: str = "after") -> DuplicatePage:

@@ -5,7 +5,8 @@ from ...startup import init_phase
 
 with init_phase():  # the objects built here live as long as the container: see contacthub.startup
     from ..common import build_api
+    from .duplicates import duplicates
     from .errors import HUB
     from .routes import contacts, events, webhooks
 
-    app, lambda_handler = build_api(HUB, events, webhooks, contacts)
+    app, lambda_handler = build_api(HUB, events, webhooks, contacts, duplicates)
