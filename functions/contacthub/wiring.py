@@ -104,7 +104,7 @@ class Services:
         from .services.capture import CaptureService
         from .store.capture import CaptureDraftRepository
 
-        return CaptureService(self.contacts, CaptureDraftRepository())
+        return CaptureService(self.contacts, CaptureDraftRepository(), duplicates=self.duplicates)
 
     @_built_once
     def feed(self) -> "FeedService":
