@@ -223,3 +223,14 @@ def test_one_contact_checked_has_older_and_newer_duplicates(store):
 def test_blocking_entries_fit_a_sort_key_whatever_the_company():
     long = contact("a", "Ann Lee", company="\U00020000" * 255, emails=("ann@" + "d" * 240 + ".example",))
     assert all(len(e.encode("utf-8")) <= 1024 for e in index_entries(long))
+
+
+def test_blocking_entries_carry_the_folded_name_the_reader_filters_on():
+    from contacthub.store.search_index import alike_key, alike_name
+
+    a = contact("a", "x", first="Zoé #1", last="100% Quintard", company="Acme")
+    family = alike_key("acme", "zoe")
+    [entry] = [e for e in index_entries(a) if e.startswith(family)]
+    assert alike_name(family, entry) == person_name(a) == "zoe 1 100 quintard"
+    renamed = a.with_changes(last_name="Quintardo")
+    assert entry not in index_entries(renamed)  # a new name is a new key: the old entry is replaced

@@ -44,7 +44,7 @@ PUBLIC_DOMAINS = frozenset({
     "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "pm.me", "gmx.com", "gmx.de",
     "gmx.net", "web.de", "t-online.de", "yandex.ru", "yandex.com", "mail.ru", "orange.fr", "wanadoo.fr",
     "free.fr", "sfr.fr", "laposte.net", "qq.com", "163.com", "126.com", "zoho.com", "fastmail.com", "hey.com",
-    "tutanota.com", "example.com",
+    "tutanota.com",
 })
 # Words that say what kind of company it is, not which: "Acme Inc." and "ACME" are one company.
 LEGAL_WORDS = frozenset({

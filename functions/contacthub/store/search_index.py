@@ -15,7 +15,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from ..domain.contact import Contact, tag_key
-from ..domain.duplicates import blocking_keys
+from ..domain.duplicates import blocking_keys, person_name
 from ..domain.text import digits, fold, words
 from .mappers import time_key
 from .tables import escape
@@ -94,13 +94,26 @@ def name_key(contact: Contact) -> str:
     return f"{prefix_part(fold(contact.name or '').strip())}{NAME_END}{contact.id}"
 
 
-MAX_ALIKE_ORGANISATION_BYTES = 600  # leaves room for the name prefix and the created key in 1,024 bytes
+# An entry keeps its organisation and name within these bounds, the rest of 1,024 bytes for the prefix and the
+# created key.
+MAX_ALIKE_ORGANISATION_BYTES, MAX_ALIKE_NAME_BYTES = 500, 250
 ALIKE = "IDX#alike#"  # duplicate detection: similar names in one organisation (domain.duplicates.blocking_keys)
 
 
 def alike_key(organisation: str, name_prefix: str) -> str:
-    """The family of the contacts under one blocking key, ordered by creation (the created key follows)."""
+    """The family of the contacts under one blocking key. Its entries are
+    ``<family><folded person name>#<created key>``: the name in the key lets a reader keep the similar names
+    without reading the contacts, and changes the key (so the entry is rewritten) whenever the name changes."""
     return f"{ALIKE}{exact_part(organisation, MAX_ALIKE_ORGANISATION_BYTES)}#{exact_part(name_prefix)}#"
+
+
+def alike_entry(family: str, contact: Contact, created: str) -> str:
+    return f"{family}{exact_part(person_name(contact), MAX_ALIKE_NAME_BYTES)}#{created}"
+
+
+def alike_name(family: str, entry: str) -> str:
+    """The folded person name an entry of the family was written with (cut to its bound)."""
+    return entry[len(family):].split("#", 1)[0].replace("%23", "#").replace("%25", "%")
 
 
 def prefix_key(kind: str, prefix: str) -> str:
@@ -249,5 +262,5 @@ def index_entries(contact: Contact) -> set[str]:
         if facet:
             keys.add(entry_key(kind, facet, created))
     keys.update(entry_key("tag", tag_key(t), created) for t in contact.tags)
-    keys.update(alike_key(org, prefix) + created for org, prefix in blocking_keys(contact))
+    keys.update(alike_entry(alike_key(org, prefix), contact, created) for org, prefix in blocking_keys(contact))
     return keys
