@@ -186,3 +186,25 @@ def test_checking_a_contact_costs_the_same_in_a_bigger_workspace(hub, services):
     # Then checking it reads the same: the same calls, the same items
     assert big.scans == 0 and big.calls == small.calls
     assert big.items_read == small.items_read
+
+
+def test_contacts_stored_before_the_blocking_entries_are_found_after_a_reindex(hub, services):
+    import boto3
+
+    from environment import SETTINGS
+
+    # Given two contacts alike by name and company, stored by a version without the blocking entries
+    first = _create(hub, name="Hélène Garnier", company="Initech")
+    second = _create(hub, name="Helene Garnier", company="Initech SA")
+    table = boto3.resource("dynamodb").Table(SETTINGS.crm_table)
+    entries = table.query(KeyConditionExpression="pk = :pk AND begins_with(sk, :alike)", ConsistentRead=True,
+                          ExpressionAttributeValues={":pk": f"WS#{hub.workspace_id}", ":alike": "IDX#alike#"})
+    assert len(entries["Items"]) == 4
+    for item in entries["Items"]:
+        table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+    assert hub.get(f"/hub/v1/duplicates?contactId={first}").json["data"] == []
+    # When the workspace is reindexed
+    assert sum(services.contacts.reindex(hub.workspace_id)) == 2
+    # Then they are likely duplicates again
+    (group,) = hub.get(f"/hub/v1/duplicates?contactId={first}").json["data"]
+    assert _shape(group) == (first, {second: ["name+company"]})
