@@ -234,3 +234,20 @@ def test_blocking_entries_carry_the_folded_name_the_reader_filters_on():
     assert alike_name(family, entry) == person_name(a) == "zoe 1 100 quintard"
     renamed = a.with_changes(last_name="Quintardo")
     assert entry not in index_entries(renamed)  # a new name is a new key: the old entry is replaced
+
+
+@pytest.mark.parametrize("handler", ["hub", "letsligo", "skarbe", "whautomate"])
+def test_no_handler_loads_rapidfuzz_on_a_cold_start(handler):
+    """Names are compared on the first check that needs it, never while a container starts."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (f"import contacthub.api.{handler}.handler, sys; "
+            "print(sorted(m for m in sys.modules if m.startswith('rapidfuzz')))")
+    functions = Path(__file__).resolve().parents[2] / "functions"
+    result = subprocess.run([sys.executable, "-c", code], cwd=functions, env=dict(os.environ), check=False,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
