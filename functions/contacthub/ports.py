@@ -208,6 +208,12 @@ class MergeRepository(ContactAliases, Protocol):
     def return_emails(self, workspace_id: str, refs: Iterable[tuple[str, str]], from_id: str) -> None: ...
 
 
+class DuplicateCandidates(Protocol):
+    def candidate_ids(self, workspace_id: str, contact: Contact) -> list[str]:
+        """Ids of contacts that may be likely duplicates of ``contact`` (never itself), read consistently in a
+        number of bounded Queries that does not grow with the workspace; confirm each by scoring it."""
+
+
 class PipelineRepository(Protocol):
     def list(self, workspace_id: str) -> list[PipelineState]: ...
     def get(self, workspace_id: str, state_id: str) -> PipelineState | None: ...

@@ -15,6 +15,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .services.capture import CaptureService
     from .services.contacts import ContactService
+    from .services.duplicates import DuplicateService
     from .services.emails import EmailService
     from .services.exports import ExportService
     from .services.imports import ImportService
@@ -88,6 +89,14 @@ class Services:
         return MergeService(ContactRepository(), TaskRepository(), MergeRepository())
 
     @_built_once
+    def duplicates(self) -> "DuplicateService":
+        from .services.duplicates import DuplicateService
+        from .store.duplicates import DuplicateCandidateRepository
+        from .store.repositories import ContactRepository
+
+        return DuplicateService(ContactRepository(), DuplicateCandidateRepository())
+
+    @_built_once
     def pipeline(self) -> "PipelineService":
         from .services.pipeline import PipelineService
 
@@ -112,7 +121,7 @@ class Services:
         from .services.capture import CaptureService
         from .store.capture import CaptureDraftRepository
 
-        return CaptureService(self.contacts, CaptureDraftRepository())
+        return CaptureService(self.contacts, CaptureDraftRepository(), duplicates=self.duplicates)
 
     @_built_once
     def feed(self) -> "FeedService":

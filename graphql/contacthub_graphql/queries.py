@@ -12,6 +12,7 @@ from contacthub.services.criteria import AllOf
 
 from . import pagination
 from .concurrency import run_blocking
+from .duplicate_queries import DuplicateQueries
 from .errors import BadUserInput
 from .inputs import MAX_FILTER_TEXT, ContactFilter, TaskFilter, filter_text
 from .integration_queries import IntegrationQueries
@@ -46,7 +47,7 @@ After = Annotated[str | None, strawberry.argument(description="endCursor of the 
 
 
 @strawberry.type
-class Query(IntegrationQueries):
+class Query(IntegrationQueries, DuplicateQueries):
     @strawberry.field(description="The caller: the API key's user and workspace.")
     def me(self, info: Info) -> Me:
         user, workspace = info.context.services.workspaces.me(info.context.principal)

@@ -308,3 +308,20 @@ def test_deleting_a_contact_just_after_drafting_an_email_leaves_no_draft(stale_d
     left = EmailSessionItem.query(workspace_pk(workspace.workspace.id),
                                   EmailSessionItem.sk.startswith("EMAILSESSION#"), consistent_read=True)
     assert [i.sk for i in left] == []
+
+
+@pytest.mark.parametrize("creator", WITH_EMAIL)
+def test_a_duplicate_created_just_now_is_grouped_at_once(stale_dynamodb, api, creator):
+    # Given a contact created a moment ago in any dialect, When a second one with its email is created
+    CREATORS[creator](api)
+    twin = api.post("/hub/v1/contacts", json={"name": "Z. Quintard", "emails": [EMAIL.upper()],
+                                              "company": "Quintard SA"})
+    assert twin.status == 201, twin.text
+    # Then the duplicates listing, one contact's check and GraphQL group them at once
+    [group] = api.get("/hub/v1/duplicates").json["data"]
+    assert group["contact"]["name"] == NAME and [d["contact"]["id"] for d in group["duplicates"]] == [twin.json["id"]]
+    [checked] = api.get(f"/hub/v1/duplicates?contactId={twin.json['id']}").json["data"]
+    assert [d["contact"]["name"] for d in checked["duplicates"]] == [NAME]
+    nodes = graphql(api, "{ duplicateCandidates { nodes { duplicates { contact { id } reasons } } } }")
+    assert nodes["duplicateCandidates"]["nodes"][0]["duplicates"] == [{"contact": {"id": twin.json["id"]},
+                                                                        "reasons": ["EMAIL", "NAME_EMAIL_DOMAIN"]}]

@@ -24,7 +24,7 @@ MEMBER_FIELDS = {"ValidationError": "violations { path message code }", "NotFoun
 PREPARED = """confirmationToken expiresAt source cardsFound
   draft { name firstName lastName emails phones { raw e164 } company position address website linkedinUrl
           notes meetingContext stage tags customFields location { id title } channel }
-  duplicates { contact { id name emails } matchedOn }"""
+  duplicates { contact { id name emails } matchedOn reasons score }"""
 CREATED = "contact { id name emails phones { raw e164 } company meetingContext status }"
 DRAFT = "sessionId version draft { subject body to } notes composer expiresAt"
 SENT = "sentEmail { messageId sessionId to subject sentAt contactId contact { id status lastActivityAt } }"
@@ -104,8 +104,9 @@ def test_duplicates_are_this_workspaces_contacts_sharing_an_email_or_phone(gql, 
     found = {d["contact"]["id"]: d for d in prepared["duplicates"]}
     assert set(found) == {same_email, same_phone}
     assert found[same_email] == {"contact": {"id": same_email, "name": "Ana S.", "emails": ["ANA@tailspin.example"]},
-                                 "matchedOn": ["emails"]}
-    assert found[same_phone]["matchedOn"] == ["phones"]
+                                 "matchedOn": ["emails"], "reasons": ["EMAIL"], "score": found[same_email]["score"]}
+    assert found[same_phone]["matchedOn"] == ["phones"] and found[same_phone]["reasons"] == ["PHONE"]
+    assert 0 < found[same_phone]["score"] < found[same_email]["score"] <= 1
 
 
 def test_a_token_works_once_and_expires(gql, services, workspace, snapshot):

@@ -61,6 +61,7 @@ NOT_EXPRESSIBLE = {
                                         "and mergeable fields; the united lists keep a contact's bounds",
     "POST /hub/v1/imports": "mapping values must be known fields, and a mapping applies to CSV files only",
     "POST /hub/v1/exports": "the filter's search and tags follow the search rules of the contact listing",
+    "GET /hub/v1/duplicates": "`after` must be a cursor this listing gave, and never comes with `contactId`",
 }
 
 

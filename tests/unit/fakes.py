@@ -38,6 +38,7 @@ from contacthub.ports import (
     DeliveryQueue,
     DeliveryRef,
     DeliveryRepository,
+    DuplicateCandidates,
     EmailRepository,
     LocationCount,
     Mailer,
@@ -556,6 +557,17 @@ class ScriptedSender:
         return status, None if status else "timed out"
 
 
+class InMemoryDuplicateCandidates:
+    """Every other contact of the workspace is a candidate: the detector alone decides (the store bounds its
+    candidates by keys, see store/duplicates.py)."""
+
+    def __init__(self, contacts: InMemoryContacts):
+        self.contacts = contacts
+
+    def candidate_ids(self, workspace_id: str, contact: Contact) -> list[str]:
+        return [c.id for c in self.contacts._of(workspace_id, newest_first=False) if c.id != contact.id]
+
+
 def _conforms() -> None:
     """Never called: mypy checks here that every fake implements its port."""
     contacts: ContactRepository = InMemoryContacts()
@@ -573,5 +585,6 @@ def _conforms() -> None:
     queue: DeliveryQueue = RecordingQueue()
     guard: TargetGuard = AllowAllTargets()
     sender: WebhookSender = ScriptedSender(204)
+    candidates: DuplicateCandidates = InMemoryDuplicateCandidates(InMemoryContacts())
     del contacts, states, workspaces, keys, tasks, drafts, emails, composer, mailer, once
-    del webhooks, deliveries, queue, guard, sender
+    del webhooks, deliveries, queue, guard, sender, candidates

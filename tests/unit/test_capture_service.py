@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from fakes import InMemoryContacts, InMemoryDrafts, InMemoryStates
+from fakes import InMemoryContacts, InMemoryDrafts, InMemoryDuplicateCandidates, InMemoryStates
 
 from contacthub.domain.secrets import hash_secret
 from contacthub.domain.errors import Conflict, Gone, NotFound, ValidationFailed
 from contacthub.domain.contact import MAX_CAPTURE_TEXT_BYTES as MAX_TEXT_BYTES
 from contacthub.services.capture import CaptureService
 from contacthub.services.contacts import ContactService
+from contacthub.services.duplicates import DuplicateService
 
 WS, OTHER_WS = "ws-1", "ws-2"
 T0 = datetime(2025, 3, 20, 10, 0, tzinfo=timezone.utc)
@@ -44,7 +45,8 @@ def contacts(drafts):
 
 @pytest.fixture
 def capture(clock, contacts, drafts):
-    return CaptureService(ContactService(contacts, InMemoryStates(), clock=clock), drafts, clock=clock)
+    return CaptureService(ContactService(contacts, InMemoryStates(), clock=clock), drafts, clock=clock,
+                          duplicates=DuplicateService(contacts, InMemoryDuplicateCandidates(contacts)))
 
 
 def test_prepare_stores_only_the_token_hash_and_creates_nothing(capture, contacts, drafts):
@@ -141,4 +143,18 @@ def test_duplicates_match_exactly_and_stay_in_the_workspace(capture):
     capture.confirm(OTHER_WS, capture.prepare(OTHER_WS, SIGNATURE).token)
     capture.confirm(WS, capture.prepare(WS, "Marie Other\nmarie@acme.example.org").token)
     again = capture.prepare(WS, SIGNATURE.replace("06 12 34 56 78", "+33 (0)6 12-34-56-78"))
-    assert [(d.contact.id, d.matched_on) for d in again.duplicates] == [(first.id, ("emails", "phones"))]
+    # the same person: every reason the detector knows, and the fields behind them
+    assert [(d.contact.id, d.matched_on) for d in again.duplicates] == [
+        (first.id, ("emails", "phones", "name", "company"))]
+    assert [r.value for r in again.duplicates[0].reasons] == ["email", "phone", "name+company", "name+emailDomain"]
+    assert 0.9 < again.duplicates[0].score <= 1
+
+
+def test_a_similar_name_in_the_same_company_is_a_possible_duplicate_too(capture):
+    # Given Marie at Acme, known by another address and no phone
+    known = capture.confirm(WS, capture.prepare(WS, "Marie Dubois\nmarie.d@gmail.com",
+                                                overrides={"company": "Acme Inc."}).token)
+    # When her signature is prepared (the same company, a name with a typo, other contact details)
+    prepared = capture.prepare(WS, SIGNATURE, overrides={"name": "Marie Duboix", "company": "ACME"})
+    # Then she is a possible duplicate on the name and company alone
+    assert [(d.contact.id, d.matched_on) for d in prepared.duplicates] == [(known.id, ("name", "company"))]

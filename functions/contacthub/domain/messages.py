@@ -31,6 +31,7 @@ FILTER_TOO_BROAD = ("This filter expands to more than {limit} alternatives (an A
 FILTER_TOO_LONG = "This filter has more than {limit} conditions in one alternative."
 FOREIGN_CURSOR = "This cursor was not issued by this API."
 OTHER_LIST_CURSOR = "This cursor belongs to another list; start again without it."
+CURSOR_WITH_ONE_CONTACT = "One contact checked is one page: no cursor goes with it."
 
 
 def of_type(name: str) -> str:

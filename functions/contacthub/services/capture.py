@@ -1,7 +1,8 @@
 """Contact capture use case: prepare a contact from pasted text, then confirm it with a one-time token.
 
 prepare(ws, text, overrides) extracts fields (vCard or signature), applies the caller's overrides, looks
-for likely duplicates (same email, same phone in E.164) and stores the result as a draft under the hash of
+for likely duplicates (the detector of services/duplicates.py: same email, same phone in E.164, similar name in
+the same company or email domain) and stores the result as a draft under the hash of
 a fresh random token; nothing is created yet. confirm(ws, token, overrides) creates the contact from the
 draft plus last-minute overrides; the draft is marked used in the contact's own transaction.
 """
@@ -18,10 +19,10 @@ from ..domain import messages
 from ..domain.contact import MAX_EMAILS, MAX_PHONES, Contact, Phone, capture_text, validate_changes
 from ..domain.errors import Conflict, Gone, NotFound, ValidationFailed, Violation
 from ..domain.secrets import hash_secret, new_secret
-from ..domain.text import fold
-from ..ports import CaptureDraftRepository, ConsumeCaptureDraft, ContactQuery
+from ..domain.duplicates import Reason
+from ..ports import CaptureDraftRepository, ConsumeCaptureDraft
 from .contacts import ContactService
-from .paging import MAX_PAGE_SIZE
+from .duplicates import DuplicateService
 
 TOKEN_TTL = timedelta(hours=1)
 MAX_DUPLICATES = 10
@@ -31,7 +32,9 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 @dataclass(frozen=True)
 class Duplicate:
     contact: Contact
-    matched_on: tuple[str, ...]  # canonical fields that matched exactly: "emails", "phones"
+    matched_on: tuple[str, ...]  # canonical fields behind the reasons: "emails", "phones", "name", "company"
+    reasons: tuple[Reason, ...] = ()
+    score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,11 @@ class Prepared:
 
 class CaptureService:
     def __init__(self, contacts: ContactService, drafts: CaptureDraftRepository,
-                 clock: Callable[[], datetime] | None = None, ttl: timedelta = TOKEN_TTL):
+                 clock: Callable[[], datetime] | None = None, ttl: timedelta = TOKEN_TTL, *,
+                 duplicates: DuplicateService):
         self._contacts = contacts
         self._drafts = drafts
+        self._duplicate_check = duplicates
         self.clock = clock or contacts.clock
         self.ttl = ttl
 
@@ -102,27 +107,26 @@ class CaptureService:
         return draft
 
     def _duplicates(self, workspace_id: str, fields: dict[str, Any]) -> tuple[Duplicate, ...]:
-        """Contacts sharing an email (any case) or a phone number (same E.164), found via the search index."""
-        matches: dict[str, tuple[Contact, list[str]]] = {}
+        """The workspace's likely duplicates of the draft, by the detector every duplicate check uses
+        (services/duplicates.py), surest first."""
+        probe = Contact(workspace_id=workspace_id, id="", number=0, name=fields.get("name") or "",
+                        first_name=fields.get("first_name"), last_name=fields.get("last_name"),
+                        emails=tuple(fields.get("emails") or ()), phones=tuple(fields.get("phones") or ()),
+                        company=fields.get("company"))
+        found = self._duplicate_check.likely_duplicates(workspace_id, probe)
+        return tuple(Duplicate(m.contact, matched_fields(m.reasons), m.reasons, m.score)
+                     for m in found[:MAX_DUPLICATES])
 
-        def note(contact: Contact, field: str) -> None:
-            entry = matches.setdefault(contact.id, (contact, []))
-            if field not in entry[1]:
-                entry[1].append(field)
 
-        for email in fields.get("emails") or ():
-            for contact in self._contacts.search(workspace_id, ContactQuery(email=email),
-                                                limit=MAX_PAGE_SIZE).items:
-                if fold(email) in {fold(e) for e in contact.emails}:
-                    note(contact, "emails")
-        for phone in fields.get("phones") or ():
-            if phone.e164 is None:
-                continue  # without a country it cannot be compared reliably
-            for contact in self._contacts.search(workspace_id, ContactQuery(phone=phone.e164),
-                                                limit=MAX_PAGE_SIZE).items:
-                if phone.e164 in {p.e164 for p in contact.phones}:
-                    note(contact, "phones")
-        return tuple(Duplicate(c, tuple(f)) for c, f in list(matches.values())[:MAX_DUPLICATES])
+def matched_fields(reasons: tuple[Reason, ...]) -> tuple[str, ...]:
+    """The canonical fields behind the reasons, in a fixed order: ``emails`` (an address in common, or a domain
+    in common for similar names), ``phones``, ``name`` (similar), ``company`` (the same)."""
+    fields = {f for r in reasons for f in _REASON_FIELDS[r]}
+    return tuple(f for f in ("emails", "phones", "name", "company") if f in fields)
+
+
+_REASON_FIELDS = {Reason.EMAIL: ("emails",), Reason.PHONE: ("phones",), Reason.NAME_COMPANY: ("name", "company"),
+                  Reason.NAME_EMAIL_DOMAIN: ("name", "emails")}
 
 
 def _check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from ..domain.contact import Contact, tag_key
+from ..domain.duplicates import blocking_keys, person_name
 from ..domain.text import digits, fold, words
 from .mappers import time_key
 from .tables import escape
@@ -50,13 +51,13 @@ def prefix_part(value: str) -> str:
     return _head(escape(value))
 
 
-def exact_part(value: str) -> str:
+def exact_part(value: str, limit: int = MAX_KEY_VALUE_BYTES) -> str:
     """A facet value (tag, location...) in a key. A value past the bound keeps its head plus a digest of the
     whole, so two long values never share a key; being longer than any short value, it never meets one."""
     escaped = escape(value)
-    if len(escaped.encode("utf-8")) <= MAX_KEY_VALUE_BYTES:
+    if len(escaped.encode("utf-8")) <= limit:
         return escaped
-    return f"{_head(escaped)}~{hashlib.sha256(value.encode('utf-8')).hexdigest()[:32]}"
+    return f"{_head(escaped, limit)}~{hashlib.sha256(value.encode('utf-8')).hexdigest()[:32]}"
 
 
 CREATED = "ORD#created#"  # every contact, by creation time
@@ -91,6 +92,28 @@ NAME_END = "\x01"  # ends the name in its ordering key: below every character a 
 def name_key(contact: Contact) -> str:
     """Where a contact sorts by name: folded, so case and accents do not split the alphabet."""
     return f"{prefix_part(fold(contact.name or '').strip())}{NAME_END}{contact.id}"
+
+
+# An entry keeps its organisation and name within these bounds, the rest of 1,024 bytes for the prefix and the
+# created key.
+MAX_ALIKE_ORGANISATION_BYTES, MAX_ALIKE_NAME_BYTES = 500, 250
+ALIKE = "IDX#alike#"  # duplicate detection: similar names in one organisation (domain.duplicates.blocking_keys)
+
+
+def alike_key(organisation: str, name_prefix: str) -> str:
+    """The family of the contacts under one blocking key. Its entries are
+    ``<family><folded person name>#<created key>``: the name in the key lets a reader keep the similar names
+    without reading the contacts, and changes the key (so the entry is rewritten) whenever the name changes."""
+    return f"{ALIKE}{exact_part(organisation, MAX_ALIKE_ORGANISATION_BYTES)}#{exact_part(name_prefix)}#"
+
+
+def alike_entry(family: str, contact: Contact, created: str) -> str:
+    return f"{family}{exact_part(person_name(contact), MAX_ALIKE_NAME_BYTES)}#{created}"
+
+
+def alike_name(family: str, entry: str) -> str:
+    """The folded person name an entry of the family was written with (cut to its bound)."""
+    return entry[len(family):].split("#", 1)[0].replace("%23", "#").replace("%25", "%")
 
 
 def prefix_key(kind: str, prefix: str) -> str:
@@ -241,4 +264,5 @@ def index_entries(contact: Contact) -> set[str]:
         if facet:
             keys.add(entry_key(kind, facet, created))
     keys.update(entry_key("tag", tag_key(t), created) for t in contact.tags)
+    keys.update(alike_entry(alike_key(org, prefix), contact, created) for org, prefix in blocking_keys(contact))
     return keys

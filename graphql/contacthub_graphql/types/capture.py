@@ -7,6 +7,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from .contact import Contact
+from .duplicate import DuplicateReason
 from .enums import ContactStage
 from .location import Location
 from .phone import Phone
@@ -72,12 +73,16 @@ class ContactDraft:
 class PossibleDuplicate:
     contact: Contact = strawberry.field(description="The existing contact.")
     matched_on: list[str] = strawberry.field(
-        description="Fields holding the same value: `emails` (same address, any case) and/or `phones` (same "
-                    "E.164 number).")
+        description="Fields behind the reasons: `emails` (same address, any case, or an email domain in common "
+                    "with similar names), `phones` (same E.164 number), `name` (similar), `company` (the same).")
+    reasons: list[DuplicateReason] = strawberry.field(  # type: ignore[valid-type]
+        description="Why, as duplicateCandidates tells it.")
+    score: float = strawberry.field(description="How likely the two are one person, 0 to 1.")
 
     @classmethod
     def from_domain(cls, duplicate: "Duplicate") -> "PossibleDuplicate":
         from ..errors import graphql_path
 
         return cls(contact=Contact.from_domain(duplicate.contact),
-                   matched_on=[graphql_path(field) for field in duplicate.matched_on])
+                   matched_on=[graphql_path(field) for field in duplicate.matched_on],
+                   reasons=[DuplicateReason(r.value) for r in duplicate.reasons], score=duplicate.score)
