@@ -59,7 +59,8 @@ class InMemoryMerges:
         self.records[record.id] = record
         self.locks.update(dict.fromkeys(involved, record.id))
 
-    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str]) -> MergeRecord:
+    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str],
+                      hold_emails: bool = False) -> MergeRecord:
         self._step(record, PENDING)
         self.contacts.remove(contact)
         self.contacts.cleanups.discard((WS, contact.id))  # a merged contact leaves nothing to clean up
@@ -91,7 +92,8 @@ class InMemoryMerges:
         self._step(record, DONE)
         self.records[record.id] = replace(record, status=UNDOING, steps=())
 
-    def restore_merged(self, record: MergeRecord, contact: Contact) -> MergeRecord:
+    def restore_merged(self, record: MergeRecord, contact: Contact,
+                       guard_versions: dict[str, int] | None = None) -> MergeRecord:
         self._step(record, UNDOING)
         self.contacts.contacts[(WS, contact.id)] = contact
         self.aliases.pop(contact.id, None)

@@ -401,6 +401,14 @@ class ContactService:
             for other in self._contacts.get_many(workspace_id, ids).values():
                 if email.casefold() in {e.casefold() for e in other.emails}:
                     raise EmailTaken(email, other.id, other.number)
+        # an address a merge under way is handing to a contact is that contact's (services.merges)
+        holders = self._contacts.email_holders(workspace_id, versions)
+        for email in added:
+            holder = holders.get(fold(email))
+            holding = self._contacts.get(workspace_id, holder) if holder and holder != (current and current.id) \
+                else None
+            if holding is not None:
+                raise EmailTaken(email, holding.id, holding.number)
         return (GuardEmails(workspace_id, tuple(sorted(versions.items()))),)
 
     def _check_state(self, workspace_id: str, state_id: str | None) -> None:
