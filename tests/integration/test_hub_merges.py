@@ -421,11 +421,11 @@ def test_an_interrupted_merge_is_finished_by_asking_again(hub, services, workspa
     real = MergeRepository.remove_merged
     calls = []
 
-    def failing(self, record, contact, refs):
+    def failing(self, record, contact, refs, **options):
         calls.append(contact.id)
         if len(calls) == 2:
             raise RuntimeError("the function was stopped")
-        return real(self, record, contact, refs)
+        return real(self, record, contact, refs, **options)
 
     monkeypatch.setattr(MergeRepository, "remove_merged", failing)
     url, body = f"/hub/v1/contacts/{survivor['id']}/merge", {"from": [other["id"], third["id"]]}
@@ -491,7 +491,7 @@ def test_contacts_edited_or_deleted_while_their_merge_was_interrupted(hub, monke
 
     real = MergeRepository.remove_merged
 
-    def stopped(self, record, contact, refs):
+    def stopped(self, record, contact, refs, **options):
         raise RuntimeError("the function was stopped")
 
     monkeypatch.setattr(MergeRepository, "remove_merged", stopped)

@@ -57,8 +57,8 @@ def _move_on(guard: EmailGuardItem, version: int) -> Callable[[TransactWrite], N
 
 def email_holders(workspace_id: str, folded_emails: Iterable[str]) -> dict[str, str]:
     """The contact each address is held for by a merge or an undo under way (see hold_emails_operations), for
-    the addresses so held: folded address -> contact id. A hold whose merge has finished (or is gone) is ignored:
-    the address is then on whichever contact has it."""
+    the addresses so held: folded address -> contact id. A hold whose merge (or undo) has finished, or is gone, is
+    ignored: the address is then on whichever contact has it."""
     pk = workspace_pk(workspace_id)
     wanted = {_guard_sk(e): e for e in folded_emails}
     if not wanted:
@@ -67,10 +67,10 @@ def email_holders(workspace_id: str, folded_emails: Iterable[str]) -> dict[str, 
             if g.heldFor and g.heldBy]
     if not held:
         return {}
-    from .merges import merges_under_way  # store.merges builds on this module
+    from .merges import live_holds  # store.merges builds on this module
 
-    live = merges_under_way(workspace_id, {str(g.heldBy) for g in held})
-    return {wanted[g.sk]: str(g.heldFor) for g in held if g.heldBy in live}
+    live = live_holds(workspace_id, {(str(g.heldBy), str(g.heldFor)) for g in held})
+    return {wanted[g.sk]: str(g.heldFor) for g in held if (g.heldBy, g.heldFor) in live}
 
 
 def hold_emails_operations(workspace_id: str, folded_emails: Iterable[str], holder: str, merge_id: str,

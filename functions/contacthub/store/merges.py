@@ -335,17 +335,20 @@ def _move(item: EmailSessionItem | SentEmailItem, new_sk: str, contact_id: str) 
     return new_sk
 
 
-def merges_under_way(workspace_id: str, merge_ids: Iterable[str]) -> set[str]:
-    """Those of these merges that are running or being undone (their email holds count)."""
+def live_holds(workspace_id: str, holds: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of these (merge id, contact) email holds that count: a merge running holds for its survivor, an
+    undo running for the contacts it restores; any other (a finished merge's) is ignored."""
     pk = workspace_pk(workspace_id)
-    keys = [(pk, merge_sk(m)) for m in dict.fromkeys(merge_ids)]
-    found: set[str] = set()
+    wanted = set(holds)
+    keys = [(pk, merge_sk(m)) for m in dict.fromkeys(m for m, _ in wanted)]
+    live: set[tuple[str, str]] = set()
     for start in range(0, len(keys), BATCH_GET_SIZE):
         for item in MergeItem.batch_get(keys[start:start + BATCH_GET_SIZE], consistent_read=True,
-                                        attributes_to_get=["mergeId", "status"]):
-            if item.status in (PENDING, UNDOING):
-                found.add(item.mergeId)
-    return found
+                                        attributes_to_get=["mergeId", "status", "survivorId", "mergedIds"]):
+            holders = {item.survivorId} if item.status == PENDING else \
+                {str(c) for c in item.mergedIds} if item.status == UNDOING else set()
+            live |= {(m, c) for m, c in wanted if m == item.mergeId and c in holders}
+    return live
 
 
 def _put_new(item: ContactItem) -> Operation:
