@@ -18,6 +18,8 @@ from environment import SETTINGS
 SHARED = "marie@perso.example"
 MARIE = {"name": "Marie Dubois", "emails": ["marie@acme.example"]}
 MARIE_TOO = {"name": "M. Dubois", "emails": [SHARED, "md@perso.example"]}
+UNDO = """mutation($mergeId: ID!) { undoMerge(input: {mergeId: $mergeId}) { merge { status }
+  error { __typename ...on DuplicateEmailError { email existingContactId } } } }"""
 
 
 @pytest.fixture
@@ -150,6 +152,11 @@ def test_an_undo_that_would_give_back_a_third_contacts_address_is_refused_and_ch
     refused = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
     # Then it is a 409 naming the contact that has the address, and nothing changed
     assert refused.status == 409 and refused.json["existingId"] == third["id"], refused.text
+    assert _stored(hub.workspace_id) == before
+    # (GraphQL: DuplicateEmailError naming it)
+    reply = hub.post("/graphql", json={"query": UNDO, "variables": {"mergeId": merge["id"]}})
+    assert reply.status == 200 and reply.json["data"]["undoMerge"]["error"] == {
+        "__typename": "DuplicateEmailError", "email": SHARED, "existingContactId": third["id"]}, reply.text
     assert _stored(hub.workspace_id) == before
     assert hub.get(f"/hub/v1/merges/{merge['id']}").json["status"] == "done"
     # And once that contact let the address go, the undo goes through
