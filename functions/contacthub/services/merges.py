@@ -177,10 +177,11 @@ class MergeService:
             raise Gone("A merge can be undone for 30 days; this one is older")
         ws = record.workspace_id
         unique = self._unique_emails(ws)
+        checked: dict[str, dict[str, int]] = {}  # guard versions read before each contact's check
         if unique:  # refused before anything is written when a third contact has an address to give back
             for contact in record.merged:
                 if record.status == DONE or contact.id not in record.steps:
-                    self._hand_back(record, contact)
+                    checked[contact.id] = self._hand_back(record, contact)
         if record.status == DONE:
             self._merges.begin_undo(record)
             record = replace(record, status=UNDOING, steps=())
@@ -190,8 +191,11 @@ class MergeService:
                 record = self._merges.restore_merged(record, contact)
             elif contact.id not in record.steps:
                 def restore(record: MergeRecord = record, contact: Contact = contact) -> MergeRecord:
-                    try:  # checked again, the guards read first: the restoring transaction is conditioned on them
-                        versions = self._hand_back(record, contact)
+                    # the restoring transaction is conditioned on the guards read before the check: one that moved
+                    # since (a write adding an address) fails it, and the check runs again
+                    versions = checked.pop(contact.id, None)
+                    try:
+                        versions = self._hand_back(record, contact) if versions is None else versions
                     except EmailTaken as error:
                         raise Final(error) from None
                     return self._merges.restore_merged(record, contact, versions)
