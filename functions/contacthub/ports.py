@@ -176,6 +176,9 @@ class ContactRepository(Protocol):
         """Ids of contacts that may have this number, read consistently; confirm the E.164 on each."""
     def email_guard_versions(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, int]:
         """The guard version of each folded address (0 when never written), read consistently."""
+    def email_holders(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, str]:
+        """The contact a merge (or undo) under way hands each of these addresses to: folded address -> contact
+        id, for the addresses so held. Such an address is that contact's, though it does not have it yet."""
 
 
 class ContactAliases(Protocol):
@@ -193,15 +196,20 @@ class MergeRepository(ContactAliases, Protocol):
         """The merge under way into this contact (its lock), if any."""
     def begin(self, record: MergeRecord) -> None:
         """The record, its snapshots and the survivor's lock in one transaction; Conflict when locked."""
-    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str]) -> MergeRecord:
-        """The merged contact removed (at its version), its aliases written, the step noted: one transaction."""
+    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str],
+                      hold_emails: bool = False) -> MergeRecord:
+        """The merged contact removed (at its version), its aliases written, the step noted: one transaction.
+        ``hold_emails``: its addresses' guards held for the survivor in that transaction."""
     def refresh_snapshot(self, record: MergeRecord, contact: Contact) -> MergeRecord:
         """A merged contact changed while the merge ran: its snapshot becomes ``contact``."""
     def drop_merged(self, record: MergeRecord, contact_id: str) -> MergeRecord:
         """A merged contact deleted while the merge ran leaves it."""
     def finish(self, record: MergeRecord, current: Contact, after: Contact) -> Contact: ...
     def begin_undo(self, record: MergeRecord) -> None: ...
-    def restore_merged(self, record: MergeRecord, contact: Contact) -> MergeRecord: ...
+    def restore_merged(self, record: MergeRecord, contact: Contact,
+                       guard_versions: dict[str, int] | None = None) -> MergeRecord:
+        """The merged contact back, past the version it was merged at; ``guard_versions``: its addresses'
+        guards held for it, on condition that they are still at these versions."""
     def finish_undo(self, record: MergeRecord, current: Contact | None, reverted: Contact | None,
                     not_reverted: tuple[str, ...], now: datetime) -> Contact | None: ...
     def move_emails(self, workspace_id: str, from_id: str, to_id: str) -> list[str]: ...

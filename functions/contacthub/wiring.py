@@ -86,7 +86,8 @@ class Services:
         from .store.repositories import ContactRepository
         from .store.tasks import TaskRepository
 
-        return MergeService(ContactRepository(), TaskRepository(), MergeRepository())
+        return MergeService(ContactRepository(), TaskRepository(), MergeRepository(),
+                            unique_emails=lambda ws: self.workspaces.keeps_emails_unique(ws))
 
     @_built_once
     def duplicates(self) -> "DuplicateService":

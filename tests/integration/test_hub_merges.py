@@ -421,11 +421,11 @@ def test_an_interrupted_merge_is_finished_by_asking_again(hub, services, workspa
     real = MergeRepository.remove_merged
     calls = []
 
-    def failing(self, record, contact, refs):
+    def failing(self, record, contact, refs, **options):
         calls.append(contact.id)
         if len(calls) == 2:
             raise RuntimeError("the function was stopped")
-        return real(self, record, contact, refs)
+        return real(self, record, contact, refs, **options)
 
     monkeypatch.setattr(MergeRepository, "remove_merged", failing)
     url, body = f"/hub/v1/contacts/{survivor['id']}/merge", {"from": [other["id"], third["id"]]}
@@ -491,7 +491,7 @@ def test_contacts_edited_or_deleted_while_their_merge_was_interrupted(hub, monke
 
     real = MergeRepository.remove_merged
 
-    def stopped(self, record, contact, refs):
+    def stopped(self, record, contact, refs, **options):
         raise RuntimeError("the function was stopped")
 
     monkeypatch.setattr(MergeRepository, "remove_merged", stopped)
@@ -511,3 +511,39 @@ def test_contacts_edited_or_deleted_while_their_merge_was_interrupted(hub, monke
     undone = hub.post(f"/hub/v1/merges/{again.json['merge']['id']}/undo")
     assert undone.status == 200, undone.text
     assert [c["website"] for c in undone.json["restored"]] == ["https://perso.example"]
+
+
+def test_a_write_through_a_merged_contacts_id_is_a_404_and_changes_nothing(hub, workspace):
+    # Given a merged contact (its id reads the survivor)
+    survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
+    _merge(hub, survivor, other)
+    letsligo = hub
+    whautomate = ApiClient(workspace.key, header="x-api-key")
+    before = _stored(hub.workspace_id)
+    # When a client writes through that id, in any dialect or in GraphQL
+    patched = hub.patch(f"/hub/v1/contacts/{other['id']}", json={"company": "Globex"})
+    deleted = hub.delete(f"/hub/v1/contacts/{other['id']}")
+    # Then it is a 404; /hub/v1 names the survivor the contact lives on in
+    for reply in (patched, deleted):
+        assert reply.status == 404 and reply.headers["Content-Type"] == "application/problem+json", reply.text
+        assert reply.json["mergedInto"] == survivor["id"]
+    ld_patch = letsligo.patch(f"/api/contacts/{other['id']}", json={"company": "Globex"},
+                              headers={"Content-Type": "application/merge-patch+json"})
+    assert ld_patch.status == 404 and ld_patch.json["@type"] == "hydra:Error", ld_patch.text
+    assert letsligo.delete(f"/api/contacts/{other['id']}").status == 404
+    assert letsligo.post(f"/api/contacts/{other['id']}/extend", json={"text": "Met at the fair"}).status == 404
+    put = whautomate.put(f"/v1/contacts/{other['id']}", json={"name": "Someone", "phoneNumber": "+33612345678"})
+    assert put.status == 404, put.text
+    assert whautomate.delete(f"/v1/contacts/{other['id']}").status == 404
+    assert whautomate.post(f"/v1/contacts/{other['id']}/tags/add", json={"tags": ["x"]}).status == 404
+    gql = hub.post("/graphql", json={"query": """mutation($id: ID!) {
+        updateContact(input: {id: $id, company: "Globex"}) { error { __typename } }
+        deleteContact(input: {id: $id}) { error { __typename } } }""", "variables": {"id": other["id"]}})
+    assert gql.status == 200 and gql.json["data"] == {"updateContact": {"error": {"__typename": "NotFoundError"}},
+                                                      "deleteContact": {"error": {"__typename": "NotFoundError"}}}
+    # And the survivor is untouched, still read through the merged id
+    assert _stored(hub.workspace_id) == before
+    got = hub.get(f"/hub/v1/contacts/{other['id']}")
+    assert got.status == 200 and got.json["id"] == survivor["id"] and got.json["company"] == "Acme Corp"
+    # While a write through the survivor's own id goes through
+    assert hub.patch(f"/hub/v1/contacts/{survivor['id']}", json={"company": "Globex"}).status == 200

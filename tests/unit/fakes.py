@@ -156,6 +156,9 @@ class InMemoryContacts:
     def email_guard_versions(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, int]:
         return {e: self.email_guards.get((workspace_id, e), 0) for e in folded_emails}
 
+    def email_holders(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, str]:
+        return {}
+
     # ------------------------------------------------------------ writes
     def allocate_number(self, workspace_id: str) -> int:
         self.numbers[workspace_id] = self.numbers.get(workspace_id, 0) + 1

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from contacthub.domain.contact import Contact
-from contacthub.domain.errors import Conflict, Gone, NotFound
+from contacthub.domain.errors import Conflict, EmailTaken, Gone, NotFound
 from contacthub.domain.merges import DONE, PENDING, UNDOING, UNDONE, MergeRecord
 from contacthub.domain.task import Task, TaskKind, TaskType
 from contacthub.ports import MergeRepository
@@ -59,7 +59,8 @@ class InMemoryMerges:
         self.records[record.id] = record
         self.locks.update(dict.fromkeys(involved, record.id))
 
-    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str]) -> MergeRecord:
+    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str],
+                      hold_emails: bool = False) -> MergeRecord:
         self._step(record, PENDING)
         self.contacts.remove(contact)
         self.contacts.cleanups.discard((WS, contact.id))  # a merged contact leaves nothing to clean up
@@ -91,7 +92,8 @@ class InMemoryMerges:
         self._step(record, DONE)
         self.records[record.id] = replace(record, status=UNDOING, steps=())
 
-    def restore_merged(self, record: MergeRecord, contact: Contact) -> MergeRecord:
+    def restore_merged(self, record: MergeRecord, contact: Contact,
+                       guard_versions: dict[str, int] | None = None) -> MergeRecord:
         self._step(record, UNDOING)
         self.contacts.contacts[(WS, contact.id)] = contact
         self.aliases.pop(contact.id, None)
@@ -215,3 +217,30 @@ def test_a_task_added_to_a_merged_contact_during_the_merge_moves_too(world):
     done = service.merge(WS, s, [m], {})  # the merge under way, asked again
     assert done.record.status == DONE
     assert {t.contact_id for t in tasks.tasks.values() if t.id in ("t2", "late")} == {s}
+
+
+def test_with_unique_emails_undo_gives_the_addresses_back_or_is_refused_while_a_third_contact_has_one(world):
+    _, contacts, tasks, merges, (s, m, n) = world
+    service = MergeService(contacts, tasks, merges, clock=lambda: T0, unique_emails=lambda ws: True)
+    done = service.merge(WS, s, [m], {})
+    assert done.survivor.emails == ("b@x.example",)
+    # the survivor's emails edited since: it keeps its own, gives back the one it had only from the merge
+    edited = contacts.get(WS, s)
+    assert edited is not None
+    contacts.update(edited, edited.with_changes(emails=("b@x.example", "s@x.example")))
+    undone = service.undo(WS, done.record.id)
+    assert undone.survivor is not None and undone.survivor.emails == ("s@x.example",)
+    assert "emails" in undone.record.not_reverted
+    assert [c.emails for c in undone.restored] == [("b@x.example",)]
+    # merged again, and a third contact takes the address the survivor let go: the undo is refused, untouched
+    again = service.merge(WS, s, [m], {})
+    survivor = contacts.get(WS, s)
+    assert survivor is not None
+    contacts.update(survivor, survivor.with_changes(emails=("s@x.example",)))
+    third = contacts.get(WS, n)
+    assert third is not None
+    contacts.update(third, third.with_changes(emails=("B@x.example",)))
+    with pytest.raises(EmailTaken) as refused:
+        service.undo(WS, again.record.id)
+    assert refused.value.contact_id == n and merges.records[again.record.id].status == DONE
+    assert contacts.get(WS, m) is None

@@ -23,6 +23,7 @@ from ..domain.errors import (
     Gone,
     IdempotencyKeyReused,
     InvalidCursor,
+    MergedAway,
     NotFound,
     PreconditionFailed,
     ServiceUnavailable,
@@ -64,6 +65,7 @@ class Problem:
     violations: list[Violation] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     existing_id: str | None = None  # a uniqueness conflict: the resource that has the value (its wire id)
+    merged_into: str | None = None  # a write through a merged contact's id: the survivor's UUID
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Dialect:
             return Problem(status, _describe(violations), violations)
         if isinstance(error, BadRequest):
             return Problem(error.status, str(error))
+        if isinstance(error, MergedAway):
+            return Problem(404, "Not Found", merged_into=error.survivor_id)
         if isinstance(error, NotFound):
             return Problem(404, "Not Found")
         if isinstance(error, Unauthorized):

@@ -15,6 +15,15 @@ class NotFound(DomainError):
         super().__init__(f"{entity} not found")
 
 
+class MergedAway(NotFound):
+    """A write named a contact merged into another: its id only reads the survivor (services.contacts). Answered
+    as a 404 in every dialect (/hub/v1 also names the survivor), never applied to the survivor."""
+
+    def __init__(self, entity: str, identifier: object, survivor_id: str):
+        super().__init__(entity, identifier)
+        self.survivor_id = survivor_id
+
+
 @dataclass(frozen=True)
 class Violation:
     """One invalid field: a property path (dotted, e.g. ``emails[1]``) and a human message."""

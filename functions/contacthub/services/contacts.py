@@ -21,7 +21,7 @@ from ..domain.contact import (
     tag_key,
     validate_changes,
 )
-from ..domain.errors import Conflict, EmailTaken, NotFound, ValidationFailed
+from ..domain.errors import Conflict, EmailTaken, MergedAway, NotFound, ValidationFailed
 from ..domain.text import canonical_uuid, fold
 from ..ports import (
     AlsoOnAdd,
@@ -95,6 +95,20 @@ class ContactService:
                 return found
             contact_id = target
         return None
+
+    def _writable(self, workspace_id: str, contact_id: str) -> Contact:
+        """The contact a client's write names. A merged contact's id reads its survivor, but a write through it
+        is refused (MergedAway: a 404 in every dialect; /hub/v1 names the survivor): a client still holding the
+        old id must not change, or delete, another contact than the one it meant without knowing it. Before the
+        merge, that write would have reached the merged contact; after it, there is no such contact any more."""
+        key = canonical_uuid(contact_id)
+        contact = self._contacts.get(workspace_id, key) if key else None
+        if contact is not None:
+            return contact
+        survivor = self._survivor(workspace_id, key) if key else None
+        if survivor is not None:
+            raise MergedAway("Contact", contact_id, survivor.id)
+        raise NotFound("Contact", contact_id)
 
     def get_many(self, workspace_id: str, contact_ids: Iterable[str]) -> dict[str, Contact]:
         """The contacts found among these ids (others, malformed ones included, are left out), keyed as asked."""
@@ -293,7 +307,7 @@ class ContactService:
                 self._check_state(workspace_id, resolved["pipeline_state_id"])
             return contact.with_changes(**resolved)
 
-        return self._mutate(workspace_id, contact_id, change)
+        return self._mutate(workspace_id, contact_id, change, client=True)
 
     def delete(self, workspace_id: str, contact_id: str, expected_version: ExpectedVersion = None) -> Contact:
         """Delete the contact, then clean up what it leaves elsewhere.
@@ -303,7 +317,7 @@ class ContactService:
         failed delete: ``sweep_deleted`` finishes it later.
         """
         def remove() -> Contact:
-            contact = self.get(workspace_id, contact_id)
+            contact = self._writable(workspace_id, contact_id)
             check_version("Contact", contact.version, expected_version)
             self._contacts.remove(contact)  # conditional on that version
             return contact
@@ -338,7 +352,7 @@ class ContactService:
             combined = f"{current}\n{text}" if current else text
             return contact.with_changes(**validate_changes({field: combined}))
 
-        return self._mutate(workspace_id, contact_id, append)
+        return self._mutate(workspace_id, contact_id, append, client=True)
 
     def set_pipeline_state(self, workspace_id: str, contact_id: str, state_id: str | None,
                            expected_version: ExpectedVersion = None) -> Contact:
@@ -348,12 +362,12 @@ class ContactService:
     def add_tags(self, workspace_id: str, contact_id: str, tags: list[str]) -> Contact:
         wanted = normalize_tags(tags)
         return self._mutate(workspace_id, contact_id, lambda c: c.with_changes(
-            tags=normalize_tags(list(c.tags) + list(wanted))))
+            tags=normalize_tags(list(c.tags) + list(wanted))), client=True)
 
     def remove_tags(self, workspace_id: str, contact_id: str, tags: list[str]) -> Contact:
         unwanted = {tag_key(t) for t in normalize_tags(tags)}
         return self._mutate(workspace_id, contact_id, lambda c: c.with_changes(
-            tags=tuple(t for t in c.tags if tag_key(t) not in unwanted)))
+            tags=tuple(t for t in c.tags if tag_key(t) not in unwanted)), client=True)
 
     def set_status(self, workspace_id: str, contact_id: str, status: Status,
                    only_from: tuple[Status, ...] | None = None) -> Contact:
@@ -371,13 +385,16 @@ class ContactService:
                             lambda c: c.with_changes(last_activity_at=self.clock(), **changes))
 
     # ---------------------------------------------------------------- helpers
-    def _mutate(self, workspace_id: str, contact_id: str, change: Callable[[Contact], Contact]) -> Contact:
+    def _mutate(self, workspace_id: str, contact_id: str, change: Callable[[Contact], Contact],
+                 client: bool = False) -> Contact:
         """Read, change, write with the version check; on a lost race re-apply the change to the fresh copy.
 
         The other writer's fields are never overwritten blindly: the change is replayed on what they wrote.
+        ``client``: a client's write, which a merged contact's id does not reach (see _writable); the system's own
+        (activity, lifecycle status after an email) follows it to the survivor, as reads do.
         """
         def attempt() -> Contact:
-            current = self.get(workspace_id, contact_id)
+            current = self._writable(workspace_id, contact_id) if client else self.get(workspace_id, contact_id)
             try:
                 changed = change(current)
             except Conflict as error:  # a precondition (If-Match) failed: replaying cannot help
@@ -408,6 +425,14 @@ class ContactService:
             for other in self._contacts.get_many(workspace_id, ids).values():
                 if email.casefold() in {e.casefold() for e in other.emails}:
                     raise EmailTaken(email, other.id, other.number)
+        # an address a merge under way is handing to a contact is that contact's (services.merges)
+        holders = self._contacts.email_holders(workspace_id, versions)
+        for email in added:
+            holder = holders.get(fold(email))
+            holding = self._contacts.get(workspace_id, holder) if holder and holder != (current and current.id) \
+                else None
+            if holding is not None:
+                raise EmailTaken(email, holding.id, holding.number)
         return (GuardEmails(workspace_id, tuple(sorted(versions.items()))),)
 
     def _check_state(self, workspace_id: str, state_id: str | None) -> None:

@@ -15,6 +15,13 @@ any other merge of those contacts (409). What changed meanwhile is taken as it i
 since is merged as it is now, one deleted since leaves the merge, and a survivor edited since gets the merged
 values on its current ones (united lists then keep what fits their bounds). Undo runs the same way backwards.
 
+In a workspace that keeps emails unique, a merged contact's addresses pass to the survivor in the very
+transaction that removes it (their guards are held for the survivor until the merge is done), so no other write
+can take one between the two steps and no two contacts ever hold one address. Undo hands them back the same way,
+and the survivor gives back every address it had only from the merge. An undo is refused (EmailTaken, 409,
+naming the contact) when a third contact has one of the addresses to give back: that contact keeps it; remove
+it there, then undo again. A refusal after some contacts were restored leaves the undo to resume.
+
 A merge moves at most MAX_MOVED_TASKS tasks: past that it is refused before anything is written (each task is
 one transaction; a request must finish well within API Gateway's 29 seconds).
 """
@@ -28,9 +35,9 @@ from typing import Any
 
 from ..domain import merges as rules
 from ..domain.contact import Contact
-from ..domain.errors import Conflict, Gone, NotFound, ValidationFailed
+from ..domain.errors import Conflict, EmailTaken, Gone, NotFound, ValidationFailed
 from ..domain.merges import DONE, PENDING, UNDOING, UNDONE, MergeRecord
-from ..domain.text import canonical_uuid
+from ..domain.text import canonical_uuid, fold
 from ..ports import ContactRepository, MergeRepository, TaskRepository
 from .contacts import MAX_ALIAS_HOPS
 from .retry import ExpectedVersion, Final, check_version, retry_on_conflict
@@ -58,11 +65,13 @@ class UndoOutcome:
 
 class MergeService:
     def __init__(self, contacts: ContactRepository, tasks: TaskRepository, merges: MergeRepository,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow,
+                 unique_emails: Callable[[str], bool] = lambda workspace_id: False):
         self._contacts = contacts
         self._tasks = tasks
         self._merges = merges
         self.clock = clock
+        self._unique_emails = unique_emails  # whether a workspace keeps its contacts' emails unique
 
     # ---------------------------------------------------------------- merge
     def merge(self, workspace_id: str, survivor_ref: str, from_refs: list[str], prefer: dict[str, str],
@@ -100,6 +109,7 @@ class MergeService:
 
     def _run(self, record: MergeRecord) -> MergeOutcome:
         ws = record.workspace_id
+        hold = self._unique_emails(ws)
         for contact in record.merged:
             self._move_tasks(ws, [t for t, owner in record.tasks if owner == contact.id], record.survivor_id)
             if contact.id in record.steps:
@@ -115,7 +125,7 @@ class MergeService:
             if current.version != contact.version:  # edited meanwhile: the merge takes it as it is now
                 record = self._merges.refresh_snapshot(record, current)
                 contact = current
-            record = self._merges.remove_merged(record, contact, refs)
+            record = self._merges.remove_merged(record, contact, refs, hold_emails=hold)
 
         def finish() -> Contact:
             current = self._contacts.get(ws, record.survivor_id)
@@ -165,14 +175,32 @@ class MergeService:
             raise Conflict("This merge has not finished; ask for it again to finish it, then undo it")
         if record.created_at is not None and self.clock() > record.expires_at:
             raise Gone("A merge can be undone for 30 days; this one is older")
+        ws = record.workspace_id
+        unique = self._unique_emails(ws)
+        checked: dict[str, dict[str, int]] = {}  # guard versions read before each contact's check
+        if unique:  # refused before anything is written when a third contact has an address to give back
+            for contact in record.merged:
+                if record.status == DONE or contact.id not in record.steps:
+                    checked[contact.id] = self._hand_back(record, contact)
         if record.status == DONE:
             self._merges.begin_undo(record)
             record = replace(record, status=UNDOING, steps=())
-        ws = record.workspace_id
         restored: list[Contact] = []
         for contact in record.merged:
-            if contact.id not in record.steps:
+            if contact.id not in record.steps and not unique:
                 record = self._merges.restore_merged(record, contact)
+            elif contact.id not in record.steps:
+                def restore(record: MergeRecord = record, contact: Contact = contact) -> MergeRecord:
+                    # the restoring transaction is conditioned on the guards read before the check: one that moved
+                    # since (a write adding an address) fails it, and the check runs again
+                    versions = checked.pop(contact.id, None)
+                    try:
+                        versions = self._hand_back(record, contact) if versions is None else versions
+                    except EmailTaken as error:
+                        raise Final(error) from None
+                    return self._merges.restore_merged(record, contact, versions)
+
+                record = retry_on_conflict(restore)
             self._move_tasks(ws, [t for t, owner in record.tasks if owner == contact.id], contact.id)
             self._merges.return_emails(ws, [(ref, owner) for ref, owner in record.emails if owner == contact.id],
                                        record.survivor_id)
@@ -187,6 +215,8 @@ class MergeService:
                 return None, record.changed_fields()
             reversion = rules.revert(current, record)
             reverted = reversion.contact
+            if unique:
+                reverted = _without_given_back(reverted, record)
             if reverted != current:
                 reverted = reverted.with_changes(updated_at=self.clock())
             saved = self._merges.finish_undo(record, current, reverted, reversion.not_reverted, self.clock())
@@ -195,6 +225,26 @@ class MergeService:
         survivor, not_reverted = retry_on_conflict(finish)
         done = replace(record, status=UNDONE, undone_at=self.clock(), not_reverted=not_reverted)
         return UndoOutcome(done, survivor, tuple(restored))
+
+    def _hand_back(self, record: MergeRecord, contact: Contact) -> dict[str, int]:
+        """EmailTaken if a contact outside this merge has one of ``contact``'s addresses (or a merge under way
+        hands it one), else the guard versions of its addresses, read before looking: the restoring transaction
+        holds them on condition that they did not move since."""
+        ws = record.workspace_id
+        versions = self._contacts.email_guard_versions(ws, [fold(e) for e in contact.emails])
+        ours = {record.survivor_id, *record.merged_ids}
+        for email in contact.emails:
+            ids = set(self._contacts.ids_with_email(ws, email)) - ours
+            for other in self._contacts.get_many(ws, ids).values():
+                if email.casefold() in {e.casefold() for e in other.emails}:
+                    raise EmailTaken(email, other.id, other.number)
+        holders = self._contacts.email_holders(ws, versions)
+        for email in contact.emails:
+            holder = holders.get(fold(email))
+            holding = self._contacts.get(ws, holder) if holder and holder not in ours else None
+            if holding is not None:
+                raise EmailTaken(email, holding.id, holding.number)
+        return versions
 
     # ---------------------------------------------------------------- helpers
     def _key(self, workspace_id: str, ref: Any, path: str) -> str:
@@ -221,3 +271,12 @@ class MergeService:
                 return contact
             key = self._merges.merged_into(workspace_id, contact_id=key) if key else None
         raise NotFound("Contact", ref)
+
+
+def _without_given_back(survivor: Contact, record: MergeRecord) -> Contact:
+    """The survivor without the addresses undo gave back to the restored contacts (those it had only from the
+    merge), even when its emails were edited since: in a workspace that keeps emails unique, an address is one
+    contact's."""
+    given = {e.casefold() for c in record.merged for e in c.emails} - {e.casefold() for e in record.before.emails}
+    kept = tuple(e for e in survivor.emails if e.casefold() not in given)
+    return survivor if kept == survivor.emails else survivor.with_changes(emails=kept)

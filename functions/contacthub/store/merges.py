@@ -11,6 +11,12 @@ In the workspace's CrmTable partition:
 Every step is one transaction conditioned on the record's status, so a step that committed is never applied
 twice and an interrupted merge or undo resumes where it stopped. Aliases are read only when a lookup missed:
 a read of a contact that exists costs what it did.
+
+In a workspace that keeps emails unique, the step removing a merged contact hands the guards of its addresses to
+the survivor in the same transaction (store.contact_matches.hold_emails_operations): no other write can take an
+address between that step and the survivor's update, which then carries it without a guard of its own. Undo's
+restoring step hands them back to the restored contact the same way, on condition that the guards did not move
+since the service checked that no third contact has the addresses.
 """
 from __future__ import annotations
 
@@ -19,12 +25,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from pynamodb.constants import ITEM
 from pynamodb.attributes import JSONAttribute, ListAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from ..domain.contact import Contact
 from ..domain.errors import Conflict
 from ..domain.merges import DONE, PENDING, UNDOING, UNDONE, MergeRecord
+from ..domain.text import fold
+from .contact_matches import hold_emails_operations
 from .mappers import contact_to_item, item_to_contact
 from .repositories import (
     Operation,
@@ -186,9 +195,11 @@ class MergeRepository:
                                        expiresAt=record.expires_at)) for c in record.merged]
         commit(ops)
 
-    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str]) -> MergeRecord:
+    def remove_merged(self, record: MergeRecord, contact: Contact, email_refs: list[str],
+                      hold_emails: bool = False) -> MergeRecord:
         """One merged contact gone (its entries, integer id and counters with it, no cleanup: its tasks and
-        emails moved), its ids now aliases of the survivor, the step noted in the record, its lock released."""
+        emails moved), its ids now aliases of the survivor, the step noted in the record, its lock released.
+        ``hold_emails`` (the workspace keeps emails unique): its addresses' guards held for the survivor."""
         pk = workspace_pk(record.workspace_id)
         record_key = MergeItem(pk, merge_sk(record.id))
         emails = _json_list(record.emails, email_refs, contact.id)
@@ -201,6 +212,9 @@ class MergeRepository:
                    condition=_status_is(PENDING)),
             delete(MergeLockItem(pk, _lock_sk(contact.id))),
         ]
+        if hold_emails:
+            head += hold_emails_operations(record.workspace_id, [fold(e) for e in contact.emails],
+                                           record.survivor_id, record.id)
         _commit_steps(contact_transactions(contact, None, head, record_cleanup=False))
         return replace(record, steps=(*record.steps, contact.id), emails=tuple((e, c) for e, c in emails))
 
@@ -244,18 +258,26 @@ class MergeRepository:
         commit([update(MergeItem(workspace_pk(record.workspace_id), merge_sk(record.id)),
                        [MergeItem.status.set(UNDOING), MergeItem.steps.set([])], condition=_status_is(DONE))])
 
-    def restore_merged(self, record: MergeRecord, contact: Contact) -> MergeRecord:
-        """A merged contact back as it was (ids, entries, counters), its aliases gone, the step noted."""
+    def restore_merged(self, record: MergeRecord, contact: Contact,
+                       guard_versions: dict[str, int] | None = None) -> MergeRecord:
+        """A merged contact back as it was (ids, entries, counters), its aliases gone, the step noted.
+
+        It comes back one version past the one it was merged at, never at 1: an ETag it answered before the
+        merge never matches it again. ``guard_versions`` (the workspace keeps emails unique; folded address ->
+        guard version read before checking that no third contact has it): its addresses' guards held for it,
+        on condition that they are still at those versions."""
         pk = workspace_pk(record.workspace_id)
-        restored = contact.with_changes(version=None)  # written anew: pynamodb checks that it does not exist
         head: list[Operation] = [
-            save(contact_to_item(restored)),
+            _put_new(contact_to_item(contact)),
             delete(AliasItem(pk, _alias_sk(contact.id))),
             delete(AliasItem(pk, _number_alias_sk(contact.number))),
             update(MergeItem(pk, merge_sk(record.id)),
                    [MergeItem.steps.set(MergeItem.steps.append([contact.id]))], condition=_status_is(UNDOING)),
         ]
-        _commit_steps(contact_transactions(None, restored, head))
+        if guard_versions is not None:
+            head += hold_emails_operations(record.workspace_id, [fold(e) for e in contact.emails], contact.id,
+                                           record.id, guard_versions)
+        _commit_steps(contact_transactions(None, contact, head))
         return replace(record, steps=(*record.steps, contact.id))
 
     def finish_undo(self, record: MergeRecord, current: Contact | None, reverted: Contact | None,
@@ -311,6 +333,32 @@ def _move(item: EmailSessionItem | SentEmailItem, new_sk: str, contact_id: str) 
     copy.save()
     type(item)(item.pk, old_sk).delete()
     return new_sk
+
+
+def live_holds(workspace_id: str, holds: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of these (merge id, contact) email holds that count: a merge running holds for its survivor, an
+    undo running for the contacts it restores; any other (a finished merge's) is ignored."""
+    pk = workspace_pk(workspace_id)
+    wanted = set(holds)
+    keys = [(pk, merge_sk(m)) for m in dict.fromkeys(m for m, _ in wanted)]
+    live: set[tuple[str, str]] = set()
+    for start in range(0, len(keys), BATCH_GET_SIZE):
+        for item in MergeItem.batch_get(keys[start:start + BATCH_GET_SIZE], consistent_read=True,
+                                        attributes_to_get=["mergeId", "status", "survivorId", "mergedIds"]):
+            holders = {item.survivorId} if item.status == PENDING else \
+                {str(c) for c in item.mergedIds} if item.status == UNDOING else set()
+            live |= {(m, c) for m, c in wanted if m == item.mergeId and c in holders}
+    return live
+
+
+def _put_new(item: ContactItem) -> Operation:
+    """A put of a contact that must not exist, stored at its version + 1 (pynamodb's own save of an item that
+    does not exist yet can only start it at version 1, and conditions a versioned one on the version stored)."""
+    def put(transaction: Any) -> None:
+        args, kwargs = item._get_save_args(condition=ContactItem.sk.does_not_exist(), add_version_condition=False)
+        kwargs["key"] = ITEM
+        transaction._put_items.append(item._get_connection().get_operation_kwargs(*args, **kwargs))
+    return put
 
 
 def _json_list(existing: tuple[tuple[str, str], ...], refs: list[str], contact_id: str) -> list[list[str]]:

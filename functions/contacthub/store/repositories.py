@@ -36,6 +36,7 @@ from .contact_matches import (
     contact_ids_with_email,
     contact_ids_with_phone,
     email_guard_versions,
+    email_holders,
     guard_emails_operations,
 )
 from .mappers import (
@@ -198,6 +199,9 @@ class ContactRepository:
 
     def email_guard_versions(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, int]:
         return email_guard_versions(workspace_id, folded_emails)
+
+    def email_holders(self, workspace_id: str, folded_emails: Iterable[str]) -> dict[str, str]:
+        return email_holders(workspace_id, folded_emails)
 
     def location_counts(self, workspace_id: str) -> list[LocationCount]:
         items = LocationItem.query(workspace_pk(workspace_id), LocationItem.sk.startswith("LOC#"),

@@ -312,9 +312,15 @@ def _with_subclasses(model: type[Model]) -> list[type[Model]]:
 
 class EmailGuardItem(_CrmModel):
     """Two writes adding the same address both condition on the version they read before checking that no
-    contact has it, and both move it: the later one fails, checks again and finds the earlier one's contact."""
+    contact has it, and both move it: the later one fails, checks again and finds the earlier one's contact.
+
+    A merge (or its undo) hands an address from one contact to another in the transaction that removes (or
+    restores) its holder: the guard then names the contact it is held for and the merge, and while that merge is
+    under way the address counts as that contact's (store.contact_matches.email_holders)."""
 
     version = NumberAttribute()
+    heldFor = UnicodeAttribute(null=True)  # the contact a merge under way hands the address to
+    heldBy = UnicodeAttribute(null=True)  # ... that merge's id
 
 
 class CleanupItem(_CrmModel):

@@ -12,7 +12,14 @@ from contacthub.services.merges import MergeOutcome
 
 from ..payloads import error_union, failure, payload, result
 from ..types.contact import Contact
-from ..types.errors import ConflictError, NotFoundError, TokenGoneError, ValidationError, VersionConflict
+from ..types.errors import (
+    ConflictError,
+    DuplicateEmailError,
+    NotFoundError,
+    TokenGoneError,
+    ValidationError,
+    VersionConflict,
+)
 from .idempotent import once
 from .outcome import outcome
 
@@ -82,8 +89,9 @@ class Merge:
 # workspace; VersionConflict: expectedVersion; ConflictError: a concurrent change or another merge under way.
 MergeContactsError = error_union("MergeContactsError", ValidationError, NotFoundError, VersionConflict,
                                  ConflictError)
-# ConflictError: already undone, or not finished; TokenGoneError: older than 30 days.
-UndoMergeError = error_union("UndoMergeError", NotFoundError, ConflictError, TokenGoneError)
+# ConflictError: already undone, or not finished; TokenGoneError: older than 30 days; DuplicateEmailError: the
+# workspace keeps emails unique and another contact now has an address the undo would give back.
+UndoMergeError = error_union("UndoMergeError", NotFoundError, ConflictError, TokenGoneError, DuplicateEmailError)
 
 
 @payload("mergeContacts", "the merge and its survivor")

@@ -25,6 +25,9 @@ def render(problem: Problem) -> dict:
         body["errors"] = [{"field": v.path, "message": v.message, "code": v.code} for v in problem.violations]
     if problem.existing_id is not None:
         body["existingId"] = problem.existing_id  # an RFC 9457 extension member
+    if problem.merged_into is not None:  # a write through a merged contact's id: where that contact lives on
+        body["detail"] = "This contact was merged into another; read it, or write to the contact in mergedInto"
+        body["mergedInto"] = problem.merged_into
     return body
 
 
@@ -38,6 +41,6 @@ HUB = Dialect(
     error_schema=obj({"type": text(False, format="uri"), "title": text(False), "status": {"type": "integer"},
                       "detail": text(False),
                       "errors": array(obj({"field": text(False), "message": text(False), "code": text(False)})),
-                      "existingId": text(False)},
+                      "existingId": text(False), "mergedInto": text(False)},
                      required=("type", "title", "status", "detail")),
 )
