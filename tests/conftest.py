@@ -87,3 +87,15 @@ def whautomate(workspace):
 @pytest.fixture
 def other_whautomate(other_workspace):
     return ApiClient(other_workspace.key, header="x-api-key")
+
+
+@pytest.fixture
+def hub(workspace):
+    client = ApiClient(workspace.key)  # /hub/v1 takes Bearer (or X-Api-Key)
+    client.workspace_id = workspace.workspace.id  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def other_hub(other_workspace):
+    return ApiClient(other_workspace.key)

@@ -6,24 +6,11 @@ import json
 import boto3
 import pytest
 
-from client import ApiClient
 from environment import SETTINGS
 
 MARIE = {"name": "Marie Dubois", "emails": ["Marie.Dubois@Acme.example"], "phones": ["+33 6 12 34 56 78"],
          "company": "Acme Corp", "meetingContext": "Paris trade show", "tags": ["VIP"],
          "customFields": {"source": "fair"}, "location": {"id": "paris", "title": "Paris"}, "stage": "Lead"}
-
-
-@pytest.fixture
-def hub(workspace):
-    client = ApiClient(workspace.key)
-    client.workspace_id = workspace.workspace.id  # type: ignore[attr-defined]
-    return client
-
-
-@pytest.fixture
-def other_hub(other_workspace):
-    return ApiClient(other_workspace.key)
 
 
 def _stored(hub) -> str:

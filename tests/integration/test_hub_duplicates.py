@@ -6,20 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from client import ApiClient
 from contacthub_local.meter import DynamoMeter
-
-
-@pytest.fixture
-def hub(workspace):
-    client = ApiClient(workspace.key)
-    client.workspace_id = workspace.workspace.id  # type: ignore[attr-defined]
-    return client
-
-
-@pytest.fixture
-def other_hub(other_workspace):
-    return ApiClient(other_workspace.key)
 
 
 def _create(client, **fields) -> str:

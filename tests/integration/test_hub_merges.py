@@ -16,18 +16,6 @@ MARIE_TOO = {"name": "M. Dubois", "emails": ["m.dubois@perso.example"], "phones"
              "position": "Directrice", "tags": ["Paris", "vip"], "customFields": {"size": "xl"}}
 
 
-@pytest.fixture
-def hub(workspace):
-    client = ApiClient(workspace.key)
-    client.workspace_id = workspace.workspace.id  # type: ignore[attr-defined]
-    return client
-
-
-@pytest.fixture
-def other_hub(other_workspace):
-    return ApiClient(other_workspace.key)
-
-
 def _stored(workspace_id: str) -> str:
     """Every item of the workspace but the rate limiter's, as JSON."""
     pages = boto3.client("dynamodb").get_paginator("query").paginate(

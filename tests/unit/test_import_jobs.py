@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
+from client import LambdaContext
 from contacthub.bulk.files import S3BulkFiles
 from contacthub.domain.bulk_jobs import (
     DuplicatePolicy,
@@ -219,3 +221,40 @@ def test_another_workspace_sees_no_job(bulk):
         imports.get(other, job.id)
     imports.uploaded(upload_key(other, job.id))  # a key naming another workspace starts nothing
     assert imports.get(ws, job.id).status is JobStatus.AWAITING_UPLOAD
+
+
+def _sqs_event(body: dict, receives: int) -> dict:
+    return {"Records": [{"messageId": "m-1", "body": json.dumps(body),
+                         "attributes": {"ApproximateReceiveCount": str(receives)}}]}
+
+
+def test_a_chunk_failing_on_its_last_delivery_fails_its_job(bulk, monkeypatch):
+    from contacthub.bulk import handler
+
+    # Given an import whose first chunk keeps crashing
+    imports, queue, files, ws, _ = bulk
+    job, _ = imports.create(ws)
+    _upload(files, job, _google([("Ann", "Lee", "ann@x.example", "")]))
+    imports.uploaded(upload_key(ws, job.id))
+    message = queue.messages.pop(0)
+    monkeypatch.setattr(handler, "services", lambda: type("Built", (), {"imports": imports})())
+    monkeypatch.setattr(imports, "_process", lambda job: (_ for _ in ()).throw(Crash("disk on fire")))
+    # When deliveries before the last fail, the job still shows processing (the queue will try again)
+    for receives in range(1, handler.MAX_RECEIVES):
+        answer = handler.lambda_handler(_sqs_event(message, receives), LambdaContext())
+        assert answer == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+        assert imports.get(ws, job.id).status is JobStatus.PROCESSING
+    # When the last one fails, the message is reported (to the dead-letter queue) and the job is failed, saying why
+    answer = handler.lambda_handler(_sqs_event(message, handler.MAX_RECEIVES), LambdaContext())
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    stopped = imports.get(ws, job.id)
+    assert stopped.status is JobStatus.FAILED and "failed 5 times" in stopped.error
+    assert "disk on fire" not in stopped.error  # no internals in what the client reads
+
+
+def test_the_worker_gives_up_when_the_queue_does():
+    from contacthub.bulk import handler
+    from contacthub_local.template import load_template
+
+    queue = load_template()["Resources"]["BulkQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == handler.MAX_RECEIVES

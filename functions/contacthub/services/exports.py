@@ -104,6 +104,12 @@ class ExportService:
                                     next_chunk=current.next_chunk + 1, updated_at=self.clock())
         self._jobs.replace(done, current.next_chunk, JobStatus.PROCESSING)
 
+    def abandon(self, workspace_id: str, job_id: str, reason: str) -> None:
+        """The worker gave up on this export (its last delivery failed): the job is failed with ``reason``."""
+        from .imports import abandon
+
+        abandon(self._jobs, self._jobs.get(workspace_id, job_id), reason, self.clock())
+
     def _progress(self, job: BulkJob, rows: int) -> BulkJob:
         moved = job.with_changes(counts={**job.counts, "rows": rows}, next_chunk=job.next_chunk + 1,
                                  updated_at=self.clock())

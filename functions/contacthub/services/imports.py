@@ -193,6 +193,11 @@ class ImportService:
         if self._jobs.replace(done, chunk, JobStatus.PROCESSING) and not finished:
             self._send_chunk(done, done.next_chunk)
 
+    def abandon(self, workspace_id: str, job_id: str, reason: str) -> None:
+        """The worker gave up on this import's message (its last delivery failed): the job is failed with
+        ``reason`` instead of showing `processing` for ever."""
+        abandon(self._jobs, self._jobs.get(workspace_id, job_id), reason, self.clock())
+
     def _send_chunk(self, job: BulkJob, chunk: int) -> None:
         self._queue.send({"type": "import-chunk", "workspaceId": job.workspace_id, "jobId": job.id, "chunk": chunk})
 
@@ -323,6 +328,13 @@ def _merged(match: Contact, fields: dict[str, Any]) -> dict[str, Any]:
         have = {p.e164 or p.raw for p in match.phones}
         changes["phones"] = [*(p.raw for p in match.phones), *(p.raw for p in given if (p.e164 or p.raw) not in have)]
     return changes
+
+
+def abandon(jobs: BulkJobRepository, job: BulkJob | None, reason: str, now: datetime) -> None:
+    """A job not yet finished becomes failed with ``reason`` (unless another delivery moved it meanwhile)."""
+    if job is not None and not job.status.finished:
+        jobs.replace(job.with_changes(status=JobStatus.FAILED, error=reason, updated_at=now), job.next_chunk,
+                     job.status)
 
 
 def _failed_csv(failures: list[FailedRow]) -> bytes:
