@@ -32,3 +32,16 @@ def use_aws_environment() -> None:
     os.environ.update(AWS_ENVIRONMENT)
     for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
         os.environ.pop(name, None)
+
+
+def workspace_items(workspace_id: str) -> str:
+    """Every stored item of a workspace's partition, read consistently: equal before and after a refused
+    request means it wrote nothing."""
+    import json
+
+    import boto3
+
+    pages = boto3.client("dynamodb", region_name=SETTINGS.region).get_paginator("query").paginate(
+        TableName=SETTINGS.crm_table, KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"WS#{workspace_id}"}}, ConsistentRead=True)
+    return json.dumps([item for page in pages for item in page["Items"]], sort_keys=True)

@@ -15,7 +15,7 @@ from client import ApiClient, LambdaContext
 from contacthub.wiring import services as build_services
 from contacthub.wiring import use_settings
 from contacthub_local.workers import LocalWorkers, local_settings
-from environment import SETTINGS
+from environment import SETTINGS, workspace_items
 
 HEADER = ("Name,Given Name,Family Name,Labels,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value,"
           "Organization 1 - Name\n")
@@ -169,15 +169,19 @@ def test_jobs_and_links_stay_in_their_workspace(hub):
     {"mapping": {"Who": "shoe_size"}}, {"format": "vcard", "mapping": {"FN": "name"}}, {"unknown": 1},
 ])
 def test_bad_import_requests_are_problems(hub, body):
+    before = workspace_items(hub.ws)
     reply = hub.api.post("/hub/v1/imports", json=body)
     assert reply.status == 400 and reply.headers["Content-Type"] == "application/problem+json", reply.text
     assert reply.json["status"] == 400
+    assert workspace_items(hub.ws) == before  # no job was stored
 
 
 @pytest.mark.parametrize("body", [{}, {"format": "pdf"}, {"format": "csv", "filter": {"colour": "red"}}])
 def test_bad_export_requests_are_problems(hub, body):
+    before = workspace_items(hub.ws)
     reply = hub.api.post("/hub/v1/exports", json=body)
     assert reply.status == 400 and reply.headers["Content-Type"] == "application/problem+json", reply.text
+    assert workspace_items(hub.ws) == before  # no job was stored
 
 
 def test_an_unreadable_file_fails_its_job_with_a_reason(hub):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
+from environment import workspace_items
 
 
 JSON = {"Content-Type": "application/json"}
@@ -14,10 +14,7 @@ DUE = "2025-03-20T10:00:00+00:00"
 
 def stored_items(issued) -> str:
     """Every stored item of the workspace: equal before and after means nothing changed."""
-    pages = boto3.client("dynamodb").get_paginator("query").paginate(
-        TableName="test-crm", KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"WS#{issued.workspace.id}"}}, ConsistentRead=True)
-    return json.dumps([item for page in pages for item in page["Items"]], sort_keys=True)
+    return workspace_items(issued.workspace.id)
 
 
 def nested(levels: int) -> dict:
