@@ -47,13 +47,15 @@ class ListQueue:
 
 def _snapshot(services, ws):
     page = services.contacts.search(ws, ContactQuery(), limit=100)
-    return sorted((c.name, c.first_name, c.last_name, tuple(e.casefold() for e in c.emails),
+    # Sorted by repr: optional fields hold None or text, which do not compare with each other.
+    return sorted(((c.name, c.first_name, c.last_name, tuple(e.casefold() for e in c.emails),
                    tuple(p.e164 for p in c.phones), c.company, c.position, c.notes, tuple(sorted(c.tags)))
-                  for c in page.items)
+                   for c in page.items), key=repr)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking through moto takes minutes
+# Derandomized like the other property tests, so CI is repeatable; no shrinking (through moto it takes minutes).
+@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture], phases=[Phase.explicit, Phase.generate])
 @given(people=st.lists(contacts(), min_size=1, max_size=6), file_format=st.sampled_from(list(FileFormat)))
 def test_an_export_imports_back_to_the_same_contacts(services, people, file_format):
     files, queue, jobs = S3BulkFiles("test-bulk", "us-east-1"), ListQueue(), BulkJobRepository()
