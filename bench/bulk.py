@@ -137,11 +137,15 @@ def run(size: int) -> None:
     for file_format in (FileFormat.CSV, FileFormat.VCARD):
         began = time.perf_counter()
         export = exports.create(ws, file_format)
-        exports.run(ws, export.id)
+        parts = 0
+        while queue.messages:  # one message per part of the file
+            message = queue.messages.pop(0)
+            exports.run(message["workspaceId"], message["jobId"], message["chunk"])
+            parts += 1
         elapsed = time.perf_counter() - began
         rows = exports.get(ws, export.id).counts["rows"]
-        print(f"export {file_format.value:<5} {rows:>7,} contacts: {rows / elapsed:8,.0f} rows/s ({elapsed:.1f} s); "
-              f"peak RSS {peak_rss_mb():,.0f} MB")
+        print(f"export {file_format.value:<5} {rows:>7,} contacts ({parts} parts): {rows / elapsed:8,.0f} rows/s "
+              f"({elapsed:.1f} s); peak RSS {peak_rss_mb():,.0f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,6 +48,15 @@ def services(aws):
 
 
 @pytest.fixture
+def small_s3_parts(monkeypatch):
+    """S3 (and moto) refuse a multipart upload's parts under 5 MiB but the last; with this, tests write parts of
+    a few hundred bytes."""
+    import moto.s3.models
+
+    monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
+
+
+@pytest.fixture
 def workspace(services):
     """A workspace with one user and an API key: (issued key, services)."""
     return services.workspaces.create_key("Acme Corporation", "John Admin", "john@acme.example")

@@ -376,6 +376,13 @@ class BulkFiles(Protocol):
         """The object's bytes from ``offset`` on, a piece at a time."""
     def write(self, key: str, pieces: Iterable[bytes], content_type: str) -> int:
         """Store the pieces as one object without holding it whole; the bytes written."""
+    def start_upload(self, key: str, content_type: str) -> str:
+        """Begin an object written in parts, perhaps over several runs; its upload id."""
+    def write_part(self, key: str, upload_id: str, number: int, data: bytes) -> None:
+        """Part ``number`` (from 1) of an upload; written again, it replaces the earlier one. Every part but the
+        last holds at least 5 MiB."""
+    def finish_upload(self, key: str, upload_id: str) -> None:
+        """Join the parts written into the object; nothing to do if an earlier run did."""
 
 
 class BulkQueue(Protocol):

@@ -193,12 +193,14 @@ def _cells(contact: Contact) -> list[str]:
             contact.notes or "", VALUE_SEPARATOR.join(contact.tags)]
 
 
-def write_csv(contacts: Iterable[Contact]) -> Iterator[str]:
-    """The export, a header then one line per contact, yielded line by line (UTF-8 text, CRLF as RFC 4180)."""
+def write_csv(contacts: Iterable[Contact], header: bool = True) -> Iterator[str]:
+    """The export, a header then one line per contact, yielded line by line (UTF-8 text, CRLF as RFC 4180);
+    ``header=False`` for the lines of a file's later parts."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    yield buffer.getvalue()
+    if header:
+        writer.writerow(EXPORT_HEADER)
+        yield buffer.getvalue()
     for contact in contacts:
         buffer.seek(0)
         buffer.truncate()

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import aws_clients
+from ..domain.bulk_jobs import PART_BYTES
 
-PART_BYTES = 8 * 1024 * 1024  # S3 multipart parts (at least 5 MiB): what a write holds in memory at most
 READ_BYTES = 256 * 1024
 LOCAL_PATH = "/local/files/"
 
@@ -78,39 +78,61 @@ class S3BulkFiles:
         return answer["Body"].iter_chunks(READ_BYTES)
 
     def write(self, key: str, pieces: Iterable[bytes], content_type: str) -> int:
-        s3 = self._s3()
         buffer = bytearray()
         upload_id: str | None = None
-        parts: list[dict[str, Any]] = []
-        total = 0
+        number = total = 0
         try:
             for piece in pieces:
                 buffer += piece
                 total += len(piece)
                 if len(buffer) >= PART_BYTES:
-                    if upload_id is None:
-                        upload_id = s3.create_multipart_upload(Bucket=self._bucket, Key=key,
-                                                               ContentType=content_type)["UploadId"]
-                    number = len(parts) + 1
-                    etag = s3.upload_part(Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumber=number,
-                                          Body=bytes(buffer))["ETag"]
-                    parts.append({"PartNumber": number, "ETag": etag})
+                    upload_id = upload_id or self.start_upload(key, content_type)
+                    number += 1
+                    self.write_part(key, upload_id, number, bytes(buffer))
                     buffer.clear()
             if upload_id is None:
-                s3.put_object(Bucket=self._bucket, Key=key, Body=bytes(buffer), ContentType=content_type)
+                self._s3().put_object(Bucket=self._bucket, Key=key, Body=bytes(buffer), ContentType=content_type)
                 return total
             if buffer:
-                number = len(parts) + 1
-                etag = s3.upload_part(Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumber=number,
-                                      Body=bytes(buffer))["ETag"]
-                parts.append({"PartNumber": number, "ETag": etag})
-            s3.complete_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id,
-                                         MultipartUpload={"Parts": parts})
+                self.write_part(key, upload_id, number + 1, bytes(buffer))
+            self.finish_upload(key, upload_id)
             return total
         except BaseException:
             if upload_id is not None:  # the bucket's lifecycle rule also aborts forgotten uploads after a day
-                s3.abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
+                self._s3().abort_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id)
             raise
+
+    # ---------------------------------------------------------------- an object written in parts over several runs
+    def start_upload(self, key: str, content_type: str) -> str:
+        return str(self._s3().create_multipart_upload(Bucket=self._bucket, Key=key,
+                                                      ContentType=content_type)["UploadId"])
+
+    def write_part(self, key: str, upload_id: str, number: int, data: bytes) -> None:
+        """Part ``number`` (from 1); written again, it replaces the earlier one. Every part but the last must hold
+        at least 5 MiB (S3's rule)."""
+        self._s3().upload_part(Bucket=self._bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data)
+
+    def finish_upload(self, key: str, upload_id: str) -> None:
+        """Join the upload's parts into the object; nothing to do when another run finished it already."""
+        from botocore.exceptions import ClientError
+
+        s3 = self._s3()
+        try:
+            parts = [{"PartNumber": part["PartNumber"], "ETag": part["ETag"]}
+                     for page in s3.get_paginator("list_parts").paginate(Bucket=self._bucket, Key=key,
+                                                                         UploadId=upload_id)
+                     for part in page.get("Parts", ())]
+            s3.complete_multipart_upload(Bucket=self._bucket, Key=key, UploadId=upload_id,
+                                         MultipartUpload={"Parts": parts})
+        except ClientError as error:
+            if not self._completed(error, key):
+                raise
+
+    def _completed(self, error: Exception, key: str) -> bool:
+        """S3 no longer knows the upload and its object exists: another run completed it (every job writes its
+        own key, so the object can be no other)."""
+        code = getattr(error, "response", {}).get("Error", {}).get("Code")
+        return code == "NoSuchUpload" and self.size(key) is not None
 
 
 # -------------------------------------------------------------------- local links

@@ -1,5 +1,5 @@
 """BulkFunction: consumes the bulk queue. A message is an S3 upload event (an import's file arrived), one chunk
-of an import, or one export; each chunk queues the next, so no invocation runs long.
+of an import, or one chunk of an export; each chunk queues the next, so no invocation runs long.
 
 Messages are handled one after the other; one that fails is reported alone (partial batch response) and comes
 back after its visibility timeout, then to the dead-letter queue. Work is idempotent (see services/imports.py).
@@ -31,7 +31,7 @@ def handle(body: dict[str, Any]) -> None:
     elif body.get("type") == "import-chunk":
         built.imports.run_chunk(body["workspaceId"], body["jobId"], int(body["chunk"]))
     elif body.get("type") == "export":
-        built.exports.run(body["workspaceId"], body["jobId"])
+        built.exports.run(body["workspaceId"], body["jobId"], int(body.get("chunk", 0)))
     else:
         logger.warning("Unknown bulk message dropped", extra={"keys": sorted(body)})
 

@@ -1,8 +1,8 @@
 """Import and export jobs: what a client asks for, where a job stands, what it counted.
 
 A job is asynchronous: an import waits for its file, then runs in chunks of rows, each chunk committed with
-its counts in one conditional write on the job (see services/imports.py); an export writes its file in one
-streamed pass and then offers a download link.
+its counts in one conditional write on the job (see services/imports.py); an export writes its file in chunks
+of one part each (see services/exports.py) and then offers a download link.
 """
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from typing import Any
 # Bounds (documented in the README). A file over MAX_IMPORT_BYTES is refused when announced (400) and fails
 # its job when the uploaded object turns out larger.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# A file's part in an S3 multipart upload (every part but the last holds at least 5 MiB): what a write holds in
+# memory at most, and what one chunk of an export writes.
+PART_BYTES = 8 * 1024 * 1024
 CHUNK_ROWS = 250  # rows per worker invocation: about 10 s of writes, far from a Lambda's timeout
 URL_SECONDS = 3600  # how long an upload or download link works
 MAX_REASONS = 5  # reasons kept per failed row
@@ -91,6 +94,8 @@ class BulkJob:
     error: str | None = None  # why a FAILED job failed
     # exports
     query: dict[str, Any] = field(default_factory=dict)  # {"search": ..., "tags": [...]}
+    cursor: str | None = None  # where the next part's contacts start (None: the first contact)
+    upload_id: str | None = None  # the file's multipart upload, once it needs more than one part
 
     def with_changes(self, **changes: Any) -> BulkJob:
         return replace(self, **changes)

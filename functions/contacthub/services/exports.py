@@ -1,20 +1,23 @@
 """Export jobs: every contact of the workspace, or those a filter picks, written as CSV or vCard 4.0 to S3.
 
-The worker pages through the contacts (keyset pages, as any listing) and streams the file to S3 in parts as it
-goes: what it holds in memory is a page of contacts and one part, whatever the number of contacts. Run again
-after a crash, it writes the whole file again under the same key.
+An export runs in chunks, one queue message each, so no run nears the worker's time limit however many contacts
+there are. A chunk pages through the contacts (keyset pages, as any listing) from where the last one stopped
+until it holds one part of the file (whole pages, at least ``part_bytes``: S3 wants 5 MiB in every part but the
+last), uploads it as the next part of a multipart upload, then commits the cursor, the part count and the rows on
+the job and queues the next chunk. What a run holds in memory is one part. A chunk run again (a crash, a
+redelivered message) starts from the same cursor and writes the same part number again, which replaces it; the
+job's commit is conditioned on the chunk it read, so it counts once. An export that fits in one part is a plain
+upload.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from ..bulk.csv_format import write_csv
 from ..bulk.vcard_format import write_vcards
-from ..domain.bulk_jobs import BulkJob, FileFormat, JobKind, JobStatus, export_key, new_job_id
-from ..domain.contact import Contact
+from ..domain.bulk_jobs import PART_BYTES, BulkJob, FileFormat, JobKind, JobStatus, export_key, new_job_id
 from ..domain.text import canonical_uuid
 from ..domain.errors import NotFound
 from ..ports import BulkFiles, BulkJobRepository, BulkQueue, ContactQuery
@@ -22,17 +25,10 @@ from . import paging
 from .contacts import ContactService
 
 CONTENT_TYPES = {FileFormat.CSV: "text/csv; charset=utf-8", FileFormat.VCARD: "text/vcard; charset=utf-8"}
-PROGRESS_EVERY = 1000  # contacts between two progress writes on the job
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@dataclass
-class _Progress:
-    job: BulkJob  # as last stored
-    rows: int = 0
 
 
 def contact_query(query: dict[str, Any]) -> ContactQuery:
@@ -41,12 +37,15 @@ def contact_query(query: dict[str, Any]) -> ContactQuery:
 
 class ExportService:
     def __init__(self, contacts: ContactService, jobs: BulkJobRepository, files: BulkFiles, queue: BulkQueue,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow, part_bytes: int = PART_BYTES,
+                 page_size: int = paging.MAX_PAGE_SIZE):
         self._contacts = contacts
         self._jobs = jobs
         self._files = files
         self._queue = queue
         self.clock = clock
+        self._part_bytes = part_bytes
+        self._page_size = page_size
 
     def create(self, workspace_id: str, file_format: FileFormat, query: dict[str, Any] | None = None) -> BulkJob:
         query = {k: v for k, v in (query or {}).items() if v}
@@ -56,7 +55,7 @@ class ExportService:
         job = BulkJob(workspace_id=workspace_id, id=new_job_id(), kind=JobKind.EXPORT, status=JobStatus.QUEUED,
                       format=file_format, created_at=now, updated_at=now, query=query)
         self._jobs.add(job)
-        self._queue.send({"type": "export", "workspaceId": workspace_id, "jobId": job.id})
+        self._send_chunk(job, 0)
         return job
 
     def get(self, workspace_id: str, job_id: str) -> BulkJob:
@@ -72,7 +71,8 @@ class ExportService:
         suffix = "csv" if job.format is FileFormat.CSV else "vcf"
         return self._files.download_url(export_key(job.workspace_id, job.id, job.format), f"contacts.{suffix}")
 
-    def run(self, workspace_id: str, job_id: str) -> None:
+    def run(self, workspace_id: str, job_id: str, chunk: int = 0) -> None:
+        """Write chunk ``chunk`` (from 0) of the export's file; a message of a chunk already committed is dropped."""
         job = self._jobs.get(workspace_id, job_id)
         if job is None or job.kind is not JobKind.EXPORT or job.status.finished:
             return
@@ -85,24 +85,28 @@ class ExportService:
             if not self._jobs.replace(started, job.next_chunk, JobStatus.QUEUED):
                 return
             job = started
-        # PROCESSING already: a run that crashed; this one writes the file again from the start.
-        progress = _Progress(job)
-
-        def counted(contacts: Iterator[Contact]) -> Iterator[Contact]:
-            for contact in contacts:
-                progress.rows += 1
-                if progress.rows % PROGRESS_EVERY == 0:
-                    progress.job = self._progress(progress.job, progress.rows)
-                yield contact
-
-        contacts = counted(self._contacts_of(job))
-        lines = write_csv(contacts) if job.format is FileFormat.CSV else write_vcards(contacts)
-        self._files.write(export_key(workspace_id, job.id, job.format), (line.encode() for line in lines),
-                          CONTENT_TYPES[job.format])
-        current = progress.job
-        done = current.with_changes(status=JobStatus.DONE, counts={**current.counts, "rows": progress.rows},
-                                    next_chunk=current.next_chunk + 1, updated_at=self.clock())
-        self._jobs.replace(done, current.next_chunk, JobStatus.PROCESSING)
+        if chunk != job.next_chunk:
+            if chunk == job.next_chunk - 1:  # committed, but the next chunk's message may never have been sent
+                self._send_chunk(job, job.next_chunk)
+            return
+        data, cursor, rows, finished = self._next_part(job)
+        key, content_type = export_key(workspace_id, job.id, job.format), CONTENT_TYPES[job.format]
+        upload_id = job.upload_id
+        if finished and upload_id is None:  # the whole file in one part
+            self._files.write(key, [data], content_type)
+        elif finished and self._files.size(key) is not None:
+            pass  # a run of this last chunk completed the file already, and crashed before committing
+        else:
+            upload_id = upload_id or self._files.start_upload(key, content_type)
+            if data:
+                self._files.write_part(key, upload_id, chunk + 1, data)
+            if finished:
+                self._files.finish_upload(key, upload_id)
+        done = job.with_changes(status=JobStatus.DONE if finished else JobStatus.PROCESSING, cursor=cursor,
+                                upload_id=upload_id, counts={**job.counts, "rows": job.counts.get("rows", 0) + rows},
+                                next_chunk=chunk + 1, updated_at=self.clock())
+        if self._jobs.replace(done, chunk, JobStatus.PROCESSING) and not finished:
+            self._send_chunk(done, done.next_chunk)
 
     def abandon(self, workspace_id: str, job_id: str, reason: str) -> None:
         """The worker gave up on this export (its last delivery failed): the job is failed with ``reason``."""
@@ -110,17 +114,23 @@ class ExportService:
 
         abandon(self._jobs, self._jobs.get(workspace_id, job_id), reason, self.clock())
 
-    def _progress(self, job: BulkJob, rows: int) -> BulkJob:
-        moved = job.with_changes(counts={**job.counts, "rows": rows}, next_chunk=job.next_chunk + 1,
-                                 updated_at=self.clock())
-        return moved if self._jobs.replace(moved, job.next_chunk, JobStatus.PROCESSING) else job
-
-    def _contacts_of(self, job: BulkJob) -> Iterator[Contact]:
+    def _next_part(self, job: BulkJob) -> tuple[bytes, str | None, int, bool]:
+        """Whole pages of contacts from the job's cursor until they make a part: (the part, the cursor after it,
+        its contacts, whether the walk ended)."""
         query = contact_query(job.query)
-        cursor: str | None = None
-        while True:
-            page = self._contacts.search(job.workspace_id, query, limit=paging.MAX_PAGE_SIZE, cursor=cursor)
-            yield from page.items
+        part = bytearray()
+        cursor, rows = job.cursor, 0
+        header = job.next_chunk == 0  # a CSV's header starts its first part only
+        while len(part) < self._part_bytes:
+            page = self._contacts.search(job.workspace_id, query, limit=self._page_size, cursor=cursor)
+            lines = write_csv(page.items, header) if job.format is FileFormat.CSV else write_vcards(page.items)
+            for line in lines:
+                part += line.encode()
+            rows, header = rows + len(page.items), False
             if page.next is None:
-                return
+                return bytes(part), cursor, rows, True
             cursor = page.next
+        return bytes(part), cursor, rows, False
+
+    def _send_chunk(self, job: BulkJob, chunk: int) -> None:
+        self._queue.send({"type": "export", "workspaceId": job.workspace_id, "jobId": job.id, "chunk": chunk})

@@ -44,6 +44,8 @@ class BulkJobItem(_CrmModel):
     failedChunks = JSONAttribute()
     error = UnicodeAttribute(null=True)
     query = JSONAttribute()
+    cursor = UnicodeAttribute(null=True)
+    uploadId = UnicodeAttribute(null=True)
     expiresAt = TTLAttribute()
 
 
@@ -54,7 +56,8 @@ def _to_item(job: BulkJob) -> BulkJobItem:
                        mapping=job.mapping, counts=job.counts, nextChunk=job.next_chunk, nextOffset=job.next_offset,
                        nextLine=job.next_line, header=job.header, detectedFormat=job.detected_format,
                        ignoredColumns=list(job.ignored_columns), failedChunks=list(job.failed_chunks),
-                       error=job.error, query=job.query, expiresAt=job.created_at + RETENTION)
+                       error=job.error, query=job.query, cursor=job.cursor, uploadId=job.upload_id,
+                       expiresAt=job.created_at + RETENTION)
 
 
 def _from_item(workspace_id: str, item: BulkJobItem) -> BulkJob:
@@ -64,7 +67,7 @@ def _from_item(workspace_id: str, item: BulkJobItem) -> BulkJob:
                    counts=dict(item.counts), next_chunk=int(item.nextChunk), next_offset=int(item.nextOffset),
                    next_line=int(item.nextLine), header=item.header, detected_format=item.detectedFormat,
                    ignored_columns=tuple(item.ignoredColumns), failed_chunks=tuple(item.failedChunks),
-                   error=item.error, query=dict(item.query))
+                   error=item.error, query=dict(item.query), cursor=item.cursor, upload_id=item.uploadId)
 
 
 class BulkJobRepository:
