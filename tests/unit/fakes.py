@@ -23,6 +23,7 @@ from contacthub.domain.text import digits, fold
 from contacthub.domain.workspace import Principal, User, Workspace
 from contacthub.mail.base import OutgoingEmail
 from contacthub.ports import (
+    BulkQueue,
     AlsoOnAdd,
     Branch,
     ApiKeyRepository,
@@ -541,6 +542,20 @@ class RecordingQueue:
         self.parked.append(ref)
 
 
+class ListQueue:
+    """The bulk queue: messages kept in order, for a test to run as the worker would."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.messages.append(message)
+
+
+class Crash(Exception):
+    """What a test raises to stop a step midway, as a process dying would: nothing under test catches it."""
+
+
 class AllowAllTargets:
     def check(self, url: str) -> str:
         return "127.0.0.1"
@@ -589,5 +604,6 @@ def _conforms() -> None:
     guard: TargetGuard = AllowAllTargets()
     sender: WebhookSender = ScriptedSender(204)
     candidates: DuplicateCandidates = InMemoryDuplicateCandidates(InMemoryContacts())
+    bulk_queue: BulkQueue = ListQueue()
     del contacts, states, workspaces, keys, tasks, drafts, emails, composer, mailer, once
-    del webhooks, deliveries, queue, guard, sender, candidates
+    del webhooks, deliveries, queue, guard, sender, candidates, bulk_queue

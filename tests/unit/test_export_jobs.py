@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakes import Crash, ListQueue
 from contacthub.bulk.files import S3BulkFiles
 from contacthub.domain.bulk_jobs import FileFormat, JobStatus, export_key
 from contacthub.services.exports import ExportService
@@ -12,18 +13,6 @@ from contacthub.store.bulk_jobs import BulkJobRepository
 BUCKET = "test-bulk"
 PEOPLE = 23
 SMALL_PART = 300  # bytes: two pages of 3 contacts make a part
-
-
-class ListQueue:
-    def __init__(self):
-        self.messages: list[dict] = []
-
-    def send(self, message: dict) -> None:
-        self.messages.append(message)
-
-
-class Crash(Exception):
-    pass
 
 
 @pytest.fixture

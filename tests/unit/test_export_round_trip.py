@@ -7,6 +7,7 @@ import itertools
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from fakes import ListQueue
 from contacthub.bulk.files import S3BulkFiles
 from contacthub.domain.bulk_jobs import DuplicatePolicy, FileFormat, JobStatus, export_key, upload_key
 from contacthub.ports import ContactQuery
@@ -35,14 +36,6 @@ def contacts(draw):
             "phones": draw(st.lists(_phones, max_size=2, unique=True)),
             "company": draw(st.none() | _line), "position": draw(st.none() | _words),
             "notes": draw(st.none() | _text), "tags": draw(st.lists(_words, max_size=3, unique_by=str.casefold))}
-
-
-class ListQueue:
-    def __init__(self):
-        self.messages: list[dict] = []
-
-    def send(self, message: dict) -> None:
-        self.messages.append(message)
 
 
 def _drain(queue, exports, imports):

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from client import LambdaContext
+from fakes import Crash, ListQueue
 from contacthub.bulk.files import S3BulkFiles
 from contacthub.domain.bulk_jobs import (
     DuplicatePolicy,
@@ -24,18 +25,6 @@ from contacthub.services.imports import ImportService
 from contacthub.store.bulk_jobs import BulkJobRepository
 
 BUCKET = "test-bulk"
-
-
-class ListQueue:
-    def __init__(self):
-        self.messages: list[dict] = []
-
-    def send(self, message: dict) -> None:
-        self.messages.append(message)
-
-
-class Crash(Exception):
-    pass
 
 
 @pytest.fixture
