@@ -132,3 +132,26 @@ def test_a_message_of_another_workspace_writes_nothing(people):
     message = queue.messages.pop(0)
     exports.run(other, message["jobId"], 0)  # the job id under another workspace names no job
     assert not queue.messages and exports.get(ws, job.id).status is JobStatus.QUEUED
+
+
+def test_an_export_the_previous_version_left_midway_is_written_again_whole(people, small_s3_parts, monkeypatch):
+    from contacthub.bulk import handler
+
+    services, ws = people
+    whole, _, _ = _export(services, ws, FileFormat.CSV, part_bytes=10 * 1024 * 1024)
+    # Given an export as the version that wrote a file in one run left it after a crash: processing, its chunk
+    # counter moved by progress writes, 2,000 rows counted, no cursor, and its message (which names no chunk)
+    exports, queue, files = _exports(services, SMALL_PART)
+    job = exports.create(ws, FileFormat.CSV)
+    message = {key: value for key, value in queue.messages.pop(0).items() if key != "chunk"}
+    jobs = BulkJobRepository()
+    jobs.replace(job.with_changes(status=JobStatus.PROCESSING, next_chunk=3, counts={"rows": 2000}), 0,
+                 JobStatus.QUEUED)
+    monkeypatch.setattr(handler, "services", lambda: type("Built", (), {"exports": exports})())
+    # When that message comes back to this version's worker, and the chunks it queues run
+    handler.handle(message)
+    _drain(exports, queue)
+    # Then the file is whole, header included, and every contact counted once
+    done = exports.get(ws, job.id)
+    assert done.status is JobStatus.DONE and done.counts["rows"] == PEOPLE
+    assert b"".join(files.read(export_key(ws, job.id, FileFormat.CSV))) == whole

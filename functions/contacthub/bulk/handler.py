@@ -31,7 +31,8 @@ def handle(body: dict[str, Any]) -> None:
     elif body.get("type") == "import-chunk":
         built.imports.run_chunk(body["workspaceId"], body["jobId"], int(body["chunk"]))
     elif body.get("type") == "export":
-        built.exports.run(body["workspaceId"], body["jobId"], int(body.get("chunk", 0)))
+        chunk = body.get("chunk")  # none in a message queued by the version that wrote a file in one run
+        built.exports.run(body["workspaceId"], body["jobId"], None if chunk is None else int(chunk))
     else:
         logger.warning("Unknown bulk message dropped", extra={"keys": sorted(body)})
 

@@ -71,8 +71,9 @@ class ExportService:
         suffix = "csv" if job.format is FileFormat.CSV else "vcf"
         return self._files.download_url(export_key(job.workspace_id, job.id, job.format), f"contacts.{suffix}")
 
-    def run(self, workspace_id: str, job_id: str, chunk: int = 0) -> None:
-        """Write chunk ``chunk`` (from 0) of the export's file; a message of a chunk already committed is dropped."""
+    def run(self, workspace_id: str, job_id: str, chunk: int | None = 0) -> None:
+        """Write chunk ``chunk`` (from 0) of the export's file; a message of a chunk already committed is dropped.
+        ``None``: a message of the version that wrote a file in one run, for a job it may have left midway."""
         job = self._jobs.get(workspace_id, job_id)
         if job is None or job.kind is not JobKind.EXPORT or job.status.finished:
             return
@@ -85,6 +86,8 @@ class ExportService:
             if not self._jobs.replace(started, job.next_chunk, JobStatus.QUEUED):
                 return
             job = started
+        if chunk is None:
+            chunk = job.next_chunk
         if chunk != job.next_chunk:
             if chunk == job.next_chunk - 1:  # committed, but the next chunk's message may never have been sent
                 self._send_chunk(job, job.next_chunk)
@@ -102,8 +105,9 @@ class ExportService:
                 self._files.write_part(key, upload_id, chunk + 1, data)
             if finished:
                 self._files.finish_upload(key, upload_id)
+        before = job.counts.get("rows", 0) if job.cursor else 0  # a chunk from the first contact counts from 0
         done = job.with_changes(status=JobStatus.DONE if finished else JobStatus.PROCESSING, cursor=cursor,
-                                upload_id=upload_id, counts={**job.counts, "rows": job.counts.get("rows", 0) + rows},
+                                upload_id=upload_id, counts={**job.counts, "rows": before + rows},
                                 next_chunk=chunk + 1, updated_at=self.clock())
         if self._jobs.replace(done, chunk, JobStatus.PROCESSING) and not finished:
             self._send_chunk(done, done.next_chunk)
@@ -120,7 +124,7 @@ class ExportService:
         query = contact_query(job.query)
         part = bytearray()
         cursor, rows = job.cursor, 0
-        header = job.next_chunk == 0  # a CSV's header starts its first part only
+        header = job.cursor is None  # a CSV's header starts the file only
         while len(part) < self._part_bytes:
             page = self._contacts.search(job.workspace_id, query, limit=self._page_size, cursor=cursor)
             lines = write_csv(page.items, header) if job.format is FileFormat.CSV else write_vcards(page.items)
