@@ -1,25 +1,14 @@
 """/hub/v1/contacts through the real handler on moto: canonical fields, ETags, idempotency keys, batch writes."""
 from __future__ import annotations
 
-import json
 
-import boto3
 import pytest
 
-from environment import SETTINGS
+from environment import workspace_items
 
 MARIE = {"name": "Marie Dubois", "emails": ["Marie.Dubois@Acme.example"], "phones": ["+33 6 12 34 56 78"],
          "company": "Acme Corp", "meetingContext": "Paris trade show", "tags": ["VIP"],
          "customFields": {"source": "fair"}, "location": {"id": "paris", "title": "Paris"}, "stage": "Lead"}
-
-
-def _stored(hub) -> str:
-    """Every item of the client's workspace (contacts, entries, counters) but the rate limiter's, as JSON."""
-    pages = boto3.client("dynamodb").get_paginator("query").paginate(
-        TableName=SETTINGS.crm_table, KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"WS#{hub.workspace_id}"}}, ConsistentRead=True)
-    items = [i for page in pages for i in page["Items"] if not i["sk"]["S"].startswith("RATE#")]
-    return json.dumps(items, sort_keys=True)
 
 
 def _create(hub, body=None) -> dict:
@@ -85,20 +74,20 @@ def test_listing_pages_with_cursors_and_search(hub):
     ({"name": "X", "pipelineStateId": "00000000-0000-0000-0000-000000000000"}, "pipelineStateId"),
 ])
 def test_invalid_contacts_are_400_problems_naming_the_field_and_write_nothing(hub, body, field):
-    before = _stored(hub)
+    before = workspace_items(hub.workspace_id)
     reply = hub.post("/hub/v1/contacts", json=body)
     assert reply.status == 400, reply.text
     assert reply.headers["Content-Type"] == "application/problem+json"
     assert field in [e["field"] for e in reply.json["errors"]], reply.json
-    assert _stored(hub) == before
+    assert workspace_items(hub.workspace_id) == before
 
 
 def test_an_invalid_patch_leaves_the_contact_as_it_was(hub):
     created = _create(hub)
-    before = _stored(hub)
+    before = workspace_items(hub.workspace_id)
     reply = hub.patch(f"/hub/v1/contacts/{created['id']}", json={"company": "Globex", "emails": ["bad"]})
     assert reply.status == 400 and reply.json["errors"][0]["field"] == "emails[0]"
-    assert _stored(hub) == before and hub.get(f"/hub/v1/contacts/{created['id']}").json == created
+    assert workspace_items(hub.workspace_id) == before and hub.get(f"/hub/v1/contacts/{created['id']}").json == created
 
 
 @pytest.mark.parametrize("path", ["/hub/v1/contacts/not-a-uuid", "/hub/v1/contacts/00000000-0000-0000-0000-00000000000"])
@@ -180,7 +169,7 @@ def test_a_key_matching_several_contacts_is_an_error_for_that_item_only(hub):
 
 
 def test_bad_items_fail_alone_in_order_and_write_nothing_of_themselves(hub):
-    before = _stored(hub)
+    before = workspace_items(hub.workspace_id)
     results = _batch(hub, [
         {"name": "Good One", "emails": ["one@acme.example"]},
         {"name": "Bad", "emails": ["nope"], "company": "Bad Corp"},
@@ -196,7 +185,7 @@ def test_bad_items_fail_alone_in_order_and_write_nothing_of_themselves(hub):
     names = sorted(c["name"] for c in hub.get("/hub/v1/contacts").json["data"])
     assert names == ["Good One", "Good Two"]
     assert hub.get("/hub/v1/contacts?search=bad").json["data"] == []
-    assert _stored(hub) != before
+    assert workspace_items(hub.workspace_id) != before
 
 
 @pytest.mark.parametrize("body, field", [
@@ -209,11 +198,11 @@ def test_bad_items_fail_alone_in_order_and_write_nothing_of_themselves(hub):
     ({"mode": "upsert", "contacts": [{"name": "x"}, "not an object"]}, "contacts[1]"),
 ])
 def test_an_invalid_batch_is_a_400_problem_and_writes_nothing(hub, body, field):
-    before = _stored(hub)
+    before = workspace_items(hub.workspace_id)
     reply = hub.post("/hub/v1/contacts/batch", json=body)
     assert reply.status == 400, reply.text
     assert field in [e["field"] for e in reply.json["errors"]], reply.json
-    assert _stored(hub) == before
+    assert workspace_items(hub.workspace_id) == before
 
 
 def test_a_batch_of_a_hundred_is_written(hub):

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from client import ApiClient
-from environment import SETTINGS
+from environment import SETTINGS, workspace_items
 
 MARIE = {"name": "Marie Dubois", "emails": ["marie@acme.example"], "phones": ["+33 6 12 34 56 78"],
          "company": "Acme Corp", "tags": ["VIP"], "customFields": {"source": "fair"}}
 MARIE_TOO = {"name": "M. Dubois", "emails": ["m.dubois@perso.example"], "phones": ["+33 1 23 45 67 89"],
              "position": "Directrice", "tags": ["Paris", "vip"], "customFields": {"size": "xl"}}
-
-
-def _stored(workspace_id: str) -> str:
-    """Every item of the workspace but the rate limiter's, as JSON."""
-    pages = boto3.client("dynamodb").get_paginator("query").paginate(
-        TableName=SETTINGS.crm_table, KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"WS#{workspace_id}"}}, ConsistentRead=True)
-    items = [i for page in pages for i in page["Items"] if not i["sk"]["S"].startswith("RATE#")]
-    return json.dumps(items, sort_keys=True)
 
 
 def _create(hub, body) -> dict:
@@ -133,12 +123,12 @@ def test_tasks_follow_the_survivor_and_listings_see_one_contact(hub):
 
 def test_dry_run_answers_the_result_and_writes_nothing(hub):
     survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
-    before = _stored(hub.workspace_id)
+    before = workspace_items(hub.workspace_id)
     answer = _merge(hub, survivor, other, dryRun=True, prefer={"name": other["id"]})
     assert answer["dryRun"] is True and answer["contact"]["name"] == "M. Dubois"
     assert answer["contact"]["tags"] == ["VIP", "Paris"]
     assert "Location" not in (answer.get("headers") or {})
-    assert _stored(hub.workspace_id) == before
+    assert workspace_items(hub.workspace_id) == before
 
 
 def test_prefer_picks_whose_value_wins(hub):
@@ -160,7 +150,7 @@ def test_a_merge_past_a_bound_is_refused_and_changes_nothing(hub, body, field):
                              "emails": ["a@x.example", "b@x.example"]})
     other = _create(hub, {"name": "B", **body})
     _task(hub, other, "Call")
-    before = _stored(hub.workspace_id)
+    before = workspace_items(hub.workspace_id)
     # When merged
     reply = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]})
     # Then a clear 400 names the field, and nothing changed
@@ -168,7 +158,7 @@ def test_a_merge_past_a_bound_is_refused_and_changes_nothing(hub, body, field):
     assert reply.headers["Content-Type"].startswith("application/problem+json")
     assert [e["field"] for e in reply.json["errors"]] == [field]
     assert reply.json["errors"][0]["code"] == "merge_over_limit"
-    assert _stored(hub.workspace_id) == before
+    assert workspace_items(hub.workspace_id) == before
 
 
 @pytest.mark.parametrize("body, status", [
@@ -187,20 +177,20 @@ def test_a_merge_past_a_bound_is_refused_and_changes_nothing(hub, body, field):
 def test_bad_merge_requests_are_4xx_problems_and_change_nothing(hub, body, status):
     survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
     sent = json.loads(json.dumps(body).replace("SELF", survivor["id"]).replace("OTHER", other["id"]))
-    before = _stored(hub.workspace_id)
+    before = workspace_items(hub.workspace_id)
     reply = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json=sent)
     assert reply.status == status, reply.text
     assert reply.headers["Content-Type"].startswith("application/problem+json")
-    assert _stored(hub.workspace_id) == before
+    assert workspace_items(hub.workspace_id) == before
 
 
 def test_if_match_guards_the_survivor(hub):
     survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
-    before = _stored(hub.workspace_id)
+    before = workspace_items(hub.workspace_id)
     stale = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]},
                      headers={"If-Match": '"v99"'})
     assert stale.status == 412, stale.text
-    assert _stored(hub.workspace_id) == before
+    assert workspace_items(hub.workspace_id) == before
     fresh = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"]]},
                      headers={"If-Match": f'"v{survivor["version"]}"'})
     assert fresh.status == 200 and fresh.headers["ETag"] == f'"v{fresh.json["contact"]["version"]}"'
@@ -270,7 +260,7 @@ def test_another_workspace_can_neither_merge_nor_undo_nor_resolve(hub, other_hub
     survivor, other = _create(hub, MARIE), _create(hub, MARIE_TOO)
     merge = _merge(hub, survivor, other)["merge"]
     theirs = _create(other_hub, {"name": "Hank"})  # their number 1 is their own: our numbers start past it here
-    before = _stored(hub.workspace_id)
+    before = workspace_items(hub.workspace_id)
     # Then the other workspace reaches none of it, by any id form
     for ref in (survivor["id"], other["id"], other["number"], str(other["number"])):
         reply = other_hub.post(f"/hub/v1/contacts/{theirs['id']}/merge", json={"from": [ref]})
@@ -285,7 +275,7 @@ def test_another_workspace_can_neither_merge_nor_undo_nor_resolve(hub, other_hub
         f"/api/connect/contacts/{other['number']}").status == 404
     assert _graphql_contact(other_hub, other["id"]) == (None, None)
     # And this workspace is untouched
-    assert _stored(hub.workspace_id) == before
+    assert workspace_items(hub.workspace_id) == before
     # And a contact of this workspace cannot be merged into the other's
     assert hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [theirs["id"]]}).status == 404
 
@@ -385,10 +375,10 @@ def test_a_merge_moving_many_tasks_runs_in_steps_and_refuses_past_its_bound(hub,
     services.tasks.create(ws, {"contact_id": third["id"], "title": "One more", "due_date": "2025-03-20T10:00:00+00:00"})
     # A merge moving more than the bound is refused before anything is written
     monkeypatch.setattr(merge_service, "MAX_MOVED_TASKS", 30)
-    before = _stored(ws)
+    before = workspace_items(ws)
     refused = hub.post(f"/hub/v1/contacts/{survivor['id']}/merge", json={"from": [other["id"], third["id"]]})
     assert refused.status == 400 and refused.json["errors"][0]["code"] == "merge_over_limit", refused.text
-    assert _stored(ws) == before
+    assert workspace_items(ws) == before
     # Within it, every task moves, and back on undo
     merge = _merge(hub, survivor, other)["merge"]
     assert merge["movedTasks"] == 30 and len(_task_titles(hub, survivor["id"])) == 30
@@ -443,10 +433,10 @@ def test_undo_after_30_days_is_410_and_changes_nothing(hub, services, monkeypatc
     merge = _merge(hub, survivor, other)["merge"]
     later = datetime.now(timezone.utc) + timedelta(days=31)
     monkeypatch.setattr(services.merges, "clock", lambda: later)
-    before = _stored(hub.workspace_id)
+    before = workspace_items(hub.workspace_id)
     reply = hub.post(f"/hub/v1/merges/{merge['id']}/undo")
     assert reply.status == 410 and reply.headers["Content-Type"].startswith("application/problem+json"), reply.text
-    assert _stored(hub.workspace_id) == before
+    assert workspace_items(hub.workspace_id) == before
 
 
 def test_undo_after_the_survivor_was_deleted_restores_the_merged_contacts(hub):
@@ -507,7 +497,7 @@ def test_a_write_through_a_merged_contacts_id_is_a_404_and_changes_nothing(hub, 
     _merge(hub, survivor, other)
     letsligo = hub
     whautomate = ApiClient(workspace.key, header="x-api-key")
-    before = _stored(hub.workspace_id)
+    before = workspace_items(hub.workspace_id)
     # When a client writes through that id, in any dialect or in GraphQL
     patched = hub.patch(f"/hub/v1/contacts/{other['id']}", json={"company": "Globex"})
     deleted = hub.delete(f"/hub/v1/contacts/{other['id']}")
@@ -530,7 +520,7 @@ def test_a_write_through_a_merged_contacts_id_is_a_404_and_changes_nothing(hub, 
     assert gql.status == 200 and gql.json["data"] == {"updateContact": {"error": {"__typename": "NotFoundError"}},
                                                       "deleteContact": {"error": {"__typename": "NotFoundError"}}}
     # And the survivor is untouched, still read through the merged id
-    assert _stored(hub.workspace_id) == before
+    assert workspace_items(hub.workspace_id) == before
     got = hub.get(f"/hub/v1/contacts/{other['id']}")
     assert got.status == 200 and got.json["id"] == survivor["id"] and got.json["company"] == "Acme Corp"
     # While a write through the survivor's own id goes through
